@@ -1,0 +1,42 @@
+//! The wire contract (`shared/protocol.md`): serde types shared by the console
+//! and the reference server, plus the frame decoders. Every string a server
+//! sends is sanitised here, as it is decoded, so nothing downstream has to.
+
+mod decode;
+mod ids;
+mod monitoring;
+mod prices;
+mod rest;
+mod time;
+
+pub use decode::{DecodeError, decode_backfill, decode_health, decode_price_frame};
+pub use ids::Id;
+pub use monitoring::*;
+pub use prices::*;
+pub use rest::*;
+pub use time::Timestamp;
+
+/// Default maximum frame size (1 MiB), protocol "Limits".
+pub const DEFAULT_MAX_FRAME_BYTES: usize = 1024 * 1024;
+
+/// REST and WebSocket paths, relative to the server base.
+pub mod paths {
+    pub const WS_PRICES: &str = "/ws/prices";
+    pub const WS_BACKFILL: &str = "/ws/backfill";
+    pub const WS_MONITORING: &str = "/ws/monitoring";
+    pub const STATUS: &str = "/api/v1/monitoring/status";
+    pub const BACKFILL: &str = "/api/v1/monitoring/backfill";
+    pub const SIGNALS: &str = "/api/v1/monitoring/signals";
+    pub const INSIGHT_METRICS: &str = "/api/v1/monitoring/insights";
+    pub const INSIGHTS: &str = "/api/v1/insights";
+    pub const FEEDBACK_RATE: &str = "/api/v1/feedback/rate";
+    pub const FEEDBACK_COMMENT: &str = "/api/v1/feedback/comment";
+    pub const FEEDBACK_FLAG: &str = "/api/v1/feedback/flag";
+    pub const FEEDBACK_STATS: &str = "/api/v1/feedback/stats";
+    pub const REPORTS: &str = "/api/v1/reports";
+    pub const REPORT_ANALYTICS: &str = "/api/v1/reports/analytics";
+    pub const KPIS: &str = "/api/v1/kpis";
+}
+
+/// Header carrying the client's idempotency key on every POST.
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";

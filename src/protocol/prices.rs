@@ -1,0 +1,50 @@
+//! Price feed messages (`/ws/prices`), protocol section 1.
+
+use serde::{Deserialize, Serialize};
+
+use super::Timestamp;
+
+/// Client-to-server control message on the price feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PriceCommand {
+    Subscribe { symbol: String },
+    Unsubscribe { symbol: String },
+}
+
+/// `snapshot` carries the full state, `delta` only the fields that changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceKind {
+    Snapshot,
+    Delta,
+}
+
+/// One PriceUpdate as it appears on the wire. Every numeric field is optional
+/// so that a `delta` can leave it out; a `snapshot` is expected to carry
+/// `price`, `bid` and `ask`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriceUpdate {
+    #[serde(rename = "type")]
+    pub kind: PriceKind,
+    #[serde(deserialize_with = "crate::sanitize::de_text")]
+    pub symbol: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bid: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<f64>,
+}
+
+impl PriceUpdate {
+    /// A price that is not finite or is negative is rejected (protocol §1).
+    pub fn is_valid(&self) -> bool {
+        let ok = |v: Option<f64>| v.is_none_or(|p| p.is_finite() && p >= 0.0);
+        !self.symbol.is_empty() && ok(self.price) && ok(self.bid) && ok(self.ask) && ok(self.volume)
+    }
+}
