@@ -1,0 +1,129 @@
+//! The named things a key can do, and the screens (contexts) keys apply in.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! actions {
+    ($($variant:ident => $name:literal, $label:literal, $description:literal;)*) => {
+        /// Something the user can ask for with a key. Names in config files are
+        /// the snake_case form (`add_symbol`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action { $($variant),* }
+
+        impl Action {
+            /// Every action, in the order the help overlay lists them.
+            pub const ALL: &[Action] = &[$(Action::$variant),*];
+
+            /// The snake_case name used in config files.
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name),* }
+            }
+
+            /// A word or two for the footer hint ("add").
+            pub fn label(self) -> &'static str {
+                match self { $(Action::$variant => $label),* }
+            }
+
+            /// One line for the help overlay.
+            pub fn description(self) -> &'static str {
+                match self { $(Action::$variant => $description),* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Action> {
+                Action::ALL.iter().copied().find(|a| a.name() == name)
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit", "quit", "Quit Meridian";
+    NextTab => "next_tab", "next tab", "Go to the next tab";
+    PrevTab => "prev_tab", "prev tab", "Go to the previous tab";
+    Tab1 => "tab1", "tab 1", "Go to tab 1";
+    Tab2 => "tab2", "tab 2", "Go to tab 2";
+    Tab3 => "tab3", "tab 3", "Go to tab 3";
+    Tab4 => "tab4", "tab 4", "Go to tab 4";
+    Tab5 => "tab5", "tab 5", "Go to tab 5";
+    Help => "help", "help", "Show or hide this help";
+    Redraw => "redraw", "redraw", "Redraw the whole screen";
+    Up => "up", "up", "Move the selection up";
+    Down => "down", "down", "Move the selection down";
+    PageUp => "page_up", "page up", "Move up one page";
+    PageDown => "page_down", "page down", "Move down one page";
+    Top => "top", "top", "Jump to the first row";
+    Bottom => "bottom", "bottom", "Jump to the last row";
+    Open => "open", "open", "Open the selected row's detail";
+    Back => "back", "back", "Close the detail, dialog or overlay";
+    AddSymbol => "add_symbol", "add", "Add a symbol to the watch list";
+    RemoveSymbol => "remove_symbol", "remove", "Remove the selected symbol";
+    CycleSort => "cycle_sort", "sort", "Cycle the sort column";
+    Diagnostics => "diagnostics", "diagnostics", "Show connection diagnostics";
+    Approve => "approve", "approve", "Approve the selected report(s)";
+    ApproveWithNotes => "approve_with_notes", "approve+notes", "Approve with a note";
+    Reject => "reject", "reject", "Reject the selected report(s)";
+    Flag => "flag", "flag", "Flag the selected item for follow-up";
+    Rate => "rate", "rate", "Rate the selected insight";
+    Comment => "comment", "comment", "Comment on the selected insight";
+    ToggleSelect => "toggle_select", "select", "Select or unselect the current row";
+    Filter => "filter", "filter", "Filter the list";
+    Outbox => "outbox", "outbox", "Show queued actions waiting to be sent";
+    Refresh => "refresh", "refresh", "Refresh data from the server now";
+}
+
+/// Where a binding applies. Keys bound in a screen's context win over Global
+/// ones; a screen may not rebind a key Global already uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Context {
+    Global,
+    Insights,
+    Status,
+    Metrics,
+    Markets,
+    Reports,
+}
+
+impl Context {
+    pub const ALL: &[Context] = &[
+        Context::Global,
+        Context::Insights,
+        Context::Status,
+        Context::Metrics,
+        Context::Markets,
+        Context::Reports,
+    ];
+
+    /// The snake_case name used as `[keys.<name>]` in config files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Insights => "insights",
+            Context::Status => "status",
+            Context::Metrics => "metrics",
+            Context::Markets => "markets",
+            Context::Reports => "reports",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Context> {
+        Context::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_serde() {
+        for &a in Action::ALL {
+            let via_serde = toml::Value::try_from(a).expect("serialises");
+            assert_eq!(via_serde.as_str(), Some(a.name()));
+        }
+        for &c in Context::ALL {
+            let via_serde = toml::Value::try_from(c).expect("serialises");
+            assert_eq!(via_serde.as_str(), Some(c.name()));
+        }
+    }
+}

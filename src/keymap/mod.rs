@@ -1,0 +1,231 @@
+//! Keybindings as data: named [`Action`]s bound to keys per [`Context`].
+//!
+//! The defaults live in `config/keymap.toml` (compiled in); the user's
+//! `[keys.<context>]` tables replace an action's keys in that context. The
+//! whole map is checked when it is built: unknown names, unparsable keys, a
+//! key bound twice in one context and a screen key shadowing a global key
+//! are all errors. The `?` overlay and footer hints are generated from it.
+
+mod action;
+mod key;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crossterm::event::{KeyEvent, KeyEventKind};
+
+pub use action::{Action, Context};
+pub use key::{KeyBinding, KeyParseError};
+
+/// The built-in bindings, in the same format users write under `[keys]`.
+pub const DEFAULT_KEYMAP: &str = include_str!("../../config/keymap.toml");
+
+/// The user's `[keys.<context>]` tables: context name -> action name -> keys.
+/// Names are checked by [`Keymap::with_overrides`], not by serde, so that
+/// errors can say which context and action were wrong.
+pub type KeymapOverrides = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+/// Why a keymap could not be built. Each variant names the context and the
+/// action or key involved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeymapError {
+    #[error("unknown key context `{context}` in [keys] (expected one of: {})", context_names())]
+    UnknownContext { context: String },
+    #[error("unknown action `{action}` in [keys.{context}] (expected one of: {})", action_names())]
+    UnknownAction { context: String, action: String },
+    #[error("keys.{context}.{action}: cannot parse key `{key}`: {reason}")]
+    BadKey { context: String, action: String, key: String, reason: KeyParseError },
+    #[error(
+        "keys.{}: key `{key}` is bound to both {} and {}",
+        context.name(),
+        first.name(),
+        second.name()
+    )]
+    Duplicate { context: Context, key: String, first: Action, second: Action },
+    #[error(
+        "keys.{}.{}: key `{key}` is already bound to global action {}; pick another key",
+        context.name(),
+        action.name(),
+        global.name()
+    )]
+    Shadows { context: Context, action: Action, key: String, global: Action },
+}
+
+impl KeymapError {
+    /// The config key paths (`keys.markets.add_symbol`) this error is about,
+    /// most specific first, so a caller can point at a line in the file.
+    pub fn key_paths(&self) -> Vec<String> {
+        match self {
+            KeymapError::UnknownContext { context } => vec![format!("keys.{context}")],
+            KeymapError::UnknownAction { context, action }
+            | KeymapError::BadKey { context, action, .. } => {
+                vec![format!("keys.{context}.{action}")]
+            }
+            KeymapError::Duplicate { context, first, second, .. } => vec![
+                format!("keys.{}.{}", context.name(), second.name()),
+                format!("keys.{}.{}", context.name(), first.name()),
+            ],
+            KeymapError::Shadows { context, action, global, .. } => vec![
+                format!("keys.{}.{}", context.name(), action.name()),
+                format!("keys.global.{}", global.name()),
+            ],
+        }
+    }
+}
+
+fn context_names() -> String {
+    Context::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+}
+
+fn action_names() -> String {
+    Action::ALL.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// One line of the help overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpEntry {
+    /// The keys, as written in config files, joined by ", ".
+    pub keys: String,
+    pub description: &'static str,
+    pub context: Context,
+}
+
+/// A checked set of bindings, ready for lookups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    /// Per context, each bound action and its keys (action order = help order).
+    bindings: BTreeMap<Context, BTreeMap<Action, Vec<KeyBinding>>>,
+    lookup: HashMap<(Context, KeyBinding), Action>,
+}
+
+type Bindings = BTreeMap<Context, BTreeMap<Action, Vec<KeyBinding>>>;
+
+impl Keymap {
+    /// The built-in bindings from `config/keymap.toml`.
+    pub fn default_map() -> Keymap {
+        let table: KeymapOverrides =
+            toml::from_str(DEFAULT_KEYMAP).expect("config/keymap.toml is valid TOML");
+        let mut bindings = Bindings::new();
+        apply(&mut bindings, &table)
+            .and_then(|()| Keymap::build(bindings))
+            .expect("config/keymap.toml is a valid keymap")
+    }
+
+    /// The defaults with the user's tables applied: each listed action's keys
+    /// in that context are replaced by the given ones.
+    pub fn with_overrides(overrides: &KeymapOverrides) -> Result<Keymap, KeymapError> {
+        let mut bindings = Keymap::default_map().bindings;
+        apply(&mut bindings, overrides)?;
+        Keymap::build(bindings)
+    }
+
+    fn build(bindings: Bindings) -> Result<Keymap, KeymapError> {
+        let mut lookup = HashMap::new();
+        for (&context, actions) in &bindings {
+            for (&action, keys) in actions {
+                for &key in keys {
+                    if let Some(first) = lookup.insert((context, key), action)
+                        && first != action
+                    {
+                        let key = key.to_string();
+                        return Err(KeymapError::Duplicate { context, key, first, second: action });
+                    }
+                }
+            }
+        }
+        for (&context, actions) in bindings.iter().filter(|(c, _)| **c != Context::Global) {
+            for (&action, keys) in actions {
+                for key in keys {
+                    if let Some(&global) = lookup.get(&(Context::Global, *key)) {
+                        let key = key.to_string();
+                        return Err(KeymapError::Shadows { context, action, key, global });
+                    }
+                }
+            }
+        }
+        Ok(Keymap { bindings, lookup })
+    }
+
+    /// What a key press means in `ctx`: the screen's own bindings first,
+    /// then the global ones. Key releases mean nothing.
+    pub fn action(&self, ctx: Context, key: &KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        let key = KeyBinding::from_event(key);
+        self.lookup.get(&(ctx, key)).or_else(|| self.lookup.get(&(Context::Global, key))).copied()
+    }
+
+    /// The keys for `action` in `ctx`, falling back to Global; empty if unbound.
+    pub fn keys(&self, ctx: Context, action: Action) -> &[KeyBinding] {
+        [ctx, Context::Global]
+            .iter()
+            .filter_map(|c| self.bindings.get(c)?.get(&action))
+            .find(|keys| !keys.is_empty())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The help overlay for `ctx`: its own bindings, then the global ones.
+    pub fn help(&self, ctx: Context) -> Vec<HelpEntry> {
+        let contexts: &[Context] =
+            if ctx == Context::Global { &[Context::Global] } else { &[ctx, Context::Global] };
+        let mut entries = Vec::new();
+        for &context in contexts {
+            let Some(actions) = self.bindings.get(&context) else { continue };
+            for (action, keys) in actions.iter().filter(|(_, keys)| !keys.is_empty()) {
+                entries.push(HelpEntry {
+                    keys: keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                    description: action.description(),
+                    context,
+                });
+            }
+        }
+        entries
+    }
+
+    /// A compact footer such as `q quit  ? help  a add`, in the order given,
+    /// skipping actions that have no key.
+    pub fn hint(&self, ctx: Context, actions: &[Action]) -> String {
+        actions
+            .iter()
+            .filter_map(|&a| Some(format!("{} {}", self.keys(ctx, a).first()?, a.label())))
+            .collect::<Vec<_>>()
+            .join("  ")
+    }
+}
+
+impl Default for Keymap {
+    fn default() -> Keymap {
+        Keymap::default_map()
+    }
+}
+
+fn apply(bindings: &mut Bindings, table: &KeymapOverrides) -> Result<(), KeymapError> {
+    for (context_name, actions) in table {
+        let context = Context::from_name(context_name)
+            .ok_or_else(|| KeymapError::UnknownContext { context: context_name.clone() })?;
+        for (action_name, keys) in actions {
+            let action =
+                Action::from_name(action_name).ok_or_else(|| KeymapError::UnknownAction {
+                    context: context_name.clone(),
+                    action: action_name.clone(),
+                })?;
+            let mut parsed: Vec<KeyBinding> = Vec::with_capacity(keys.len());
+            for key in keys {
+                let binding = key.parse().map_err(|reason| KeymapError::BadKey {
+                    context: context_name.clone(),
+                    action: action_name.clone(),
+                    key: key.clone(),
+                    reason,
+                })?;
+                if !parsed.contains(&binding) {
+                    parsed.push(binding);
+                }
+            }
+            bindings.entry(context).or_default().insert(action, parsed);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

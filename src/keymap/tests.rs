@@ -1,0 +1,110 @@
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::*;
+
+fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+    KeyEvent::new(code, modifiers)
+}
+
+fn ch(c: char) -> KeyEvent {
+    press(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn overrides(toml_text: &str) -> KeymapOverrides {
+    toml::from_str(toml_text).expect("test TOML parses")
+}
+
+#[test]
+fn default_map_resolves_context_then_global() {
+    let map = Keymap::default_map();
+    assert_eq!(map.action(Context::Markets, &ch('a')), Some(Action::AddSymbol));
+    assert_eq!(map.action(Context::Reports, &ch('a')), Some(Action::Approve));
+    assert_eq!(map.action(Context::Status, &ch('a')), None);
+    assert_eq!(map.action(Context::Markets, &ch('q')), Some(Action::Quit));
+    let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(map.action(Context::Insights, &ctrl_c), Some(Action::Quit));
+    assert_eq!(map.action(Context::Insights, &ch('c')), Some(Action::Comment));
+    let back_tab = press(KeyCode::BackTab, KeyModifiers::SHIFT);
+    assert_eq!(map.action(Context::Metrics, &back_tab), Some(Action::PrevTab));
+    let upper_a = press(KeyCode::Char('A'), KeyModifiers::SHIFT);
+    assert_eq!(map.action(Context::Reports, &upper_a), Some(Action::ApproveWithNotes));
+    assert_eq!(map.action(Context::Reports, &ch(' ')), Some(Action::ToggleSelect));
+    assert_eq!(map.action(Context::Global, &ch('G')), Some(Action::Bottom));
+}
+
+#[test]
+fn key_release_is_ignored() {
+    let mut release = ch('q');
+    release.kind = KeyEventKind::Release;
+    assert_eq!(Keymap::default_map().action(Context::Global, &release), None);
+}
+
+#[test]
+fn overrides_replace_keys_for_that_action_only() {
+    let map = Keymap::with_overrides(&overrides("[markets]\nadd_symbol = [\"+\", \"i\"]\n"))
+        .expect("valid overrides");
+    assert_eq!(map.action(Context::Markets, &ch('+')), Some(Action::AddSymbol));
+    assert_eq!(map.action(Context::Markets, &ch('i')), Some(Action::AddSymbol));
+    assert_eq!(map.action(Context::Markets, &ch('a')), None);
+    assert_eq!(map.action(Context::Markets, &ch('d')), Some(Action::RemoveSymbol));
+    assert_eq!(map.action(Context::Reports, &ch('a')), Some(Action::Approve));
+}
+
+#[test]
+fn empty_list_unbinds() {
+    let map = Keymap::with_overrides(&overrides("[global]\nredraw = []\n")).expect("valid");
+    let ctrl_l = press(KeyCode::Char('l'), KeyModifiers::CONTROL);
+    assert_eq!(map.action(Context::Global, &ctrl_l), None);
+    assert!(map.help(Context::Global).iter().all(|e| e.description != "Redraw the whole screen"));
+}
+
+#[test]
+fn rejects_bad_overrides_naming_context_and_action() {
+    let err = |text: &str| Keymap::with_overrides(&overrides(text)).expect_err("rejected");
+    assert_eq!(
+        err("[markets]\nadd_symbol = [\"s\"]\n"),
+        KeymapError::Duplicate {
+            context: Context::Markets,
+            key: "s".into(),
+            first: Action::AddSymbol,
+            second: Action::CycleSort,
+        }
+    );
+    let shadow = err("[markets]\nadd_symbol = [\"q\"]\n");
+    assert!(matches!(shadow, KeymapError::Shadows { global: Action::Quit, .. }), "{shadow}");
+    assert_eq!(shadow.key_paths()[0], "keys.markets.add_symbol");
+    let unknown = err("[markets]\nadd_sym = [\"+\"]\n").to_string();
+    assert!(unknown.starts_with("unknown action `add_sym` in [keys.markets]"), "{unknown}");
+    let context = err("[market]\nadd_symbol = [\"+\"]\n").to_string();
+    assert!(context.starts_with("unknown key context `market`"), "{context}");
+    let bad_key = err("[global]\nquit = [\"ctrl-bogus\"]\n").to_string();
+    assert!(bad_key.starts_with("keys.global.quit: cannot parse key `ctrl-bogus`"), "{bad_key}");
+}
+
+#[test]
+fn help_lists_context_then_global_in_stable_order() {
+    let help = Keymap::default_map().help(Context::Markets);
+    let first: Vec<(&str, &str)> =
+        help.iter().take(4).map(|e| (e.keys.as_str(), e.description)).collect();
+    assert_eq!(
+        first,
+        [
+            ("a", "Add a symbol to the watch list"),
+            ("d", "Remove the selected symbol"),
+            ("s", "Cycle the sort column"),
+            ("q, ctrl-c", "Quit Meridian"),
+        ]
+    );
+    assert_eq!(help[3].context, Context::Global);
+    let prev = help.iter().find(|e| e.description == "Go to the previous tab").expect("bound");
+    assert_eq!(prev.keys, "shift-tab");
+    assert_eq!(Keymap::default_map().help(Context::Global).len(), 21);
+}
+
+#[test]
+fn hint_uses_first_key_and_skips_unbound() {
+    let map = Keymap::default_map();
+    let hint = map
+        .hint(Context::Markets, &[Action::Quit, Action::Help, Action::AddSymbol, Action::Approve]);
+    assert_eq!(hint, "q quit  ? help  a add");
+}
