@@ -2,5 +2,8 @@
 //! server. See README.md for the tour and `shared/protocol.md` for the wire
 //! contract.
 
+pub mod config;
+pub mod keymap;
 pub mod protocol;
 pub mod sanitize;
+pub mod theme;

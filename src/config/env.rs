@@ -1,0 +1,155 @@
+//! `MERIDIAN_<SECTION>_<KEY>` environment overrides for every scalar key.
+
+use toml::{Table, Value};
+
+use super::{Config, ConfigError, Origin};
+
+/// How an environment string becomes a TOML value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Str,
+    Int,
+    Float,
+    Bool,
+    /// Comma-separated list of strings.
+    List,
+}
+
+/// Every key settable from the environment. A unit test checks this list
+/// against the fields `Config` actually has.
+pub(super) const KEYS: &[(&str, &str, Kind)] = &[
+    ("server", "url", Kind::Str),
+    ("server", "prices_url", Kind::Str),
+    ("server", "backfill_url", Kind::Str),
+    ("server", "health_url", Kind::Str),
+    ("server", "token_file", Kind::Str),
+    ("server", "request_timeout_ms", Kind::Int),
+    ("feeds", "connect_timeout_ms", Kind::Int),
+    ("feeds", "backoff_base_ms", Kind::Int),
+    ("feeds", "backoff_cap_ms", Kind::Int),
+    ("feeds", "ping_interval_secs", Kind::Int),
+    ("feeds", "max_frame_bytes", Kind::Int),
+    ("feeds", "prices_stale_after_secs", Kind::Float),
+    ("feeds", "health_stale_after_secs", Kind::Float),
+    ("ui", "fps", Kind::Int),
+    ("ui", "theme", Kind::Str),
+    ("ui", "bell", Kind::Bool),
+    ("ui", "history_points", Kind::Int),
+    ("markets", "symbols", Kind::List),
+    ("log", "level", Kind::Str),
+];
+
+pub(super) fn var_name(section: &str, key: &str) -> String {
+    format!("MERIDIAN_{section}_{key}").to_ascii_uppercase()
+}
+
+fn parse(kind: Kind, raw: &str) -> Result<Value, String> {
+    let raw = raw.trim();
+    match kind {
+        Kind::Str => Ok(Value::String(raw.to_owned())),
+        Kind::Int => raw
+            .parse::<i64>()
+            .map(Value::Integer)
+            .map_err(|_| format!("expected a whole number, got `{raw}`")),
+        Kind::Float => raw
+            .parse::<f64>()
+            .map(Value::Float)
+            .map_err(|_| format!("expected a number, got `{raw}`")),
+        Kind::Bool => match raw.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(Value::Boolean(true)),
+            "false" | "0" | "no" | "off" => Ok(Value::Boolean(false)),
+            _ => Err(format!("expected true or false, got `{raw}`")),
+        },
+        Kind::List => Ok(Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.to_owned()))
+                .collect(),
+        )),
+    }
+}
+
+/// Apply every set variable to `config`, one at a time so that a value of
+/// the wrong type is blamed on its variable. Returns (key path, variable)
+/// for each applied value.
+pub(super) fn apply(
+    config: &mut Config,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<(String, String)>, ConfigError> {
+    let mut applied = Vec::new();
+    for &(section, key, kind) in KEYS {
+        let var = var_name(section, key);
+        let Some(raw) = env(&var) else { continue };
+        let path = format!("{section}.{key}");
+        let invalid = |message: String| ConfigError::Invalid {
+            origin: Origin::Env(var.clone()),
+            key: path.clone(),
+            message,
+        };
+        let value = parse(kind, &raw).map_err(invalid)?;
+        let mut table = Table::try_from(&*config).map_err(|e| invalid(e.to_string()))?;
+        if let Some(Value::Table(section_table)) = table.get_mut(section) {
+            section_table.insert(key.to_owned(), value);
+        }
+        *config = Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| invalid(e.message().trim().to_owned()))?;
+        applied.push((path, var));
+    }
+    Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// KEYS must name every scalar or list setting in every section, with a
+    /// kind matching the field's type.
+    #[test]
+    fn keys_cover_every_setting() {
+        let mut full = Config::default();
+        full.server.prices_url = Some("ws://x/p".into());
+        full.server.backfill_url = Some("ws://x/b".into());
+        full.server.health_url = Some("ws://x/h".into());
+        full.server.token_file = Some(PathBuf::from("/t"));
+        let table = Table::try_from(&full).expect("serialises");
+        let mut actual = BTreeSet::new();
+        for (section, value) in &table {
+            let Value::Table(fields) = value else { continue };
+            if section == "keys" {
+                continue;
+            }
+            for (key, value) in fields {
+                let kind = match value {
+                    Value::String(_) => Kind::Str,
+                    Value::Integer(_) => Kind::Int,
+                    Value::Float(_) => Kind::Float,
+                    Value::Boolean(_) => Kind::Bool,
+                    _ => Kind::List,
+                };
+                actual.insert((section.clone(), key.clone(), format!("{kind:?}")));
+            }
+        }
+        let listed: BTreeSet<_> = KEYS
+            .iter()
+            .map(|(s, k, kind)| (s.to_string(), k.to_string(), format!("{kind:?}")))
+            .collect();
+        assert_eq!(listed, actual);
+    }
+
+    #[test]
+    fn parses_each_kind() {
+        assert_eq!(parse(Kind::Int, " 60 "), Ok(Value::Integer(60)));
+        assert_eq!(parse(Kind::Float, "2"), Ok(Value::Float(2.0)));
+        assert_eq!(parse(Kind::Bool, "TRUE"), Ok(Value::Boolean(true)));
+        assert!(parse(Kind::Bool, "maybe").is_err());
+        assert_eq!(
+            parse(Kind::List, "aapl, msft,"),
+            Ok(Value::Array(vec![Value::String("aapl".into()), Value::String("msft".into())]))
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! Reading the layers (file, environment, flags) into one checked Config.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use toml::de::DeTable;
+
+use super::error::{KeyIndex, line_of};
+use super::{Config, ConfigError, Origin, env, validate};
+
+/// Values from CLI flags (already merged with their env twins by clap),
+/// highest precedence.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub server: Option<String>,
+    pub prices_url: Option<String>,
+    pub backfill_url: Option<String>,
+    pub health_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub symbols: Option<Vec<String>>,
+    pub log_level: Option<String>,
+    pub fps: Option<u32>,
+}
+
+/// A loaded, validated config and what it was loaded from.
+#[derive(Clone, PartialEq)]
+pub struct Loaded {
+    pub config: Config,
+    /// The config file read, if any.
+    pub source: Option<PathBuf>,
+    /// The API token: MERIDIAN_TOKEN, else the trimmed contents of
+    /// `server.token_file`. Never log or display it.
+    pub token: Option<String>,
+}
+
+impl fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Loaded")
+            .field("config", &self.config)
+            .field("source", &self.source)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// Where each setting came from, for error messages.
+pub(super) struct Sources {
+    file: Option<KeyIndex>,
+    /// Values set by the environment or flags, which beat the file.
+    later: BTreeMap<String, Origin>,
+}
+
+impl Sources {
+    /// Where `path` (or something inside it) was set; Default if nowhere.
+    pub(super) fn origin_of(&self, path: &str) -> Origin {
+        self.later.get(path).cloned().or_else(|| self.file_origin(path)).unwrap_or(Origin::Default)
+    }
+
+    /// Where the config file sets `path`, if it does.
+    pub(super) fn file_origin(&self, path: &str) -> Option<Origin> {
+        self.file.as_ref()?.origin_of(path)
+    }
+}
+
+fn parse_file(text: &str, file: &Path) -> Result<(Config, KeyIndex), ConfigError> {
+    let doc = DeTable::parse(text).map_err(|e| ConfigError::Syntax {
+        origin: Origin::File {
+            path: file.to_owned(),
+            line: line_of(text, e.span().map_or(0, |s| s.start)),
+        },
+        message: e.message().trim().to_owned(),
+    })?;
+    let index = KeyIndex::new(file, text, doc.get_ref());
+    let config = toml::from_str(text).map_err(|e| index.deserialize_error(&e))?;
+    Ok((config, index))
+}
+
+pub(super) fn from_file_text(text: &str, file: &Path) -> Result<Config, ConfigError> {
+    let (mut config, index) = parse_file(text, file)?;
+    validate::validate(&mut config, &Sources { file: Some(index), later: BTreeMap::new() })?;
+    Ok(config)
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|error| match error.kind() {
+        ErrorKind::NotFound => ConfigError::NotFound { path: path.to_owned() },
+        _ => ConfigError::Read { path: path.to_owned(), error },
+    })
+}
+
+pub(super) fn load(
+    ov: &Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Loaded, ConfigError> {
+    let source = match &ov.config_file {
+        Some(path) => Some(path.clone()),
+        None => Config::default_path().filter(|p| p.is_file()),
+    };
+    let (mut config, file) = match &source {
+        Some(path) => {
+            let (config, index) = parse_file(&read(path)?, path)?;
+            (config, Some(index))
+        }
+        None => (Config::default(), None),
+    };
+    let mut later: BTreeMap<String, Origin> = env::apply(&mut config, env)?
+        .into_iter()
+        .map(|(path, var)| (path, Origin::Env(var)))
+        .collect();
+    apply_overrides(&mut config, ov, &mut later);
+    let sources = Sources { file, later };
+    validate::validate(&mut config, &sources)?;
+    let token = read_token(&config, &sources, env)?;
+    Ok(Loaded { config, source, token })
+}
+
+fn apply_overrides(config: &mut Config, ov: &Overrides, later: &mut BTreeMap<String, Origin>) {
+    let mut set = |path: &str, flag: &'static str| {
+        later.insert(path.to_owned(), Origin::Flag(flag));
+    };
+    if let Some(v) = &ov.server {
+        config.server.url = v.clone();
+        set("server.url", "--server");
+    }
+    if let Some(v) = &ov.prices_url {
+        config.server.prices_url = Some(v.clone());
+        set("server.prices_url", "--prices-url");
+    }
+    if let Some(v) = &ov.backfill_url {
+        config.server.backfill_url = Some(v.clone());
+        set("server.backfill_url", "--backfill-url");
+    }
+    if let Some(v) = &ov.health_url {
+        config.server.health_url = Some(v.clone());
+        set("server.health_url", "--health-url");
+    }
+    if let Some(v) = &ov.data_dir {
+        config.data_dir = Some(v.clone());
+        set("data_dir", "--data-dir");
+    }
+    if let Some(v) = &ov.symbols {
+        config.markets.symbols = v.clone();
+        set("markets.symbols", "--symbols");
+    }
+    if let Some(v) = &ov.log_level {
+        config.log.level = v.clone();
+        set("log.level", "--log-level");
+    }
+    if let Some(v) = ov.fps {
+        config.ui.fps = v;
+        set("ui.fps", "--fps");
+    }
+}
+
+/// MERIDIAN_TOKEN, else `server.token_file` (a relative path set in the
+/// config file is taken relative to that file's directory).
+fn read_token(
+    config: &Config,
+    sources: &Sources,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<String>, ConfigError> {
+    let non_empty = |s: &str| Some(s.trim().to_owned()).filter(|t| !t.is_empty());
+    if let Some(token) = env("MERIDIAN_TOKEN").as_deref().and_then(non_empty) {
+        return Ok(Some(token));
+    }
+    let Some(token_file) = &config.server.token_file else { return Ok(None) };
+    let path = match sources.origin_of("server.token_file") {
+        Origin::File { path: config_path, .. } if token_file.is_relative() => {
+            config_path.parent().unwrap_or(Path::new("")).join(token_file)
+        }
+        _ => token_file.clone(),
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|error| ConfigError::TokenFile { path: path.clone(), error })?;
+    Ok(non_empty(&text))
+}

@@ -1,0 +1,206 @@
+//! Meridian's settings: built-in defaults, then the config file, then
+//! `MERIDIAN_<SECTION>_<KEY>` environment variables, then command-line flags.
+//! Every layer is validated together, and every error names where the bad
+//! value came from (file and line, variable, or flag) and its key.
+
+mod env;
+mod error;
+mod load;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::keymap::KeymapOverrides;
+
+pub use error::{ConfigError, Origin};
+pub use load::{Loaded, Overrides};
+
+/// The commented default config, written by `meridian config init`. Parsing
+/// it gives exactly [`Config::default()`].
+pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub feeds: FeedsConfig,
+    pub ui: UiConfig,
+    pub markets: MarketsConfig,
+    pub log: LogConfig,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    pub keys: KeymapOverrides,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// REST base URL (http or https); feed URLs are derived from it.
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prices_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backfill_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health_url: Option<String>,
+    /// A file holding the API token (MERIDIAN_TOKEN wins over it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_file: Option<PathBuf>,
+    pub request_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedsConfig {
+    pub connect_timeout_ms: u64,
+    pub backoff_base_ms: u64,
+    pub backoff_cap_ms: u64,
+    pub ping_interval_secs: u64,
+    pub max_frame_bytes: usize,
+    pub prices_stale_after_secs: f64,
+    pub health_stale_after_secs: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// Maximum redraws per second (1..=240).
+    pub fps: u32,
+    /// A built-in theme name (see [`crate::theme::Theme::names`]).
+    pub theme: String,
+    pub bell: bool,
+    pub history_points: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarketsConfig {
+    /// Watch-list symbols, upper-cased and deduplicated at load.
+    pub symbols: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// trace, debug, info, warn or error.
+    pub level: String,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            url: "http://127.0.0.1:8080".into(),
+            prices_url: None,
+            backfill_url: None,
+            health_url: None,
+            token_file: None,
+            request_timeout_ms: 10_000,
+        }
+    }
+}
+
+impl Default for FeedsConfig {
+    fn default() -> FeedsConfig {
+        FeedsConfig {
+            connect_timeout_ms: 5_000,
+            backoff_base_ms: 250,
+            backoff_cap_ms: 30_000,
+            ping_interval_secs: 15,
+            max_frame_bytes: 1_048_576,
+            prices_stale_after_secs: 5.0,
+            health_stale_after_secs: 30.0,
+        }
+    }
+}
+
+impl Default for UiConfig {
+    fn default() -> UiConfig {
+        UiConfig { fps: 30, theme: "default".into(), bell: false, history_points: 120 }
+    }
+}
+
+impl Default for MarketsConfig {
+    fn default() -> MarketsConfig {
+        let symbols = ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "TSLA", "META", "JPM"];
+        MarketsConfig { symbols: symbols.map(String::from).to_vec() }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> LogConfig {
+        LogConfig { level: "info".into() }
+    }
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("dev", "meridian", "meridian")
+}
+
+impl Config {
+    /// The platform's config file path (whether or not it exists).
+    pub fn default_path() -> Option<PathBuf> {
+        project_dirs().map(|d| d.config_dir().join("config.toml"))
+    }
+
+    /// The platform's data directory, or `./.meridian` if there is no home.
+    pub fn default_data_dir() -> PathBuf {
+        project_dirs().map_or_else(|| PathBuf::from(".meridian"), |d| d.data_dir().to_path_buf())
+    }
+
+    /// Where the outbox database and logs go.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(Config::default_data_dir)
+    }
+
+    pub fn prices_url(&self) -> String {
+        feed_url(self.server.prices_url.as_deref(), &self.server.url, "/ws/prices")
+    }
+
+    pub fn backfill_url(&self) -> String {
+        feed_url(self.server.backfill_url.as_deref(), &self.server.url, "/ws/backfill")
+    }
+
+    pub fn health_url(&self) -> String {
+        feed_url(self.server.health_url.as_deref(), &self.server.url, "/ws/monitoring")
+    }
+
+    /// Parse and validate one config file's text; `file` is used in errors.
+    pub fn from_toml_str(text: &str, file: &Path) -> Result<Config, ConfigError> {
+        load::from_file_text(text, file)
+    }
+
+    /// Load every layer and validate; see the module docs for the order.
+    /// `env` looks up environment variables (pass `|k| std::env::var(k).ok()`).
+    pub fn load(
+        ov: &Overrides,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Loaded, ConfigError> {
+        load::load(ov, env)
+    }
+}
+
+/// `override` if given, else the REST base with its scheme swapped to
+/// ws/wss, any query dropped and `suffix` appended to its path.
+fn feed_url(explicit: Option<&str>, base: &str, suffix: &str) -> String {
+    if let Some(url) = explicit {
+        return url.to_owned();
+    }
+    let base = base.split(['?', '#']).next().unwrap_or(base);
+    let base = match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let scheme = match scheme.to_ascii_lowercase().as_str() {
+                "https" => "wss".to_owned(),
+                "http" => "ws".to_owned(),
+                other => other.to_owned(),
+            };
+            format!("{scheme}://{rest}")
+        }
+        None => base.to_owned(),
+    };
+    format!("{}{suffix}", base.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,101 @@
+use std::path::Path;
+
+use super::*;
+
+fn parse(text: &str) -> Result<Config, ConfigError> {
+    Config::from_toml_str(text, Path::new("config.toml"))
+}
+
+fn err(text: &str) -> String {
+    parse(text).expect_err("rejected").to_string()
+}
+
+#[test]
+fn default_toml_is_the_default() {
+    assert_eq!(parse(DEFAULT_TOML).expect("default.toml is valid"), Config::default());
+}
+
+#[test]
+fn empty_file_is_the_default() {
+    assert_eq!(parse("").expect("valid"), Config::default());
+}
+
+#[test]
+fn unknown_key_names_line_table_and_choices() {
+    let text = "[server]\nurl = \"http://x\"\n\n[ui]\nfps = 20\nfsp = 30\n";
+    assert_eq!(
+        err(text),
+        "config.toml:6: unknown key `fsp` in [ui] (expected one of: fps, theme, bell, history_points)"
+    );
+    let top = err("# c\nbogus = 1\n");
+    assert!(top.starts_with("config.toml:2: unknown key `bogus` in the top level"), "{top}");
+    let section = err("[uii]\nfps = 1\n");
+    assert!(section.starts_with("config.toml:1: unknown key `uii` in the top level"), "{section}");
+}
+
+#[test]
+fn type_error_names_line_and_key() {
+    assert_eq!(
+        err("[server]\n\n[ui]\nfps = \"fast\"\n"),
+        "config.toml:4: ui.fps: invalid type: string \"fast\", expected u32"
+    );
+    let dotted = err("ui.bell = 3\n");
+    assert!(dotted.starts_with("config.toml:1: ui.bell: invalid type: integer"), "{dotted}");
+}
+
+#[test]
+fn syntax_error_names_line() {
+    let e = err("[ui]\nfps = 30\ntheme = \"mono\n");
+    assert!(e.starts_with("config.toml:3: "), "{e}");
+}
+
+#[test]
+fn semantic_errors_name_line_and_key() {
+    assert_eq!(
+        err("[ui]\ntheme = \"mono\"\nfps = 0\n"),
+        "config.toml:3: ui.fps: must be between 1 and 240, got 0"
+    );
+    let level = err("[log]\nlevel = \"loud\"\n");
+    assert!(level.starts_with("config.toml:2: log.level: unknown log level `loud`"), "{level}");
+    let theme = err("[ui]\ntheme = \"neon\"\n");
+    assert!(theme.starts_with("config.toml:2: ui.theme: unknown theme `neon`"), "{theme}");
+    let symbol = err("[markets]\nsymbols = [\"AAPL\", \"\"]\n");
+    assert_eq!(symbol, "config.toml:2: markets.symbols: empty symbol");
+    let url = err("[server]\nurl = \"ftp://x\"\n");
+    assert!(url.starts_with("config.toml:2: server.url: URL `ftp://x` must start with"), "{url}");
+    let feed = err("[server]\nprices_url = \"http://x/ws\"\n");
+    assert!(feed.starts_with("config.toml:2: server.prices_url:"), "{feed}");
+}
+
+#[test]
+fn keymap_errors_point_at_the_binding() {
+    let text = "[ui]\nfps = 30\n\n[keys.markets]\nremove_symbol = [\"x\"]\nadd_symbol = [\"s\"]\n";
+    let e = err(text);
+    assert!(e.starts_with("config.toml:6: keys.markets: key `s` is bound to both"), "{e}");
+    let e = err("[keys.market]\nadd_symbol = [\"+\"]\n");
+    assert!(e.starts_with("config.toml:1: unknown key context `market`"), "{e}");
+    let e = err("[keys.markets]\nadd_symbol = \"a\"\n");
+    assert!(e.starts_with("config.toml:2: keys.markets.add_symbol: invalid type"), "{e}");
+}
+
+#[test]
+fn symbols_are_normalised() {
+    let c =
+        parse("[markets]\nsymbols = [\"aapl\", \"BRK.B\", \"AAPL\", \"^gspc\"]\n").expect("valid");
+    assert_eq!(c.markets.symbols, ["AAPL", "BRK.B", "^GSPC"]);
+    assert!(err("[markets]\nsymbols = [\"TOO-LONG-SYMBOL\"]\n").contains("invalid symbol"));
+    assert!(err("[markets]\nsymbols = [\"A B\"]\n").contains("invalid symbol"));
+}
+
+#[test]
+fn feed_urls_follow_the_base() {
+    let mut c = Config::default();
+    assert_eq!(c.prices_url(), "ws://127.0.0.1:8080/ws/prices");
+    c.server.url = "https://ops.example.com/meridian/".into();
+    assert_eq!(c.backfill_url(), "wss://ops.example.com/meridian/ws/backfill");
+    assert_eq!(c.health_url(), "wss://ops.example.com/meridian/ws/monitoring");
+    c.server.url = "HTTP://h:1?x=1".into();
+    assert_eq!(c.prices_url(), "ws://h:1/ws/prices");
+    c.server.health_url = Some("wss://elsewhere/health".into());
+    assert_eq!(c.health_url(), "wss://elsewhere/health");
+}

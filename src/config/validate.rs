@@ -1,0 +1,114 @@
+//! Checks that serde cannot express: ranges, URL schemes, names, symbols.
+
+use super::load::Sources;
+use super::{Config, ConfigError};
+use crate::keymap::Keymap;
+use crate::theme::Theme;
+
+const LOG_LEVELS: &[&str] = &["trace", "debug", "info", "warn", "error"];
+
+/// Validate and normalise (symbols, log level) `config` in place.
+pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), ConfigError> {
+    let fail = |key: &str, message: String| ConfigError::Invalid {
+        origin: sources.origin_of(key),
+        key: key.to_owned(),
+        message,
+    };
+
+    check_url(&config.server.url, &["http", "https"]).map_err(|m| fail("server.url", m))?;
+    for (key, url) in [
+        ("server.prices_url", &config.server.prices_url),
+        ("server.backfill_url", &config.server.backfill_url),
+        ("server.health_url", &config.server.health_url),
+    ] {
+        if let Some(url) = url {
+            check_url(url, &["ws", "wss"]).map_err(|m| fail(key, m))?;
+        }
+    }
+
+    let positive = |key: &str, value: u64| {
+        if value == 0 { Err(fail(key, "must be greater than 0".into())) } else { Ok(()) }
+    };
+    positive("server.request_timeout_ms", config.server.request_timeout_ms)?;
+    let feeds = &config.feeds;
+    positive("feeds.connect_timeout_ms", feeds.connect_timeout_ms)?;
+    positive("feeds.backoff_base_ms", feeds.backoff_base_ms)?;
+    positive("feeds.ping_interval_secs", feeds.ping_interval_secs)?;
+    positive("feeds.max_frame_bytes", feeds.max_frame_bytes as u64)?;
+    if feeds.backoff_cap_ms < feeds.backoff_base_ms {
+        let message = format!(
+            "must be at least feeds.backoff_base_ms ({}), got {}",
+            feeds.backoff_base_ms, feeds.backoff_cap_ms
+        );
+        return Err(fail("feeds.backoff_cap_ms", message));
+    }
+    for (key, secs) in [
+        ("feeds.prices_stale_after_secs", feeds.prices_stale_after_secs),
+        ("feeds.health_stale_after_secs", feeds.health_stale_after_secs),
+    ] {
+        if !(secs.is_finite() && secs > 0.0) {
+            return Err(fail(key, format!("must be a positive number of seconds, got {secs}")));
+        }
+    }
+
+    if !(1..=240).contains(&config.ui.fps) {
+        return Err(fail("ui.fps", format!("must be between 1 and 240, got {}", config.ui.fps)));
+    }
+    Theme::by_name(&config.ui.theme).map_err(|e| fail("ui.theme", e.to_string()))?;
+    positive("ui.history_points", config.ui.history_points as u64)?;
+
+    let level = config.log.level.trim().to_ascii_lowercase();
+    if !LOG_LEVELS.contains(&level.as_str()) {
+        let message = format!(
+            "unknown log level `{}` (expected one of: {})",
+            config.log.level,
+            LOG_LEVELS.join(", ")
+        );
+        return Err(fail("log.level", message));
+    }
+    config.log.level = level;
+
+    config.markets.symbols =
+        normalise_symbols(&config.markets.symbols).map_err(|m| fail("markets.symbols", m))?;
+
+    Keymap::with_overrides(&config.keys).map_err(|error| {
+        let origin = error
+            .key_paths()
+            .iter()
+            .find_map(|p| sources.file_origin(p))
+            .unwrap_or_else(|| sources.origin_of("keys"));
+        ConfigError::Keymap { origin, error: Box::new(error) }
+    })?;
+    Ok(())
+}
+
+fn check_url(url: &str, schemes: &[&str]) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("invalid URL `{url}`: {e}"))?;
+    if !schemes.contains(&parsed.scheme()) {
+        return Err(format!("URL `{url}` must start with {}://", schemes.join(":// or ")));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("URL `{url}` has no host"));
+    }
+    Ok(())
+}
+
+/// Upper-case, check and deduplicate (keeping first occurrences) symbols.
+pub(super) fn normalise_symbols(symbols: &[String]) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::with_capacity(symbols.len());
+    for raw in symbols {
+        let symbol = raw.trim().to_ascii_uppercase();
+        let valid_char =
+            |c: char| c.is_ascii_uppercase() || c.is_ascii_digit() || ".-/^=".contains(c);
+        if symbol.is_empty() {
+            return Err("empty symbol".into());
+        }
+        if symbol.len() > 12 || !symbol.chars().all(valid_char) {
+            return Err(format!("invalid symbol `{raw}` (1-12 characters of A-Z, 0-9, . - / ^ =)"));
+        }
+        if !out.contains(&symbol) {
+            out.push(symbol);
+        }
+    }
+    Ok(out)
+}
