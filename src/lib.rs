@@ -4,3 +4,4 @@
 
 pub mod protocol;
 pub mod sanitize;
+pub mod server;
