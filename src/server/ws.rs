@@ -28,6 +28,9 @@ impl Drop for Session {
     }
 }
 
+/// How long a session waits to deliver its close frame at shutdown.
+pub const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// The close frame sent when the server stops.
 pub fn going_away() -> Message {
     Message::Close(Some(CloseFrame {
@@ -80,11 +83,13 @@ async fn forward(
     loop {
         tokio::select! {
             frame = rx.recv() => match frame {
-                Ok(frame) => {
-                    if socket.send(Message::Text(frame)).await.is_err() {
+                Ok(frame) => tokio::select! {
+                    sent = socket.send(Message::Text(frame)) => if sent.is_err() {
                         return;
-                    }
-                }
+                    },
+                    // A client that stops reading must not keep shutdown waiting.
+                    _ = super::stopped(&mut shutdown) => break,
+                },
                 Err(RecvError::Lagged(n)) => tracing::debug!(skipped = n, "slow feed client"),
                 Err(RecvError::Closed) => break,
             },
@@ -95,5 +100,5 @@ async fn forward(
             _ = super::stopped(&mut shutdown) => break,
         }
     }
-    let _ = socket.send(going_away()).await;
+    let _ = tokio::time::timeout(CLOSE_WAIT, socket.send(going_away())).await;
 }

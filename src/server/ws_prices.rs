@@ -11,9 +11,9 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::time::{MissedTickBehavior, interval};
 
-use super::AppState;
 use super::prices::{FrameWriter, SymbolWalk, normalize_symbol};
-use super::ws::{Session, going_away};
+use super::ws::{CLOSE_WAIT, Session, going_away};
+use super::{AppState, stopped};
 use crate::protocol::PriceCommand;
 
 /// Shortest timer period; faster rates send several rounds per period.
@@ -147,8 +147,14 @@ async fn session(app: &AppState, socket: WebSocket) -> anyhow::Result<()> {
                 }
             }
             let burst = (FAST_BURST * feed.writer.batch()).max(feed.walks.len());
-            feed.produce(burst, &mut tx).await?;
-            feed.flush(&mut tx).await?;
+            // A client that stops reading must not keep shutdown waiting.
+            tokio::select! {
+                r = async {
+                    feed.produce(burst, &mut tx).await?;
+                    feed.flush(&mut tx).await
+                } => r?,
+                _ = stopped(&mut shutdown) => break,
+            }
             continue;
         }
         tokio::select! {
@@ -159,12 +165,18 @@ async fn session(app: &AppState, socket: WebSocket) -> anyhow::Result<()> {
             },
             _ = every.tick(), if !feed.walks.is_empty() => {
                 let n = rounds * feed.walks.len();
-                feed.produce(n, &mut tx).await?;
-                feed.flush(&mut tx).await?;
+                tokio::select! {
+                    r = async {
+                        feed.produce(n, &mut tx).await?;
+                        feed.flush(&mut tx).await
+                    } => r?,
+                    _ = stopped(&mut shutdown) => break,
+                }
             }
             _ = shutdown.changed() => {}
         }
     }
-    tx.send(going_away()).await?;
+    // Best effort: a client that does not read gets no close frame.
+    let _ = tokio::time::timeout(CLOSE_WAIT, tx.send(going_away())).await;
     Ok(())
 }
