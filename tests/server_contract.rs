@@ -3,101 +3,21 @@
 //! WebSocket clients, shut down by its handle.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod common;
+
 use std::time::Duration;
 
+use common::{Server, WAIT, error_code, key, next_frame, subscribe};
 use futures_util::{SinkExt, StreamExt};
 use meridian::protocol::{
     self, BackfillJob, Envelope, FeedbackStats, HealthMessage, JobStatus, PriceKind, Report,
     ReportList, ValidationStatus, decode_backfill, decode_health, decode_price_frame,
 };
-use meridian::server::{PriceFormat, ServeArgs, ServerHandle, start};
-use reqwest::{Client, StatusCode};
+use meridian::server::{PriceFormat, ServeArgs};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-const WAIT: Duration = Duration::from_secs(5);
-
-struct Server {
-    handle: ServerHandle,
-    http: Client,
-}
-
-impl Server {
-    async fn start(args: ServeArgs) -> Self {
-        // reqwest is built with `rustls-no-provider`: even a plain-http
-        // Client refuses to build without one. Err = already installed.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        Server { handle: start(args).await.unwrap(), http: Client::new() }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.handle.base_url())
-    }
-
-    fn ws_url(&self, path: &str) -> String {
-        format!("ws://{}{path}", self.handle.addr())
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let resp = self.http.get(self.url(path)).send().await.unwrap();
-        (resp.status(), resp.json().await.unwrap())
-    }
-
-    async fn post(&self, path: &str, key: &str, body: Value) -> (StatusCode, Value) {
-        let resp = self
-            .http
-            .post(self.url(path))
-            .header(protocol::IDEMPOTENCY_HEADER, key)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        (resp.status(), resp.json().await.unwrap())
-    }
-
-    async fn ws(&self, path: &str) -> Ws {
-        tokio_tungstenite::connect_async(self.ws_url(path)).await.unwrap().0
-    }
-
-    async fn first_pending(&self) -> Report {
-        let (_, v) = self.get("/api/v1/reports?status=pending&limit=1").await;
-        serde_json::from_value::<ReportList>(v).unwrap().reports.remove(0)
-    }
-
-    async fn stop(self) {
-        self.handle.shutdown().await.unwrap();
-    }
-}
-
-fn key() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-fn error_code(v: &Value) -> &str {
-    v["error"]["code"].as_str().unwrap_or_else(|| panic!("not an error envelope: {v}"))
-}
-
-/// Next data frame (text or binary) within [`WAIT`].
-async fn next_frame(ws: &mut Ws) -> (Vec<u8>, bool) {
-    loop {
-        let msg = tokio::time::timeout(WAIT, ws.next()).await.unwrap().unwrap().unwrap();
-        match msg {
-            Message::Text(t) => return (t.as_bytes().to_vec(), false),
-            Message::Binary(b) => return (b.to_vec(), true),
-            _ => {}
-        }
-    }
-}
-
-async fn subscribe(ws: &mut Ws, symbol: &str) {
-    let cmd = json!({"type": "subscribe", "symbol": symbol}).to_string();
-    ws.send(Message::text(cmd)).await.unwrap();
-}
 
 #[tokio::test]
 async fn monitoring_insight_and_kpi_endpoints_answer_contract_shapes() {
@@ -130,6 +50,8 @@ async fn monitoring_insight_and_kpi_endpoints_answer_contract_shapes() {
 
     let (st, v) = s.get("/api/v1/no/such/thing").await;
     assert_eq!((st, error_code(&v)), (StatusCode::NOT_FOUND, "not_found"));
+    let (st, v) = s.post(protocol::paths::KPIS, &key(), json!({})).await;
+    assert_eq!((st, error_code(&v)), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
     s.stop().await;
 }
 

@@ -111,7 +111,7 @@ fn router(app: AppState) -> Router {
         .route(paths::WS_BACKFILL, get(ws::backfill))
         .route(paths::WS_MONITORING, get(ws::monitoring))
         .fallback(error::no_route)
-        .method_not_allowed_fallback(error::no_route);
+        .method_not_allowed_fallback(error::wrong_method);
     // Layers run outside-in: auth first, then idempotency.
     api.layer(axum::middleware::from_fn_with_state(app.clone(), idempotency::layer))
         .layer(axum::middleware::from_fn_with_state(app.clone(), auth::layer))
