@@ -6,4 +6,5 @@ pub mod config;
 pub mod keymap;
 pub mod protocol;
 pub mod sanitize;
+pub mod server;
 pub mod theme;

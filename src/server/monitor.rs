@@ -1,0 +1,262 @@
+//! Simulated platform health for `/ws/monitoring`: services whose health
+//! changes now and then (raising alerts as they do), processing and
+//! performance figures, signal metrics, and the dice for new insights and
+//! KPI movements.
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+use crate::protocol::{
+    Alert, Health, Id, Performance, Processing, Service, Severity, SignalMetric, SignalMetrics,
+    SystemStatus, Timestamp,
+};
+
+const SERVICES: &[(&str, f64)] = &[
+    ("api-gateway", 12.0),
+    ("price-ingest", 4.0),
+    ("insight-engine", 85.0),
+    ("report-extractor", 240.0),
+    ("postgres", 3.0),
+    ("redis-cache", 0.8),
+    ("kafka", 6.0),
+];
+
+/// Templates for generated insights: title, summary, category. `{s}` is a
+/// symbol, `{n}` a number.
+const INSIGHTS: &[(&str, &str, &str)] = &[
+    (
+        "Unusual volume in {s}",
+        "Traded volume in {s} is {n}x its 20-day average, with most of it in the last hour.",
+        "flows",
+    ),
+    (
+        "{s} options skew steepening",
+        "Put skew in {s} rose {n} vol points this week while spot was flat.",
+        "options_flow",
+    ),
+    (
+        "Margin utilisation rising in accounts holding {s}",
+        "Accounts with more than 20% in {s} saw margin utilisation rise {n}% since the open.",
+        "risk",
+    ),
+    (
+        "Price gap between venues in {s}",
+        "The best bid on one venue has been {n} cents above the consolidated offer for {s}.",
+        "market_structure",
+    ),
+    (
+        "Extraction confidence dip for {s} statements",
+        "Statements listing {s} extracted with {n}% lower confidence than usual; check the template.",
+        "data_quality",
+    ),
+];
+const SYMBOLS: &[&str] = &["AAPL", "MSFT", "NVDA", "AMZN", "JPM", "XOM", "TSLA", "META", "TLT"];
+
+pub struct MonitorSim {
+    rng: SmallRng,
+    services: Vec<Service>,
+    base_latency: Vec<f64>,
+    processing: Processing,
+    performance: Performance,
+    signals: Vec<SignalMetric>,
+    alert_seq: u64,
+}
+
+/// A freshly drawn insight, not yet stored.
+pub struct NewInsight {
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    pub confidence: f64,
+}
+
+fn metric(name: &str, value: f64, unit: Option<&str>) -> SignalMetric {
+    SignalMetric { name: name.into(), value, unit: unit.map(Into::into) }
+}
+
+impl MonitorSim {
+    pub fn new(seed: u64) -> Self {
+        let now = Timestamp::now();
+        let services = SERVICES
+            .iter()
+            .map(|(name, latency)| Service {
+                name: (*name).into(),
+                status: Health::Healthy,
+                latency_ms: *latency,
+                uptime_pct: 99.95,
+                message: None,
+                checked_at: Some(now),
+            })
+            .collect();
+        MonitorSim {
+            rng: SmallRng::seed_from_u64(seed ^ 0x004e_a174),
+            services,
+            base_latency: SERVICES.iter().map(|s| s.1).collect(),
+            processing: Processing {
+                queue_depth: 40.0,
+                processed_per_sec: 1_250.0,
+                error_rate: 0.002,
+            },
+            performance: Performance {
+                api_p50_ms: 18.0,
+                api_p99_ms: 240.0,
+                cpu_pct: 35.0,
+                memory_pct: 58.0,
+            },
+            signals: vec![
+                metric("signals_per_min", 420.0, Some("1/min")),
+                metric("avg_signal_strength", 0.62, None),
+                metric("false_positive_rate", 3.1, Some("%")),
+                metric("coverage", 97.4, Some("%")),
+                metric("model_drift", 0.04, None),
+            ],
+            alert_seq: 0,
+        }
+    }
+
+    pub fn status(&self, websocket_connections: u64) -> SystemStatus {
+        let worst = |h: Health| self.services.iter().any(|s| s.status == h);
+        let overall = if worst(Health::Down) {
+            Health::Down
+        } else if worst(Health::Degraded) {
+            Health::Degraded
+        } else {
+            Health::Healthy
+        };
+        SystemStatus {
+            overall,
+            services: self.services.clone(),
+            processing: self.processing.clone(),
+            performance: self.performance.clone(),
+            websocket_connections,
+        }
+    }
+
+    pub fn signals(&self) -> SignalMetrics {
+        SignalMetrics { metrics: self.signals.clone() }
+    }
+
+    /// `v` moved by up to `pct` percent, kept within `lo..=hi`.
+    fn jitter(&mut self, v: f64, pct: f64, lo: f64, hi: f64) -> f64 {
+        let f = 1.0 + self.rng.random_range(-pct..pct) / 100.0;
+        ((v * f).clamp(lo, hi) * 1000.0).round() / 1000.0
+    }
+
+    fn alert(&mut self, severity: Severity, title: String, message: String, source: &str) -> Alert {
+        self.alert_seq += 1;
+        Alert {
+            id: Id(format!("alert-{}", self.alert_seq)),
+            severity,
+            title,
+            message,
+            source: source.into(),
+        }
+    }
+
+    /// Advance one tick; returns the alerts it raised.
+    pub fn tick(&mut self) -> Vec<Alert> {
+        let now = Timestamp::now();
+        let mut alerts = Vec::new();
+        for i in 0..self.services.len() {
+            let roll: f64 = self.rng.random();
+            let old = self.services[i].status;
+            let new = match old {
+                Health::Healthy if roll < 0.01 => Health::Down,
+                Health::Healthy if roll < 0.04 => Health::Degraded,
+                Health::Degraded | Health::Down if roll < 0.3 => Health::Healthy,
+                Health::Degraded if roll > 0.97 => Health::Down,
+                h => h,
+            };
+            let base = self.base_latency[i] * if new == Health::Degraded { 6.0 } else { 1.0 };
+            let latency = self.jitter(base, 25.0, 0.1, 60_000.0);
+            let name = self.services[i].name.clone();
+            let s = &mut self.services[i];
+            s.latency_ms = latency;
+            s.checked_at = Some(now);
+            s.status = new;
+            if new != Health::Healthy {
+                s.uptime_pct = (s.uptime_pct - 0.01).max(90.0);
+            }
+            s.message = match new {
+                Health::Down => Some("health check failing".into()),
+                Health::Degraded => Some("latency above SLO".into()),
+                _ => None,
+            };
+            if new != old {
+                let (severity, verb) = match new {
+                    Health::Down => (Severity::Critical, "is down"),
+                    Health::Degraded => (Severity::Warning, "is degraded"),
+                    _ => (Severity::Info, "recovered"),
+                };
+                let msg = format!("{name} {verb}; latency {latency:.0} ms");
+                alerts.push(self.alert(severity, format!("{name} {verb}"), msg, &name));
+            }
+        }
+        let p = self.processing.clone();
+        self.processing = Processing {
+            queue_depth: self.jitter(p.queue_depth.max(1.0), 30.0, 0.0, 10_000.0).round(),
+            processed_per_sec: self.jitter(p.processed_per_sec, 10.0, 200.0, 5_000.0),
+            error_rate: self.jitter(p.error_rate, 20.0, 0.0001, 0.2),
+        };
+        let q = self.performance.clone();
+        self.performance = Performance {
+            api_p50_ms: self.jitter(q.api_p50_ms, 10.0, 5.0, 200.0),
+            api_p99_ms: self.jitter(q.api_p99_ms, 15.0, 80.0, 2_000.0),
+            cpu_pct: self.jitter(q.cpu_pct, 10.0, 5.0, 98.0),
+            memory_pct: self.jitter(q.memory_pct, 3.0, 20.0, 95.0),
+        };
+        for i in 0..self.signals.len() {
+            let v = self.signals[i].value;
+            self.signals[i].value = self.jitter(v, 5.0, 0.0, 1.0e6);
+        }
+        if self.rng.random_bool(0.03) {
+            let depth = self.processing.queue_depth;
+            alerts.push(self.alert(
+                Severity::Info,
+                "Nightly reconciliation finished".into(),
+                format!("Reconciliation completed; queue depth {depth:.0}"),
+                "scheduler",
+            ));
+        }
+        alerts
+    }
+
+    /// With probability `p`, a new insight to store and announce.
+    pub fn maybe_insight(&mut self, p: f64) -> Option<NewInsight> {
+        if !self.rng.random_bool(p) {
+            return None;
+        }
+        let (title, summary, category) = INSIGHTS[self.rng.random_range(0..INSIGHTS.len())];
+        let sym = SYMBOLS[self.rng.random_range(0..SYMBOLS.len())];
+        let n = format!("{:.1}", self.rng.random_range(1.5..9.5));
+        let fill = |t: &str| t.replace("{s}", sym).replace("{n}", &n);
+        Some(NewInsight {
+            title: fill(title),
+            summary: fill(summary),
+            category: category.into(),
+            confidence: (self.rng.random_range(0.55..0.97_f64) * 100.0).round() / 100.0,
+        })
+    }
+
+    /// With probability `p`, which KPI (an index below `count`) moves and by
+    /// how much (a fraction of its value, within ±2%).
+    pub fn maybe_kpi_move(&mut self, p: f64, count: usize) -> Option<(usize, f64)> {
+        (count > 0 && self.rng.random_bool(p))
+            .then(|| (self.rng.random_range(0..count), self.rng.random_range(-0.02..0.02)))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_changes_raise_alerts_over_time() {
+        let mut sim = MonitorSim::new(42);
+        let alerts: Vec<Alert> = (0..500).flat_map(|_| sim.tick()).collect();
+        assert!(alerts.iter().any(|a| a.severity == Severity::Critical));
+        assert!(alerts.iter().any(|a| a.severity == Severity::Warning));
+        assert_eq!(sim.status(3).services.len(), SERVICES.len());
+    }
+}

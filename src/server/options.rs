@@ -1,0 +1,76 @@
+//! Command-line options of `meridian serve`, and the two presets used
+//! without clap (tests and the embedded demo).
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+/// How price frames are encoded on `/ws/prices`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PriceFormat {
+    /// JSON text frames.
+    #[default]
+    Json,
+    /// MessagePack binary frames holding the same maps.
+    Msgpack,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// SQLite database path (default: a temporary database, deleted on exit)
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Require this bearer token on every request and handshake
+    #[arg(long)]
+    pub token: Option<String>,
+    /// A token that may read but not act (POSTs answer 403)
+    #[arg(long)]
+    pub read_only_token: Option<String>,
+    /// Random seed for the simulation
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Price updates per second per subscribed symbol (0 = as fast as possible)
+    #[arg(long, default_value_t = 4.0)]
+    pub price_rate: f64,
+    /// Updates per price frame (1 = single objects, >1 = JSON arrays / msgpack arrays)
+    #[arg(long, default_value_t = 1)]
+    pub price_batch: usize,
+    /// Price frame encoding: json or msgpack
+    #[arg(long, value_enum, default_value = "json")]
+    pub price_format: PriceFormat,
+    /// Seconds between health/backfill/metric ticks (tests use small values)
+    #[arg(long, default_value_t = 1.0)]
+    pub tick_secs: f64,
+}
+
+impl ServeArgs {
+    /// The defaults of the command line, on an ephemeral loopback port with a
+    /// temporary database: what `meridian --demo` embeds.
+    pub fn demo() -> Self {
+        ServeArgs {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            db: None,
+            token: None,
+            read_only_token: None,
+            seed: 42,
+            price_rate: 4.0,
+            price_batch: 1,
+            price_format: PriceFormat::Json,
+            tick_secs: 1.0,
+        }
+    }
+
+    /// Like [`ServeArgs::demo`] but with fast ticks and prices, so tests see
+    /// feed traffic within a fraction of a second.
+    pub fn for_tests() -> Self {
+        ServeArgs { tick_secs: 0.2, price_rate: 20.0, ..Self::demo() }
+    }
+
+    /// Tick period, clamped to something a timer can honour.
+    pub(crate) fn tick(&self) -> std::time::Duration {
+        let secs = if self.tick_secs.is_finite() { self.tick_secs } else { 1.0 };
+        std::time::Duration::from_secs_f64(secs.clamp(0.01, 3600.0))
+    }
+}

@@ -1,0 +1,240 @@
+//! Price simulation and frame encoding for `/ws/prices`.
+//!
+//! Each subscribed symbol is a seeded random walk (seed mixed with the
+//! symbol's name, so a symbol always starts the same way). Updates are
+//! written into reused slots and serialized into a reused buffer, so a
+//! steady stream allocates about once per frame, not once per update.
+
+use axum::body::Bytes;
+use axum::extract::ws::{Message, Utf8Bytes};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+use super::options::PriceFormat;
+use crate::protocol::{PriceKind, PriceUpdate, Timestamp};
+
+/// A full snapshot is re-sent after this many deltas.
+const SNAPSHOT_EVERY: u32 = 100;
+
+/// FNV-1a: a stable hash, so seeds do not depend on the std hasher.
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+fn cents(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// Upper-case and check a symbol from a client. None if it is not one.
+pub fn normalize_symbol(raw: &str) -> Option<String> {
+    let s = raw.trim().to_ascii_uppercase();
+    let ok = !s.is_empty()
+        && s.len() <= 32
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-/^=:".contains(&b));
+    ok.then_some(s)
+}
+
+/// One symbol's random walk, and what the client was last told about it.
+pub struct SymbolWalk {
+    symbol: String,
+    rng: SmallRng,
+    price: f64,
+    spread: f64,
+    volume: f64,
+    /// price, bid, ask, volume as last sent; None until the first snapshot.
+    sent: Option<[f64; 4]>,
+    since_snapshot: u32,
+}
+
+impl SymbolWalk {
+    pub fn new(symbol: &str, seed: u64) -> Self {
+        let h = fnv1a(symbol);
+        let mut rng = SmallRng::seed_from_u64(seed ^ h);
+        let price = cents(20.0 + (h % 48_000) as f64 / 100.0);
+        let spread = rng.random_range(1..=4) as f64 / 100.0;
+        let volume = rng.random_range(1_000..50_000) as f64;
+        SymbolWalk {
+            symbol: symbol.to_owned(),
+            rng,
+            price,
+            spread,
+            volume,
+            sent: None,
+            since_snapshot: 0,
+        }
+    }
+
+    pub fn symbol(&self) -> &str {
+        &self.symbol
+    }
+
+    /// Make the next update a snapshot (after a repeated subscribe).
+    pub fn force_snapshot(&mut self) {
+        self.sent = None;
+    }
+
+    fn step(&mut self) {
+        if self.rng.random_bool(0.8) {
+            // A small symmetric move, about 5 basis points.
+            let z: f64 = self.rng.random_range(-1.0..1.0) + self.rng.random_range(-1.0..1.0);
+            self.price = cents((self.price * (1.0 + 0.0005 * z)).max(0.01));
+        }
+        if self.rng.random_bool(0.1) {
+            self.spread = self.rng.random_range(1..=4) as f64 / 100.0;
+        }
+        if self.rng.random_bool(0.6) {
+            self.volume += self.rng.random_range(1..40) as f64 * 100.0;
+        }
+    }
+
+    /// Advance the walk and write the next update into `out`, reusing its
+    /// allocation: a snapshot first and every [`SNAPSHOT_EVERY`] updates,
+    /// otherwise a delta carrying only the fields that changed.
+    pub fn next_into(&mut self, out: &mut PriceUpdate) {
+        let snapshot = self.sent.is_none() || self.since_snapshot >= SNAPSHOT_EVERY;
+        if !snapshot {
+            self.step();
+        }
+        let half = self.spread / 2.0;
+        let now = [self.price, cents(self.price - half), cents(self.price + half), self.volume];
+        out.symbol.clear();
+        out.symbol.push_str(&self.symbol);
+        out.timestamp = Some(Timestamp::now());
+        let changed = |i: usize| match self.sent {
+            Some(prev) if !snapshot && prev[i] == now[i] => None,
+            _ => Some(now[i]),
+        };
+        out.kind = if snapshot { PriceKind::Snapshot } else { PriceKind::Delta };
+        out.price = changed(0);
+        out.bid = changed(1);
+        out.ask = changed(2);
+        out.volume = changed(3);
+        self.since_snapshot = if snapshot { 0 } else { self.since_snapshot + 1 };
+        self.sent = Some(now);
+    }
+}
+
+/// Collects updates into frames of `batch` and encodes them.
+pub struct FrameWriter {
+    format: PriceFormat,
+    batch: usize,
+    slots: Vec<PriceUpdate>,
+    len: usize,
+    buf: Vec<u8>,
+}
+
+impl FrameWriter {
+    pub fn new(format: PriceFormat, batch: usize) -> Self {
+        FrameWriter { format, batch: batch.max(1), slots: Vec::new(), len: 0, buf: Vec::new() }
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.len >= self.batch
+    }
+
+    pub fn batch(&self) -> usize {
+        self.batch
+    }
+
+    /// The next free slot of the frame being built.
+    pub fn slot(&mut self) -> &mut PriceUpdate {
+        if self.len == self.slots.len() {
+            self.slots.push(PriceUpdate {
+                kind: PriceKind::Snapshot,
+                symbol: String::new(),
+                price: None,
+                bid: None,
+                ask: None,
+                timestamp: None,
+                volume: None,
+            });
+        }
+        self.len += 1;
+        &mut self.slots[self.len - 1]
+    }
+
+    /// Encode the updates gathered so far into one message, if there are any.
+    /// With a batch of 1 an update goes out as a single object, otherwise as
+    /// an array.
+    pub fn finish(&mut self) -> anyhow::Result<Option<Message>> {
+        if self.len == 0 {
+            return Ok(None);
+        }
+        let items = &self.slots[..self.len];
+        self.buf.clear();
+        match (self.format, self.batch) {
+            (PriceFormat::Json, 1) => serde_json::to_writer(&mut self.buf, &items[0])?,
+            (PriceFormat::Json, _) => serde_json::to_writer(&mut self.buf, items)?,
+            (PriceFormat::Msgpack, 1) => rmp_serde::encode::write_named(&mut self.buf, &items[0])?,
+            (PriceFormat::Msgpack, _) => rmp_serde::encode::write_named(&mut self.buf, items)?,
+        }
+        self.len = 0;
+        let bytes = Bytes::copy_from_slice(&self.buf);
+        Ok(Some(match self.format {
+            PriceFormat::Json => Message::Text(Utf8Bytes::try_from(bytes)?),
+            PriceFormat::Msgpack => Message::Binary(bytes),
+        }))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use super::*;
+    use crate::protocol::decode_price_frame;
+
+    #[test]
+    fn first_update_is_a_snapshot_then_deltas_carry_changes_only() {
+        let mut w = SymbolWalk::new("AAPL", 42);
+        let mut fw = FrameWriter::new(PriceFormat::Json, 1);
+        w.next_into(fw.slot());
+        let Some(Message::Text(t)) = fw.finish().unwrap() else { panic!("no text frame") };
+        let d = decode_price_frame(t.as_bytes(), false).unwrap();
+        assert_eq!(d.items[0].kind, PriceKind::Snapshot);
+        assert!(d.items[0].price.is_some() && d.items[0].bid < d.items[0].ask);
+        let mut deltas = 0;
+        for _ in 0..50 {
+            let u = fw.slot();
+            w.next_into(u);
+            deltas += usize::from(u.kind == PriceKind::Delta);
+            fw.finish().unwrap();
+        }
+        assert_eq!(deltas, 50);
+    }
+
+    #[test]
+    fn same_seed_same_walk() {
+        let (mut a, mut b) = (SymbolWalk::new("MSFT", 7), SymbolWalk::new("MSFT", 7));
+        let mut fw = FrameWriter::new(PriceFormat::Json, 1);
+        for _ in 0..20 {
+            a.next_into(fw.slot());
+            let x = fw.slots[0].price;
+            fw.finish().unwrap();
+            b.next_into(fw.slot());
+            assert_eq!(fw.slots[0].price, x);
+            fw.finish().unwrap();
+        }
+    }
+
+    #[test]
+    fn batches_decode_as_arrays_in_both_formats() {
+        for (format, binary) in [(PriceFormat::Json, false), (PriceFormat::Msgpack, true)] {
+            let mut w = SymbolWalk::new("TSLA", 1);
+            let mut fw = FrameWriter::new(format, 10);
+            while !fw.is_full() {
+                w.next_into(fw.slot());
+            }
+            let msg = fw.finish().unwrap().unwrap();
+            let d = decode_price_frame(&msg.into_data(), binary).unwrap();
+            assert_eq!((d.items.len(), d.rejected), (10, 0));
+        }
+    }
+
+    #[test]
+    fn symbols_are_upper_cased_and_checked() {
+        assert_eq!(normalize_symbol(" aapl ").as_deref(), Some("AAPL"));
+        assert_eq!(normalize_symbol("brk.b").as_deref(), Some("BRK.B"));
+        assert_eq!(normalize_symbol(""), None);
+        assert_eq!(normalize_symbol("a\u{1b}[2J"), None);
+    }
+}

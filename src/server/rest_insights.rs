@@ -1,0 +1,120 @@
+//! Monitoring snapshots, insights and feedback (protocol §4), KPIs (§6).
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+
+use super::AppState;
+use super::db_insights::{self, Feedback};
+use super::error::{ApiError, ApiJson, ApiQuery, ApiResult};
+use crate::protocol::{
+    BackfillList, CommentRequest, FeedbackStats, Id, InsightFlagRequest, InsightList,
+    InsightMetrics, KpiList, RateRequest, SignalMetrics, SystemStatus, health_types,
+};
+
+const MAX_LIMIT: u32 = 500;
+const MAX_TEXT: usize = 4000;
+
+pub async fn status(State(app): State<AppState>) -> Json<SystemStatus> {
+    Json(app.system_status())
+}
+
+pub async fn backfill(State(app): State<AppState>) -> Json<BackfillList> {
+    Json(BackfillList { jobs: app.sim().backfill.jobs() })
+}
+
+pub async fn signals(State(app): State<AppState>) -> Json<SignalMetrics> {
+    Json(app.sim().monitor.signals())
+}
+
+pub async fn insight_metrics(State(app): State<AppState>) -> ApiResult<Json<InsightMetrics>> {
+    Ok(Json(app.db.call(|c| db_insights::insight_metrics(c)).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Page {
+    limit: Option<u32>,
+    offset: Option<u32>,
+}
+
+pub async fn insights(
+    State(app): State<AppState>,
+    ApiQuery(p): ApiQuery<Page>,
+) -> ApiResult<Json<InsightList>> {
+    let (limit, offset) = (p.limit.unwrap_or(50).min(MAX_LIMIT), p.offset.unwrap_or(0));
+    Ok(Json(app.db.call(move |c| db_insights::list_insights(c, limit, offset)).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatsQuery {
+    insight_id: Option<String>,
+}
+
+fn insight_id(id: &Id) -> ApiResult<i64> {
+    id.as_str().parse().map_err(|_| ApiError::not_found(format!("insight {id}")))
+}
+
+pub async fn stats(
+    State(app): State<AppState>,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> ApiResult<Json<FeedbackStats>> {
+    let id = Id(q.insight_id.ok_or_else(|| ApiError::invalid("insight_id is required"))?);
+    let n = insight_id(&id)?;
+    app.db
+        .call(move |c| db_insights::feedback_stats(c, n))
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("insight {id}")))
+}
+
+fn text(t: &str, what: &str) -> ApiResult<String> {
+    let t = t.trim();
+    if t.is_empty() {
+        return Err(ApiError::invalid(format!("{what} must not be empty")));
+    }
+    if t.chars().count() > MAX_TEXT {
+        return Err(ApiError::invalid(format!("{what} is longer than {MAX_TEXT} characters")));
+    }
+    Ok(t.to_owned())
+}
+
+async fn record(app: &AppState, id: &Id, fb: Feedback) -> ApiResult<Json<FeedbackStats>> {
+    let n = insight_id(id)?;
+    let stats = app
+        .db
+        .call(move |c| db_insights::add_feedback(c, n, fb))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("insight {id}")))?;
+    app.publish(health_types::FEEDBACK_UPDATED, &stats);
+    Ok(Json(stats))
+}
+
+pub async fn rate(
+    State(app): State<AppState>,
+    ApiJson(req): ApiJson<RateRequest>,
+) -> ApiResult<Json<FeedbackStats>> {
+    if !(1..=5).contains(&req.rating) {
+        return Err(ApiError::invalid("rating must be between 1 and 5"));
+    }
+    record(&app, &req.insight_id, Feedback::Rating(req.rating)).await
+}
+
+pub async fn comment(
+    State(app): State<AppState>,
+    ApiJson(req): ApiJson<CommentRequest>,
+) -> ApiResult<Json<FeedbackStats>> {
+    let t = text(&req.comment, "comment")?;
+    record(&app, &req.insight_id, Feedback::Comment(t)).await
+}
+
+pub async fn flag(
+    State(app): State<AppState>,
+    ApiJson(req): ApiJson<InsightFlagRequest>,
+) -> ApiResult<Json<FeedbackStats>> {
+    let t = text(&req.reason, "reason")?;
+    record(&app, &req.insight_id, Feedback::Flag(t)).await
+}
+
+pub async fn kpis(State(app): State<AppState>) -> ApiResult<Json<KpiList>> {
+    Ok(Json(KpiList { kpis: app.db.call(|c| db_insights::list_kpis(c)).await? }))
+}
