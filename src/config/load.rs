@@ -66,12 +66,15 @@ impl Sources {
 }
 
 fn parse_file(text: &str, file: &Path) -> Result<(Config, KeyIndex), ConfigError> {
-    let doc = DeTable::parse(text).map_err(|e| ConfigError::Syntax {
-        origin: Origin::File {
-            path: file.to_owned(),
-            line: line_of(text, e.span().map_or(0, |s| s.start)),
-        },
-        message: e.message().trim().to_owned(),
+    let doc = DeTable::parse(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let mut message = e.message().trim().to_owned();
+        // Say which key, e.g. for "duplicate key".
+        if let Some(at) = text.get(span.clone()).filter(|t| !t.trim().is_empty() && t.len() < 60) {
+            message = format!("{message} (at `{}`)", at.trim());
+        }
+        let origin = Origin::File { path: file.to_owned(), line: line_of(text, span.start) };
+        ConfigError::Syntax { origin, message }
     })?;
     let index = KeyIndex::new(file, text, doc.get_ref());
     let config = toml::from_str(text).map_err(|e| index.deserialize_error(&e))?;

@@ -99,3 +99,17 @@ fn feed_urls_follow_the_base() {
     c.server.health_url = Some("wss://elsewhere/health".into());
     assert_eq!(c.health_url(), "wss://elsewhere/health");
 }
+
+#[test]
+fn duplicate_key_is_named() {
+    assert_eq!(err("[ui]\nfps = 3\nfps = 4\n"), "config.toml:3: duplicate key (at `fps`)");
+}
+
+#[test]
+fn serialises_back_to_an_equal_config() {
+    let mut c = Config::default();
+    c.server.health_url = Some("wss://h/x".into());
+    c.keys.entry("markets".into()).or_default().insert("add_symbol".into(), vec!["+".into()]);
+    let text = toml::to_string(&c).expect("serialises");
+    assert_eq!(parse(&text).expect("re-parses"), c);
+}
