@@ -1,0 +1,285 @@
+//! The Markets tab's state: the watchlist, the latest quote per symbol with
+//! its recent history, sorting and the add-symbol prompt.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::history::History;
+use crate::protocol::{PriceKind, PriceUpdate, Timestamp};
+
+/// How long a changed price is flashed.
+pub const FLASH: Duration = Duration::from_millis(600);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Up,
+    Down,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    pub last: Option<f64>,
+    pub bid: Option<f64>,
+    pub ask: Option<f64>,
+    pub volume: Option<f64>,
+    /// First price seen this session: the reference for the change columns.
+    pub open: Option<f64>,
+    pub server_time: Option<Timestamp>,
+    /// When our copy was last refreshed (not the server's timestamp).
+    pub received_at: Option<Instant>,
+    pub history: History,
+    pub flash: Option<(Move, Instant)>,
+}
+
+impl Quote {
+    fn new(history_points: usize) -> Self {
+        Quote {
+            last: None,
+            bid: None,
+            ask: None,
+            volume: None,
+            open: None,
+            server_time: None,
+            received_at: None,
+            history: History::new(history_points),
+            flash: None,
+        }
+    }
+
+    /// Apply one update: a snapshot replaces every field it carries and
+    /// clears the rest; a delta keeps absent fields.
+    pub fn apply(&mut self, u: &PriceUpdate, now: Instant) {
+        let before = self.last;
+        if u.kind == PriceKind::Snapshot {
+            self.bid = None;
+            self.ask = None;
+            self.volume = None;
+        }
+        if let Some(p) = u.price {
+            self.last = Some(p);
+            self.history.push(p);
+            if self.open.is_none() {
+                self.open = Some(p);
+            }
+        }
+        self.bid = u.bid.or(self.bid);
+        self.ask = u.ask.or(self.ask);
+        self.volume = u.volume.or(self.volume);
+        self.server_time = u.timestamp.or(self.server_time);
+        self.received_at = Some(now);
+        if let (Some(b), Some(a)) = (before, self.last) {
+            if a > b {
+                self.flash = Some((Move::Up, now));
+            } else if a < b {
+                self.flash = Some((Move::Down, now));
+            }
+        }
+    }
+
+    pub fn change(&self) -> Option<(f64, f64)> {
+        let (last, open) = (self.last?, self.open?);
+        let pct = if open != 0.0 { (last - open) / open * 100.0 } else { 0.0 };
+        Some((last - open, pct))
+    }
+
+    pub fn spread(&self) -> Option<f64> {
+        Some(self.ask? - self.bid?)
+    }
+
+    pub fn age(&self, now: Instant) -> Option<Duration> {
+        self.received_at.map(|t| now.saturating_duration_since(t))
+    }
+
+    pub fn is_stale(&self, now: Instant, stale_after: Duration) -> bool {
+        self.age(now).is_none_or(|a| a > stale_after)
+    }
+
+    pub fn flashing(&self, now: Instant) -> Option<Move> {
+        self.flash.filter(|(_, at)| now.saturating_duration_since(*at) < FLASH).map(|(m, _)| m)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Watchlist,
+    Symbol,
+    ChangePct,
+    Volume,
+}
+
+impl SortKey {
+    pub fn next(self) -> Self {
+        match self {
+            SortKey::Watchlist => SortKey::Symbol,
+            SortKey::Symbol => SortKey::ChangePct,
+            SortKey::ChangePct => SortKey::Volume,
+            SortKey::Volume => SortKey::Watchlist,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Watchlist => "watchlist",
+            SortKey::Symbol => "symbol",
+            SortKey::ChangePct => "change %",
+            SortKey::Volume => "volume",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Markets {
+    pub symbols: Vec<String>,
+    pub quotes: HashMap<String, Quote>,
+    pub selected: usize,
+    pub sort: SortKey,
+    /// The add-symbol prompt's text while it is open.
+    pub input: Option<String>,
+    pub input_error: Option<String>,
+    history_points: usize,
+}
+
+/// 1-12 characters of A-Z, 0-9 and `.-/^=`, after upper-casing.
+pub fn normalize_symbol(s: &str) -> Result<String, String> {
+    let s = s.trim().to_ascii_uppercase();
+    if s.is_empty() {
+        return Err("type a symbol, e.g. AAPL".into());
+    }
+    if s.len() > 12 {
+        return Err(format!("{s:?} is longer than 12 characters"));
+    }
+    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || ".-/^=".contains(*c))) {
+        return Err(format!("{c:?} is not allowed in a symbol"));
+    }
+    Ok(s)
+}
+
+impl Markets {
+    pub fn new(symbols: Vec<String>, history_points: usize) -> Self {
+        Markets {
+            symbols,
+            quotes: HashMap::new(),
+            selected: 0,
+            sort: SortKey::default(),
+            input: None,
+            input_error: None,
+            history_points,
+        }
+    }
+
+    /// Apply coalesced updates; ones for symbols not on the watchlist are
+    /// ignored (protocol §1). Returns whether anything changed.
+    pub fn apply(&mut self, updates: &[PriceUpdate], now: Instant) -> bool {
+        let mut changed = false;
+        for u in updates {
+            if !self.symbols.contains(&u.symbol) {
+                continue;
+            }
+            let points = self.history_points;
+            self.quotes.entry(u.symbol.clone()).or_insert_with(|| Quote::new(points)).apply(u, now);
+            changed = true;
+        }
+        changed
+    }
+
+    /// Symbols in display order.
+    pub fn rows(&self) -> Vec<&str> {
+        let mut rows: Vec<&str> = self.symbols.iter().map(String::as_str).collect();
+        let pct = |s: &str| self.quotes.get(s).and_then(Quote::change).map(|c| c.1);
+        let vol = |s: &str| self.quotes.get(s).and_then(|q| q.volume);
+        match self.sort {
+            SortKey::Watchlist => {}
+            SortKey::Symbol => rows.sort_unstable(),
+            SortKey::ChangePct => rows
+                .sort_by(|a, b| pct(b).partial_cmp(&pct(a)).unwrap_or(std::cmp::Ordering::Equal)),
+            SortKey::Volume => rows
+                .sort_by(|a, b| vol(b).partial_cmp(&vol(a)).unwrap_or(std::cmp::Ordering::Equal)),
+        }
+        rows
+    }
+
+    pub fn selected_symbol(&self) -> Option<String> {
+        self.rows().get(self.selected).map(|s| (*s).to_owned())
+    }
+
+    /// Add a symbol; `Ok(None)` when it was already there.
+    pub fn add(&mut self, raw: &str) -> Result<Option<String>, String> {
+        let sym = normalize_symbol(raw)?;
+        if self.symbols.contains(&sym) {
+            return Ok(None);
+        }
+        self.symbols.push(sym.clone());
+        Ok(Some(sym))
+    }
+
+    pub fn remove_selected(&mut self) -> Option<String> {
+        let sym = self.selected_symbol()?;
+        self.symbols.retain(|s| *s != sym);
+        self.quotes.remove(&sym);
+        self.selected = self.selected.min(self.symbols.len().saturating_sub(1));
+        Some(sym)
+    }
+
+    pub fn move_selection(&mut self, delta: isize) {
+        self.selected = super::step(self.selected, delta, self.symbols.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upd(kind: PriceKind, sym: &str, price: Option<f64>, bid: Option<f64>) -> PriceUpdate {
+        PriceUpdate {
+            kind,
+            symbol: sym.into(),
+            price,
+            bid,
+            ask: None,
+            timestamp: None,
+            volume: None,
+        }
+    }
+
+    #[test]
+    fn delta_keeps_absent_fields_and_snapshot_replaces() {
+        let now = Instant::now();
+        let mut m = Markets::new(vec!["AAPL".into()], 10);
+        m.apply(&[upd(PriceKind::Snapshot, "AAPL", Some(10.0), Some(9.9))], now);
+        m.apply(&[upd(PriceKind::Delta, "AAPL", Some(11.0), None)], now);
+        let q = &m.quotes["AAPL"];
+        assert_eq!((q.last, q.bid), (Some(11.0), Some(9.9)));
+        assert_eq!(q.change(), Some((1.0, 10.0)));
+        assert_eq!(q.flashing(now), Some(Move::Up));
+        m.apply(&[upd(PriceKind::Snapshot, "AAPL", Some(12.0), None)], now);
+        assert_eq!(m.quotes["AAPL"].bid, None);
+    }
+
+    #[test]
+    fn updates_for_unwatched_symbols_are_ignored() {
+        let mut m = Markets::new(vec!["AAPL".into()], 10);
+        assert!(!m.apply(&[upd(PriceKind::Snapshot, "EVIL", Some(1.0), None)], Instant::now()));
+        assert!(m.quotes.is_empty());
+    }
+
+    #[test]
+    fn symbols_are_validated_and_deduplicated() {
+        let mut m = Markets::new(vec!["AAPL".into()], 10);
+        assert_eq!(m.add(" brk.b "), Ok(Some("BRK.B".into())));
+        assert_eq!(m.add("aapl"), Ok(None));
+        assert!(m.add("AA PL").is_err());
+        assert!(m.add("").is_err());
+        assert!(m.add("ABCDEFGHIJKLM").is_err());
+    }
+
+    #[test]
+    fn a_quote_with_no_recent_data_is_stale() {
+        let t0 = Instant::now();
+        let mut m = Markets::new(vec!["AAPL".into()], 10);
+        m.apply(&[upd(PriceKind::Snapshot, "AAPL", Some(10.0), None)], t0);
+        let q = &m.quotes["AAPL"];
+        assert!(!q.is_stale(t0 + Duration::from_secs(4), Duration::from_secs(5)));
+        assert!(q.is_stale(t0 + Duration::from_secs(6), Duration::from_secs(5)));
+    }
+}

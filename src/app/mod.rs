@@ -1,0 +1,369 @@
+//! The one application state. It changes only in [`App::update`], which
+//! returns whether anything visible changed and pushes the effects (network
+//! commands, persistence) that the driver carries out. Rendering reads it.
+
+mod feeds;
+mod history;
+mod lists;
+mod markets;
+mod metrics;
+mod status;
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+pub use feeds::{FeedState, Feeds, Indicator, format_age};
+pub use history::History;
+pub use lists::{Insights, Reports};
+pub use markets::{Markets, Move, Quote, SortKey, normalize_symbol};
+pub use metrics::{Metrics, Signal};
+pub use status::{Status, eta_seconds, progress};
+
+use crate::event::{ApiEvent, Effect, Event, FeedEvent};
+use crate::keymap::{Action, Context, Keymap};
+use crate::protocol::HealthMessage;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Insights,
+    Status,
+    Metrics,
+    Markets,
+    Reports,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] =
+        [Tab::Insights, Tab::Status, Tab::Metrics, Tab::Markets, Tab::Reports];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Insights => "Insights",
+            Tab::Status => "Status",
+            Tab::Metrics => "Metrics",
+            Tab::Markets => "Markets",
+            Tab::Reports => "Reports",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    pub fn context(self) -> Context {
+        match self {
+            Tab::Insights => Context::Insights,
+            Tab::Status => Context::Status,
+            Tab::Metrics => Context::Metrics,
+            Tab::Markets => Context::Markets,
+            Tab::Reports => Context::Reports,
+        }
+    }
+
+    fn offset(self, by: isize) -> Tab {
+        let n = Tab::ALL.len() as isize;
+        Tab::ALL[((self.index() as isize + by).rem_euclid(n)) as usize]
+    }
+}
+
+/// Settings the state needs, taken from the config at start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub demo: bool,
+    pub prices_stale_after: Duration,
+    pub health_stale_after: Duration,
+    pub history_points: usize,
+    pub bell: bool,
+    /// Where we are connected, for the header (never contains a token).
+    pub server_label: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            demo: false,
+            prices_stale_after: Duration::from_secs(5),
+            health_stale_after: Duration::from_secs(30),
+            history_points: 120,
+            bell: false,
+            server_label: String::new(),
+        }
+    }
+}
+
+pub struct App {
+    pub settings: Settings,
+    pub keymap: Keymap,
+    pub now: Instant,
+    pub tab: Tab,
+    pub show_help: bool,
+    pub quitting: bool,
+    pub feeds: Feeds,
+    pub markets: Markets,
+    pub status: Status,
+    pub metrics: Metrics,
+    pub insights: Insights,
+    pub reports: Reports,
+    /// A one-line message for the footer (errors, confirmations).
+    pub message: Option<String>,
+}
+
+/// Move a cursor by `delta` within `len` items, clamped.
+pub(crate) fn step(cur: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    (cur as isize + delta).clamp(0, len as isize - 1) as usize
+}
+
+const PAGE: isize = 10;
+
+impl App {
+    pub fn new(settings: Settings, keymap: Keymap, symbols: Vec<String>, now: Instant) -> Self {
+        let points = settings.history_points;
+        App {
+            keymap,
+            now,
+            tab: Tab::default(),
+            show_help: false,
+            quitting: false,
+            feeds: Feeds::default(),
+            markets: Markets::new(symbols, points),
+            status: Status::new(points),
+            metrics: Metrics::new(points),
+            insights: Insights::default(),
+            reports: Reports::default(),
+            message: None,
+            settings,
+        }
+    }
+
+    /// What to do first: load every list.
+    pub fn start(&self) -> Vec<Effect> {
+        let mut fx = vec![Effect::FetchInsights, Effect::FetchReports, Effect::FetchKpis];
+        fx.push(Effect::FetchStatus);
+        fx
+    }
+
+    /// Apply one event. Returns true when the screen must be redrawn.
+    pub fn update(&mut self, event: Event, fx: &mut Vec<Effect>) -> bool {
+        match event {
+            Event::Key(k) => self.on_key(k, fx),
+            Event::Resize(..) => true,
+            Event::Tick => true,
+            Event::Terminate => {
+                self.quitting = true;
+                fx.push(Effect::Quit);
+                false
+            }
+            Event::Feed(f) => self.on_feed(f, fx),
+            Event::Api(a) => self.on_api(a),
+        }
+    }
+
+    fn on_feed(&mut self, ev: FeedEvent, fx: &mut Vec<Effect>) -> bool {
+        let now = self.now;
+        match ev {
+            FeedEvent::Link(kind, link) => self.feeds.set_link(kind, link),
+            FeedEvent::Counters { feed, messages, bytes, rejected } => {
+                self.feeds.count(feed, messages, bytes, rejected, now);
+            }
+            FeedEvent::Prices(updates) => {
+                self.feeds.prices.last_message = Some(now);
+                return self.markets.apply(&updates, now);
+            }
+            FeedEvent::Backfill(jobs) => {
+                self.feeds.backfill.last_message = Some(now);
+                self.status.upsert_jobs(jobs, now);
+            }
+            FeedEvent::Health(msgs) => {
+                self.feeds.health.last_message = Some(now);
+                for m in msgs {
+                    self.on_health(m, fx);
+                }
+            }
+        }
+        true
+    }
+
+    fn on_health(&mut self, m: HealthMessage, fx: &mut Vec<Effect>) {
+        let now = self.now;
+        match m {
+            HealthMessage::SystemStatus(s) => self.status.set_system(s, now),
+            HealthMessage::SignalMetrics(s) => self.metrics.push_signals(s),
+            HealthMessage::InsightMetrics(s) => self.metrics.set_insight_metrics(s),
+            HealthMessage::InsightCreated(i) => self.insights.insert_new(*i),
+            HealthMessage::FeedbackUpdated(s) => {
+                self.insights.apply_stats(&s);
+            }
+            HealthMessage::ReportUpdated(r) => {
+                self.reports.apply_update(*r);
+            }
+            HealthMessage::KpiUpdated(k) => self.metrics.upsert_kpi(*k),
+            HealthMessage::Alert(a) => {
+                if self.status.push_alert(a, now) && self.settings.bell {
+                    fx.push(Effect::Bell);
+                }
+            }
+            HealthMessage::Unknown(_) => {}
+        }
+    }
+
+    fn on_api(&mut self, ev: ApiEvent) -> bool {
+        let now = self.now;
+        match ev {
+            ApiEvent::Insights(Ok(l)) => self.insights.set(l.insights, l.total),
+            ApiEvent::Insights(Err(e)) => self.insights.error = Some(e),
+            ApiEvent::Reports(Ok(l)) => self.reports.set(l.reports, l.total, l.has_more),
+            ApiEvent::Reports(Err(e)) => self.reports.error = Some(e),
+            ApiEvent::Kpis(Ok(l)) => self.metrics.set_kpis(l.kpis),
+            ApiEvent::Kpis(Err(e)) => self.metrics.error = Some(e),
+            ApiEvent::Status(Ok(s)) => self.status.set_system(s, now),
+            ApiEvent::Status(Err(e)) => self.status.error = Some(e),
+            ApiEvent::Backfill(Ok(jobs)) => self.status.upsert_jobs(jobs, now),
+            ApiEvent::Backfill(Err(e)) => self.status.error = Some(e),
+        }
+        true
+    }
+
+    fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+        if key.kind == KeyEventKind::Release {
+            return false;
+        }
+        if self.markets.input.is_some() {
+            return self.on_prompt_key(key, fx);
+        }
+        let Some(action) = self.keymap.action(self.tab.context(), &key) else {
+            return false;
+        };
+        if self.show_help {
+            // The overlay swallows everything but the keys that close it or quit.
+            match action {
+                Action::Help | Action::Back => self.show_help = false,
+                Action::Quit => self.quit(fx),
+                _ => return false,
+            }
+            return true;
+        }
+        self.on_action(action, fx)
+    }
+
+    fn quit(&mut self, fx: &mut Vec<Effect>) {
+        self.quitting = true;
+        fx.push(Effect::Quit);
+    }
+
+    /// Whether `action` does something on the current tab. The help overlay
+    /// lists only these, so it never promises a key that does nothing.
+    pub fn available(&self, action: Action) -> bool {
+        use Action::*;
+        match action {
+            Quit | NextTab | PrevTab | Tab1 | Tab2 | Tab3 | Tab4 | Tab5 | Help | Redraw | Back
+            | Refresh => true,
+            Up | Down | PageUp | PageDown | Top | Bottom => {
+                matches!(self.tab, Tab::Markets | Tab::Insights | Tab::Reports)
+            }
+            AddSymbol | RemoveSymbol | CycleSort => self.tab == Tab::Markets,
+            Open | Diagnostics | Outbox | Approve | ApproveWithNotes | Reject | Flag | Rate
+            | Comment | ToggleSelect | Filter => false,
+        }
+    }
+
+    fn on_action(&mut self, action: Action, fx: &mut Vec<Effect>) -> bool {
+        if !self.available(action) {
+            return false;
+        }
+        self.message = None;
+        match action {
+            Action::Quit => self.quit(fx),
+            Action::Help => self.show_help = true,
+            Action::NextTab => self.tab = self.tab.offset(1),
+            Action::PrevTab => self.tab = self.tab.offset(-1),
+            Action::Tab1 => self.tab = Tab::Insights,
+            Action::Tab2 => self.tab = Tab::Status,
+            Action::Tab3 => self.tab = Tab::Metrics,
+            Action::Tab4 => self.tab = Tab::Markets,
+            Action::Tab5 => self.tab = Tab::Reports,
+            Action::Redraw => fx.push(Effect::FullRedraw),
+            Action::Up => self.move_cursor(-1),
+            Action::Down => self.move_cursor(1),
+            Action::PageUp => self.move_cursor(-PAGE),
+            Action::PageDown => self.move_cursor(PAGE),
+            Action::Top => self.move_cursor(isize::MIN / 2),
+            Action::Bottom => self.move_cursor(isize::MAX / 2),
+            Action::Back => {}
+            Action::Refresh => fx.extend(self.start()),
+            Action::AddSymbol if self.tab == Tab::Markets => {
+                self.markets.input = Some(String::new());
+                self.markets.input_error = None;
+            }
+            Action::RemoveSymbol if self.tab == Tab::Markets => {
+                if let Some(sym) = self.markets.remove_selected() {
+                    fx.push(Effect::Unsubscribe(sym.clone()));
+                    fx.push(Effect::SaveWatchlist(self.markets.symbols.clone()));
+                    self.message = Some(format!("removed {sym}"));
+                }
+            }
+            Action::CycleSort if self.tab == Tab::Markets => {
+                self.markets.sort = self.markets.sort.next();
+                self.message = Some(format!("sorted by {}", self.markets.sort.label()));
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn move_cursor(&mut self, delta: isize) {
+        match self.tab {
+            Tab::Markets => self.markets.move_selection(delta),
+            Tab::Insights => {
+                self.insights.selected =
+                    step(self.insights.selected, delta, self.insights.items.len());
+            }
+            Tab::Reports => {
+                self.reports.selected =
+                    step(self.reports.selected, delta, self.reports.items.len());
+            }
+            Tab::Status | Tab::Metrics => {}
+        }
+    }
+
+    /// Keys while the add-symbol prompt is open: it is a text field, not
+    /// the keymap.
+    fn on_prompt_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+        let Some(input) = self.markets.input.as_mut() else { return false };
+        match key.code {
+            KeyCode::Esc => self.markets.input = None,
+            KeyCode::Backspace => {
+                input.pop();
+            }
+            KeyCode::Char(c) if !c.is_control() && input.chars().count() < 16 => input.push(c),
+            KeyCode::Enter => {
+                let raw = input.clone();
+                match self.markets.add(&raw) {
+                    Ok(Some(sym)) => {
+                        self.markets.input = None;
+                        self.message = Some(format!("added {sym}"));
+                        fx.push(Effect::Subscribe(sym));
+                        fx.push(Effect::SaveWatchlist(self.markets.symbols.clone()));
+                    }
+                    Ok(None) => {
+                        self.markets.input = None;
+                        self.message = Some(format!(
+                            "{} is already on the watchlist",
+                            raw.trim().to_ascii_uppercase()
+                        ));
+                    }
+                    Err(e) => self.markets.input_error = Some(e),
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,143 @@
+//! The Status tab's state: system health, backfill jobs and alerts.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use super::history::History;
+use crate::protocol::{Alert, BackfillJob, JobStatus, Severity, SystemStatus};
+
+/// Alerts kept, newest first.
+pub const MAX_ALERTS: usize = 200;
+/// How long a critical-alert toast stays up.
+pub const TOAST: Duration = Duration::from_secs(6);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    pub system: Option<SystemStatus>,
+    pub system_at: Option<Instant>,
+    pub jobs: BTreeMap<String, BackfillJob>,
+    pub jobs_at: Option<Instant>,
+    pub alerts: VecDeque<(Alert, Instant)>,
+    pub throughput: History,
+    pub queue_depth: History,
+    pub api_p99: History,
+    pub toast: Option<(Alert, Instant)>,
+    pub error: Option<String>,
+}
+
+impl Status {
+    pub fn new(history_points: usize) -> Self {
+        Status {
+            system: None,
+            system_at: None,
+            jobs: BTreeMap::new(),
+            jobs_at: None,
+            alerts: VecDeque::new(),
+            throughput: History::new(history_points),
+            queue_depth: History::new(history_points),
+            api_p99: History::new(history_points),
+            toast: None,
+            error: None,
+        }
+    }
+
+    pub fn set_system(&mut self, s: SystemStatus, now: Instant) {
+        self.throughput.push(s.processing.processed_per_sec);
+        self.queue_depth.push(s.processing.queue_depth);
+        self.api_p99.push(s.performance.api_p99_ms);
+        self.system = Some(s);
+        self.system_at = Some(now);
+        self.error = None;
+    }
+
+    pub fn upsert_jobs(&mut self, jobs: impl IntoIterator<Item = BackfillJob>, now: Instant) {
+        for j in jobs {
+            self.jobs.insert(j.job_id.clone(), j);
+        }
+        self.jobs_at = Some(now);
+    }
+
+    /// Record an alert; returns true when it deserves a toast (critical).
+    pub fn push_alert(&mut self, a: Alert, now: Instant) -> bool {
+        let critical = a.severity == Severity::Critical;
+        if critical {
+            self.toast = Some((a.clone(), now));
+        }
+        self.alerts.push_front((a, now));
+        self.alerts.truncate(MAX_ALERTS);
+        critical
+    }
+
+    pub fn toast(&self, now: Instant) -> Option<&Alert> {
+        self.toast
+            .as_ref()
+            .filter(|(_, at)| now.saturating_duration_since(*at) < TOAST)
+            .map(|(a, _)| a)
+    }
+}
+
+/// Seconds left for a job: the server's figure, else estimated from its rate.
+pub fn eta_seconds(j: &BackfillJob) -> Option<f64> {
+    if j.status != JobStatus::Running {
+        return None;
+    }
+    j.eta_seconds.or_else(|| {
+        (j.rate_per_sec > 0.0).then(|| j.total.saturating_sub(j.processed) as f64 / j.rate_per_sec)
+    })
+}
+
+/// Fraction done, 0..=1.
+pub fn progress(j: &BackfillJob) -> f64 {
+    if j.total == 0 {
+        if j.status == JobStatus::Completed { 1.0 } else { 0.0 }
+    } else {
+        (j.processed as f64 / j.total as f64).clamp(0.0, 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(status: JobStatus, eta: Option<f64>) -> BackfillJob {
+        BackfillJob {
+            job_id: "j".into(),
+            name: "J".into(),
+            status,
+            processed: 250,
+            total: 1000,
+            rate_per_sec: 50.0,
+            eta_seconds: eta,
+            errors: 0,
+            last_error: None,
+            started_at: None,
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn eta_is_estimated_from_rate_when_absent() {
+        assert_eq!(eta_seconds(&job(JobStatus::Running, None)), Some(15.0));
+        assert_eq!(eta_seconds(&job(JobStatus::Running, Some(3.0))), Some(3.0));
+        assert_eq!(eta_seconds(&job(JobStatus::Paused, None)), None);
+        assert_eq!(progress(&job(JobStatus::Running, None)), 0.25);
+    }
+
+    #[test]
+    fn critical_alerts_toast_and_newest_come_first() {
+        let now = Instant::now();
+        let mut s = Status::new(10);
+        let a = |id: &str, severity| Alert {
+            id: id.into(),
+            severity,
+            title: id.into(),
+            message: String::new(),
+            source: String::new(),
+        };
+        assert!(!s.push_alert(a("1", Severity::Info), now));
+        assert!(s.push_alert(a("2", Severity::Critical), now));
+        assert_eq!(s.alerts[0].0.id.as_str(), "2");
+        assert!(s.toast(now).is_some());
+        assert!(s.toast(now + TOAST).is_none());
+    }
+}

@@ -1,0 +1,129 @@
+//! The state machine driven by keys and events, as a user would.
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::event::{FeedKind, Link};
+use crate::protocol::{PriceKind, PriceUpdate};
+
+fn app() -> App {
+    App::new(
+        Settings::default(),
+        Keymap::default_map(),
+        vec!["AAPL".into(), "MSFT".into()],
+        Instant::now(),
+    )
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), &mut fx);
+    fx
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn tabs_switch_by_number_tab_and_backtab() {
+    let mut a = app();
+    assert_eq!(a.tab, Tab::Insights);
+    key(&mut a, KeyCode::Char('4'));
+    assert_eq!(a.tab, Tab::Markets);
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.tab, Tab::Reports);
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.tab, Tab::Insights, "tab wraps around");
+    key(&mut a, KeyCode::BackTab);
+    assert_eq!(a.tab, Tab::Reports);
+}
+
+#[test]
+fn quit_by_q_and_ctrl_c() {
+    let mut a = app();
+    assert_eq!(key(&mut a, KeyCode::Char('q')), vec![Effect::Quit]);
+    let mut b = app();
+    let mut fx = Vec::new();
+    b.update(Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), &mut fx);
+    assert_eq!(fx, vec![Effect::Quit]);
+}
+
+#[test]
+fn help_overlay_opens_and_swallows_other_keys() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('?'));
+    assert!(a.show_help);
+    key(&mut a, KeyCode::Char('4'));
+    assert_eq!(a.tab, Tab::Insights, "keys behind the overlay do nothing");
+    key(&mut a, KeyCode::Esc);
+    assert!(!a.show_help);
+}
+
+#[test]
+fn adding_a_symbol_validates_subscribes_and_saves() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('4'));
+    key(&mut a, KeyCode::Char('a'));
+    assert!(a.markets.input.is_some());
+    typed(&mut a, "q!");
+    assert_eq!(a.markets.input.as_deref(), Some("q!"), "q is text in the prompt, not quit");
+    assert!(key(&mut a, KeyCode::Enter).is_empty());
+    assert!(a.markets.input_error.is_some(), "an invalid symbol is explained");
+    key(&mut a, KeyCode::Backspace);
+    key(&mut a, KeyCode::Backspace);
+    typed(&mut a, "nvda");
+    let fx = key(&mut a, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Subscribe("NVDA".into()),
+            Effect::SaveWatchlist(vec!["AAPL".into(), "MSFT".into(), "NVDA".into()])
+        ]
+    );
+    assert!(a.markets.input.is_none());
+}
+
+#[test]
+fn removing_a_symbol_unsubscribes_and_saves() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('4'));
+    key(&mut a, KeyCode::Down);
+    let fx = key(&mut a, KeyCode::Char('d'));
+    assert_eq!(
+        fx,
+        vec![Effect::Unsubscribe("MSFT".into()), Effect::SaveWatchlist(vec!["AAPL".into()])]
+    );
+}
+
+#[test]
+fn feed_link_changes_show_in_the_header_state() {
+    let mut a = app();
+    let mut fx = Vec::new();
+    a.update(Event::Feed(FeedEvent::Link(FeedKind::Prices, Link::Connected)), &mut fx);
+    assert_eq!(a.feeds.prices.indicator(), Indicator::Connected);
+    let u = PriceUpdate {
+        kind: PriceKind::Snapshot,
+        symbol: "AAPL".into(),
+        price: Some(1.0),
+        bid: None,
+        ask: None,
+        timestamp: None,
+        volume: None,
+    };
+    assert!(a.update(Event::Feed(FeedEvent::Prices(vec![u])), &mut fx));
+    assert!(a.feeds.prices.last_message.is_some());
+    a.update(
+        Event::Feed(FeedEvent::Link(
+            FeedKind::Prices,
+            Link::Reconnecting { attempt: 4, retry_in_ms: 2000, error: "refused".into() },
+        )),
+        &mut fx,
+    );
+    assert_eq!(a.feeds.prices.indicator(), Indicator::Down);
+    assert_eq!(a.markets.quotes["AAPL"].last, Some(1.0), "the last good data stays");
+}

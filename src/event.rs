@@ -1,0 +1,98 @@
+//! The one event type that flows into the UI loop, and the effects the state
+//! asks the driver to carry out. Background tasks only send events; the
+//! state only returns effects. Neither touches the other's world.
+
+use crossterm::event::KeyEvent;
+
+use crate::protocol::{
+    BackfillJob, HealthMessage, InsightList, KpiList, PriceUpdate, ReportList, SystemStatus,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FeedKind {
+    Prices,
+    Backfill,
+    Health,
+}
+
+impl FeedKind {
+    pub const ALL: [FeedKind; 3] = [FeedKind::Prices, FeedKind::Backfill, FeedKind::Health];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FeedKind::Prices => "prices",
+            FeedKind::Backfill => "backfill",
+            FeedKind::Health => "health",
+        }
+    }
+}
+
+/// Connection state of one feed, as its task sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Connected,
+    /// Waiting `retry_in_ms` before the next attempt, after `error`.
+    Reconnecting {
+        attempt: u32,
+        retry_in_ms: u64,
+        error: String,
+    },
+}
+
+/// What a feed task reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedEvent {
+    Link(FeedKind, Link),
+    /// Price updates coalesced per symbol (latest wins, deltas merged).
+    Prices(Vec<PriceUpdate>),
+    Backfill(Vec<BackfillJob>),
+    Health(Vec<HealthMessage>),
+    /// Counters since the previous report: frames, bytes, and frames or
+    /// items that failed to decode or validate.
+    Counters {
+        feed: FeedKind,
+        messages: u64,
+        bytes: u64,
+        rejected: u64,
+    },
+}
+
+/// Results of REST calls. Errors are already phrased for the user.
+#[derive(Debug, Clone)]
+pub enum ApiEvent {
+    Insights(Result<InsightList, String>),
+    Reports(Result<ReportList, String>),
+    Kpis(Result<KpiList, String>),
+    Status(Result<SystemStatus, String>),
+    Backfill(Result<Vec<BackfillJob>, String>),
+}
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// The clock moved: ages and staleness may have changed.
+    Tick,
+    Feed(FeedEvent),
+    Api(ApiEvent),
+    /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
+    Terminate,
+}
+
+/// Work the state asks the driver to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Subscribe(String),
+    Unsubscribe(String),
+    SaveWatchlist(Vec<String>),
+    FetchInsights,
+    FetchReports,
+    FetchKpis,
+    FetchStatus,
+    /// Ring the terminal bell (a new critical alert, `ui.bell` on).
+    Bell,
+    /// Repaint every cell (Ctrl-L).
+    FullRedraw,
+    Quit,
+}
