@@ -1,0 +1,122 @@
+//! Small text formatters shared by the tabs: numbers, sparklines, ages.
+
+use std::time::Duration;
+
+pub use crate::app::format_age;
+
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A one-line sparkline of the newest `width` values, scaled to their own
+/// min..max. Empty when there are no values.
+pub fn spark(values: impl ExactSizeIterator<Item = f64> + Clone, width: usize) -> String {
+    let skip = values.len().saturating_sub(width);
+    let vals = values.skip(skip);
+    let (lo, hi) = vals
+        .clone()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(v), h.max(v)));
+    let range = hi - lo;
+    vals.map(|v| {
+        if !v.is_finite() {
+            ' '
+        } else if range <= f64::EPSILON {
+            BARS[3]
+        } else {
+            let i = ((v - lo) / range * (BARS.len() - 1) as f64).round() as usize;
+            BARS[i.min(BARS.len() - 1)]
+        }
+    })
+    .collect()
+}
+
+/// A price with two decimals, or four below 1.
+pub fn price(v: Option<f64>) -> String {
+    match v {
+        Some(p) if p.abs() < 1.0 => format!("{p:.4}"),
+        Some(p) => format!("{p:.2}"),
+        None => "—".into(),
+    }
+}
+
+/// 1234 -> "1.2K", 5_600_000 -> "5.6M".
+pub fn compact(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.1}B", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1}K", v / 1e3)
+    } else if a.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// Seconds as "42s", "3m05s", "1h02m".
+pub fn duration(secs: f64) -> String {
+    if !secs.is_finite() || secs < 0.0 {
+        return "—".into();
+    }
+    let s = secs.round() as u64;
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m{:02}s", s / 60, s % 60),
+        _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+pub fn age(d: Option<Duration>) -> String {
+    d.map(format_age).unwrap_or_else(|| "—".into())
+}
+
+/// Cut `s` to at most `width` columns, ending with "…" when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width {
+            if width > 0 {
+                while w + 1 > width {
+                    let Some(last) = out.pop() else { break };
+                    w -= last.width().unwrap_or(0);
+                }
+                out.push('…');
+            }
+            return out;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparkline_scales_to_its_range() {
+        assert_eq!(spark([1.0, 2.0, 3.0].into_iter(), 10), "▁▅█");
+        assert_eq!(spark([5.0, 5.0].into_iter(), 10), "▄▄");
+        assert_eq!(spark([1.0, 2.0, 3.0, 4.0].into_iter(), 2), "▁█");
+    }
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(compact(1234.0), "1234");
+        assert_eq!(compact(12_345.0), "12.3K");
+        assert_eq!(compact(5_600_000.0), "5.6M");
+        assert_eq!(price(Some(150.254)), "150.25");
+        assert_eq!(duration(125.0), "2m05s");
+    }
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 4), "abc");
+    }
+}

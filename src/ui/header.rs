@@ -1,0 +1,59 @@
+//! The two header rows: title with DEMO marker and per-feed connection
+//! indicators; the tab bar.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::fmt;
+use crate::app::{App, Indicator, Tab};
+use crate::event::FeedKind;
+use crate::theme::Theme;
+
+pub fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let feeds = feed_spans(app, theme);
+    let feeds_width: u16 = feeds.iter().map(|s| s.width() as u16).sum();
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(feeds_width)]).areas(area);
+    let mut title = vec![Span::styled(" MERIDIAN ", theme.title)];
+    if app.settings.demo {
+        title.push(Span::styled(" DEMO ", theme.demo_badge));
+    }
+    let used: usize = title.iter().map(Span::width).sum();
+    let room = (left.width as usize).saturating_sub(used + 2);
+    if room > 8 && !app.settings.server_label.is_empty() {
+        title.push(Span::styled(
+            format!(" {}", fmt::fit(&app.settings.server_label, room)),
+            theme.muted,
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(title)), left);
+    f.render_widget(Paragraph::new(Line::from(feeds)), right);
+}
+
+fn feed_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    for kind in FeedKind::ALL {
+        let feed = app.feeds.get(kind);
+        let (mark, style, word) = match feed.indicator() {
+            Indicator::Connected => ("●", theme.ok, ""),
+            Indicator::Reconnecting => ("↻", theme.warn, ""),
+            Indicator::Down => ("✕", theme.crit, " down"),
+        };
+        spans.push(Span::styled(format!("{} ", kind.label()), theme.muted));
+        spans.push(Span::styled(format!("{mark}{word}"), style));
+        spans.push(Span::styled(format!(" {:<3} ", fmt::age(feed.age(app.now))), theme.muted));
+    }
+    spans
+}
+
+pub fn render_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut spans = vec![Span::raw(" ")];
+    for tab in Tab::ALL {
+        let style = if tab == app.tab { theme.tab_active } else { theme.tab_inactive };
+        spans.push(Span::styled(format!(" {} {} ", tab.index() + 1, tab.title()), style));
+        spans.push(Span::raw(" "));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,92 @@
+//! Insights: the list and, beside or below it, the selected insight.
+//!
+//! ```text
+//! ┌ Insights · 30 ─────────────────────┐┌ Detail ─────────────────┐
+//! │ Title            Cat   Conf Rating ││ summary …               │
+//! └────────────────────────────────────┘└─────────────────────────┘
+//! ```
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+
+use super::{cursor, panel, placeholder};
+use crate::app::App;
+use crate::theme::Theme;
+
+/// Split into list and detail: side by side when wide, stacked otherwise.
+pub(crate) fn split(area: Rect) -> (Rect, Rect) {
+    if area.width >= 120 {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+            .areas(area);
+        (a, b)
+    } else {
+        let detail = (area.height / 3).max(5);
+        let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(detail)]).areas(area);
+        (a, b)
+    }
+}
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let l = &app.insights;
+    let block = panel(format!(" Insights · {} ", l.total.max(l.items.len() as u64)), theme);
+    if l.items.is_empty() {
+        let text = match (&l.error, l.loaded) {
+            (Some(e), _) => Line::styled(format!("insights unavailable: {e}"), theme.crit),
+            (None, true) => Line::styled("no insights", theme.muted),
+            (None, false) => Line::styled("loading insights…", theme.muted),
+        };
+        placeholder(f, area, block, text);
+        return;
+    }
+    let (list_area, detail_area) = split(area);
+    let rows: Vec<Row> = l
+        .items
+        .iter()
+        .map(|i| {
+            let flags =
+                if i.flag_count > 0 { format!("⚑{}", i.flag_count) } else { String::new() };
+            Row::new(vec![
+                Cell::from(i.title.clone()),
+                Cell::from(i.category.clone()).style(theme.muted),
+                Cell::from(Line::from(format!("{:.0}%", i.confidence * 100.0)).right_aligned()),
+                Cell::from(
+                    Line::from(format!("{:.1}★({})", i.avg_rating, i.rating_count)).right_aligned(),
+                ),
+                Cell::from(flags).style(theme.warn),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Min(16),
+        Constraint::Length(12),
+        Constraint::Length(5),
+        Constraint::Length(9),
+        Constraint::Length(4),
+    ];
+    let header = Row::new(["Title", "Category", "Conf", "Rating", "Flag"]).style(theme.title);
+    let table =
+        Table::new(rows, widths).header(header).row_highlight_style(theme.selected).block(block);
+    f.render_stateful_widget(table, list_area, &mut cursor(l.selected, l.items.len()));
+
+    let Some(sel) = l.selected_item() else { return };
+    let mut lines = vec![
+        Line::styled(sel.title.clone(), theme.title),
+        Line::from(vec![
+            Span::styled(format!("{} · ", sel.category), theme.muted),
+            Span::styled(format!("confidence {:.0}% · ", sel.confidence * 100.0), theme.muted),
+            Span::styled(
+                format!(
+                    "rated {:.1} by {} · flags {}",
+                    sel.avg_rating, sel.rating_count, sel.flag_count
+                ),
+                theme.muted,
+            ),
+        ]),
+        Line::raw(""),
+    ];
+    lines.extend(sel.summary.lines().map(|s| Line::raw(s.to_owned())));
+    let detail = Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(" Detail ", theme));
+    f.render_widget(detail, detail_area);
+}

@@ -1,0 +1,137 @@
+//! Reports: the approval queue (pending first) and the selected report.
+//!
+//! ```text
+//! ┌ Reports · 12 pending of 50 ────────┐┌ Report 17 ──────────────┐
+//! │ Account   Title      Date   Status ││ account, dates, scores  │
+//! └────────────────────────────────────┘│ positions · totals · risk│
+//! ```
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use serde_json::Value;
+
+use super::insights::split;
+use super::{cursor, panel, placeholder};
+use crate::app::App;
+use crate::protocol::{Report, ValidationStatus};
+use crate::theme::Theme;
+
+pub(crate) fn status_style(s: ValidationStatus, theme: &Theme) -> Style {
+    match s {
+        ValidationStatus::Pending => theme.accent,
+        ValidationStatus::Approved => theme.ok,
+        ValidationStatus::Rejected => theme.crit,
+        ValidationStatus::Flagged => theme.warn,
+        ValidationStatus::Unknown => theme.muted,
+    }
+}
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let r = &app.reports;
+    let title =
+        format!(" Reports · {} pending · {} loaded of {} ", r.pending(), r.items.len(), r.total);
+    let block = panel(title, theme);
+    if r.items.is_empty() {
+        let text = match (&r.error, r.loaded) {
+            (Some(e), _) => Line::styled(format!("reports unavailable: {e}"), theme.crit),
+            (None, true) => Line::styled("the queue is empty", theme.muted),
+            (None, false) => Line::styled("loading reports…", theme.muted),
+        };
+        placeholder(f, area, block, text);
+        return;
+    }
+    let (list_area, detail_area) = split(area);
+    let rows: Vec<Row> = r
+        .items
+        .iter()
+        .map(|x| {
+            Row::new(vec![
+                Cell::from(x.account_number.clone()),
+                Cell::from(x.account_title.clone()),
+                Cell::from(x.report_date.clone()),
+                Cell::from(x.validation_status.as_str())
+                    .style(status_style(x.validation_status, theme)),
+                Cell::from(
+                    Line::from(format!("{:.0}%", x.extraction_confidence * 100.0)).right_aligned(),
+                ),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(10),
+        Constraint::Min(12),
+        Constraint::Length(10),
+        Constraint::Length(8),
+        Constraint::Length(5),
+    ];
+    let header = Row::new(["Account", "Title", "Date", "Status", "Conf"]).style(theme.title);
+    let table =
+        Table::new(rows, widths).header(header).row_highlight_style(theme.selected).block(block);
+    f.render_stateful_widget(table, list_area, &mut cursor(r.selected, r.items.len()));
+    if let Some(sel) = r.selected_item() {
+        render_detail(f, detail_area, sel, theme);
+    }
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.fract() != 0.0 => format!("{x:.2}"),
+            _ => n.to_string(),
+        },
+        Value::String(s) => crate::sanitize::clean(s),
+        Value::Null => "—".into(),
+        other => crate::sanitize::clean(&other.to_string()),
+    }
+}
+
+fn render_detail(f: &mut Frame, area: Rect, rep: &Report, theme: &Theme) {
+    let kv = |k: &str, v: String| {
+        Line::from(vec![Span::styled(format!("{k:<13}"), theme.muted), Span::raw(v)])
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{} {} ", rep.account_number, rep.account_title), theme.title),
+            Span::styled(
+                rep.validation_status.as_str(),
+                status_style(rep.validation_status, theme),
+            ),
+        ]),
+        kv("dates", format!("report {} · trade {}", rep.report_date, rep.trade_date)),
+        kv(
+            "confidence",
+            format!(
+                "{:.0}% · quality {:.0}%",
+                rep.extraction_confidence * 100.0,
+                rep.data_quality_score * 100.0
+            ),
+        ),
+    ];
+    if let Some(by) = &rep.approved_by {
+        lines.push(kv("decided by", by.clone()));
+    }
+    if let Some(n) = &rep.notes {
+        lines.push(kv("notes", n.clone()));
+    }
+    let pairs = |m: &serde_json::Map<String, Value>| {
+        m.iter()
+            .map(|(k, v)| format!("{}={}", crate::sanitize::clean(k), scalar(v)))
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    lines.push(kv("totals", pairs(&rep.account_totals)));
+    lines.push(kv("risk", pairs(&rep.risk_metrics)));
+    lines.push(Line::styled(format!("positions ({})", rep.positions.len()), theme.title));
+    for p in &rep.positions {
+        let text = match p {
+            Value::Object(m) => pairs(m),
+            other => scalar(other),
+        };
+        lines.push(Line::raw(format!("  {text}")));
+    }
+    let block = panel(format!(" Report {} ", rep.id), theme);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+}

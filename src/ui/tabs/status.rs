@@ -1,0 +1,232 @@
+//! Status: overall health, service cards, backfill jobs, alerts.
+//!
+//! ```text
+//! HEALTHY · 6 services · queue 34 · 1.2K/s · err 0.20% · p99 80ms  ▂▃▅▇
+//! ┌ api ───────────┐┌ db ────────────┐┌ feeds ─────────┐   (cards reflow)
+//! │● healthy 12ms  ││▲ degraded 180ms││● healthy 3ms   │
+//! └────────────────┘└────────────────┘└────────────────┘
+//! ┌ Backfill ──────────────────────────────────────────────────────────┐
+//! │ Blocks 2019  ███████░░░ 24.7%  12.3K/50K  812/s  ETA 46s  2 err run │
+//! └────────────────────────────────────────────────────────────────────┘
+//! ┌ Alerts (newest first) ─────────────────────────────────────────────┐
+//! ```
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, List, ListItem, Paragraph, Row, Table};
+
+use super::{panel, placeholder};
+use crate::app::{App, eta_seconds, progress};
+use crate::protocol::{BackfillJob, Health, JobStatus, Severity};
+use crate::theme::Theme;
+use crate::ui::fmt;
+
+const CARD_WIDTH: u16 = 26;
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = &app.status;
+    let services = s.system.as_ref().map_or(0, |x| x.services.len()) as u16;
+    let per_row = (area.width / CARD_WIDTH).max(1);
+    let card_rows = services.div_ceil(per_row).min(3);
+    let jobs = (s.jobs.len() as u16).max(1) + 3;
+    let [banner, cards, jobs_area, alerts] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(card_rows * 3),
+        Constraint::Length(jobs.min(area.height / 3).max(4)),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    render_banner(f, banner, app, theme);
+    render_cards(f, cards, app, theme, per_row);
+    render_jobs(f, jobs_area, app, theme);
+    render_alerts(f, alerts, app, theme);
+}
+
+pub(crate) fn health_style(h: Health, theme: &Theme) -> (Style, &'static str, &'static str) {
+    match h {
+        Health::Healthy => (theme.ok, "●", "healthy"),
+        Health::Degraded => (theme.warn, "▲", "degraded"),
+        Health::Down => (theme.crit, "✕", "down"),
+        Health::Unknown => (theme.muted, "?", "unknown"),
+    }
+}
+
+fn render_banner(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = &app.status;
+    let Some(sys) = &s.system else {
+        let text = match &s.error {
+            Some(e) => Span::styled(format!(" status unavailable: {e}"), theme.crit),
+            None => Span::styled(" waiting for system status…", theme.muted),
+        };
+        f.render_widget(Paragraph::new(Line::from(text)), area);
+        return;
+    };
+    let age = s.system_at.map(|t| app.now.saturating_duration_since(t));
+    let stale = age.is_none_or(|a| a > app.settings.health_stale_after);
+    let (style, mark, word) = health_style(sys.overall, theme);
+    let mut spans =
+        vec![Span::styled(format!(" {mark} {} ", word.to_uppercase()), style.patch(theme.title))];
+    if stale {
+        spans.push(Span::styled(format!(" STALE {} ", fmt::age(age)), theme.warn));
+    }
+    let p = &sys.processing;
+    let perf = &sys.performance;
+    spans.push(Span::styled(
+        format!(
+            " queue {} · {}/s · err {:.2}% · p50 {:.0}ms p99 {:.0}ms · cpu {:.0}% mem {:.0}% · ws {} ",
+            fmt::compact(p.queue_depth),
+            fmt::compact(p.processed_per_sec),
+            p.error_rate * 100.0,
+            perf.api_p50_ms,
+            perf.api_p99_ms,
+            perf.cpu_pct,
+            perf.memory_pct,
+            sys.websocket_connections
+        ),
+        if stale { theme.stale } else { theme.base },
+    ));
+    let used: usize = spans.iter().map(Span::width).sum();
+    let room = (area.width as usize).saturating_sub(used + 1);
+    if room >= 6 {
+        spans.push(Span::styled(fmt::spark(s.throughput.iter(), room.min(30)), theme.accent));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_cards(f: &mut Frame, area: Rect, app: &App, theme: &Theme, per_row: u16) {
+    let Some(sys) = &app.status.system else { return };
+    if area.height == 0 {
+        return;
+    }
+    let width = area.width / per_row;
+    for (i, svc) in sys.services.iter().enumerate() {
+        let (col, row) = (i as u16 % per_row, i as u16 / per_row);
+        if (row + 1) * 3 > area.height {
+            break;
+        }
+        let rect = Rect { x: area.x + col * width, y: area.y + row * 3, width, height: 3 };
+        let (style, mark, word) = health_style(svc.status, theme);
+        let mut line = vec![
+            Span::styled(format!("{mark} {word} "), style),
+            Span::styled(format!("{:.0}ms {:.2}% ", svc.latency_ms, svc.uptime_pct), theme.base),
+        ];
+        if let Some(msg) = &svc.message {
+            line.push(Span::styled(msg.clone(), theme.muted));
+        }
+        let block = panel(format!(" {} ", fmt::fit(&svc.name, width as usize - 4)), theme)
+            .border_style(style);
+        f.render_widget(Paragraph::new(Line::from(line)).block(block), rect);
+    }
+}
+
+fn job_status(j: &BackfillJob, theme: &Theme) -> (Style, &'static str) {
+    match j.status {
+        JobStatus::Running => (theme.ok, "running"),
+        JobStatus::Paused => (theme.warn, "paused"),
+        JobStatus::Failed => (theme.crit, "FAILED"),
+        JobStatus::Completed => (theme.muted, "done"),
+        JobStatus::Pending => (theme.muted, "pending"),
+        JobStatus::Unknown => (theme.muted, "unknown"),
+    }
+}
+
+fn gauge(frac: f64, width: usize) -> String {
+    let filled = ((frac * width as f64).round() as usize).min(width);
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+fn render_jobs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = &app.status;
+    let block = panel(" Backfill jobs ", theme);
+    if s.jobs.is_empty() {
+        placeholder(f, area, block, Line::styled("no backfill jobs reported yet", theme.muted));
+        return;
+    }
+    let wide = area.width >= 110;
+    let gauge_w = if wide { 20 } else { 10 };
+    // Trouble first: failed, then running, paused, pending, done.
+    let rank = |j: &BackfillJob| match j.status {
+        JobStatus::Failed => 0,
+        JobStatus::Running => 1,
+        JobStatus::Paused => 2,
+        JobStatus::Pending | JobStatus::Unknown => 3,
+        JobStatus::Completed => 4,
+    };
+    let mut jobs: Vec<&BackfillJob> = s.jobs.values().collect();
+    jobs.sort_by_key(|j| rank(j));
+    let rows: Vec<Row> = jobs
+        .into_iter()
+        .map(|j| {
+            let (st_style, st) = job_status(j, theme);
+            let frac = progress(j);
+            let eta = eta_seconds(j).map(fmt::duration).unwrap_or_else(|| "—".into());
+            let err = match (&j.last_error, wide) {
+                (Some(e), true) if j.errors > 0 => format!("{} · {}", j.errors, e),
+                _ => j.errors.to_string(),
+            };
+            Row::new(vec![
+                Cell::from(j.name.clone()),
+                Cell::from(format!("{} {:>5.1}%", gauge(frac, gauge_w), frac * 100.0))
+                    .style(st_style),
+                Cell::from(
+                    Line::from(format!(
+                        "{}/{}",
+                        fmt::compact(j.processed as f64),
+                        fmt::compact(j.total as f64)
+                    ))
+                    .right_aligned(),
+                ),
+                Cell::from(
+                    Line::from(format!("{}/s", fmt::compact(j.rate_per_sec))).right_aligned(),
+                ),
+                Cell::from(Line::from(eta).right_aligned()),
+                Cell::from(err).style(if j.errors > 0 { theme.crit } else { theme.muted }),
+                Cell::from(st).style(st_style),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Min(12),
+        Constraint::Length(gauge_w as u16 + 7),
+        Constraint::Length(13),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(if wide { 40 } else { 4 }),
+        Constraint::Length(7),
+    ];
+    let header = Row::new(["Job", "Progress", "Done/Total", "Rate", "ETA", if wide { "Errors" } else { "Err" }, "Status"])
+        .style(theme.title);
+    f.render_widget(Table::new(rows, widths).header(header).block(block), area);
+}
+
+fn render_alerts(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = &app.status;
+    let block = panel(format!(" Alerts · {} (newest first) ", s.alerts.len()), theme);
+    if s.alerts.is_empty() {
+        placeholder(f, area, block, Line::styled("no alerts", theme.muted));
+        return;
+    }
+    let items: Vec<ListItem> = s
+        .alerts
+        .iter()
+        .map(|(a, at)| {
+            let (style, word) = match a.severity {
+                Severity::Critical => (theme.crit, "CRIT"),
+                Severity::Warning => (theme.warn, "WARN"),
+                Severity::Info | Severity::Unknown => (theme.muted, "info"),
+            };
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{word:<5}"), style),
+                Span::styled(
+                    format!("{:>4} ", fmt::age(Some(app.now.saturating_duration_since(*at)))),
+                    theme.muted,
+                ),
+                Span::styled(format!("{} ", a.title), theme.base),
+                Span::styled(format!("{} · {}", a.message, a.source), theme.muted),
+            ]))
+        })
+        .collect();
+    f.render_widget(List::new(items).block(block), area);
+}
