@@ -1,0 +1,124 @@
+//! One task per WebSocket feed. Each connects (with a timeout), reads and
+//! decodes frames, and sends typed events to the UI loop; on any failure it
+//! reconnects with exponential backoff and full jitter, and the price feed
+//! subscribes again to the whole watchlist. A closed event channel is the
+//! signal to stop. Nothing here touches the terminal.
+
+mod backoff;
+mod coalesce;
+mod session;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+use tokio::sync::mpsc;
+
+pub use backoff::Backoff;
+pub use coalesce::Coalescer;
+
+use crate::event::{Event, FeedEvent, FeedKind, Link};
+
+#[derive(Debug, Clone)]
+pub struct FeedOptions {
+    pub url: String,
+    /// Sent as `Authorization: Bearer …`; never logged.
+    pub token: Option<String>,
+    pub connect_timeout: Duration,
+    pub backoff: Backoff,
+    pub ping_interval: Duration,
+    pub max_frame_bytes: usize,
+}
+
+/// Watchlist changes for the price feed task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PriceCommand {
+    Subscribe(String),
+    Unsubscribe(String),
+}
+
+/// Start the price feed. The returned sender carries watchlist changes.
+pub fn spawn_prices(
+    opts: FeedOptions,
+    symbols: Vec<String>,
+    tx: mpsc::Sender<Event>,
+) -> mpsc::Sender<PriceCommand> {
+    let (cmd_tx, cmd_rx) = mpsc::channel(256);
+    tokio::spawn(run(FeedKind::Prices, opts, tx, Some(cmd_rx), symbols.into_iter().collect()));
+    cmd_tx
+}
+
+/// Start the backfill or health feed.
+pub fn spawn_feed(kind: FeedKind, opts: FeedOptions, tx: mpsc::Sender<Event>) {
+    tokio::spawn(run(kind, opts, tx, None, BTreeSet::new()));
+}
+
+async fn run(
+    kind: FeedKind,
+    opts: FeedOptions,
+    tx: mpsc::Sender<Event>,
+    mut cmds: Option<mpsc::Receiver<PriceCommand>>,
+    mut symbols: BTreeSet<String>,
+) {
+    let mut rng = SmallRng::from_os_rng();
+    let mut attempt: u32 = 0;
+    let link = |l: Link| Event::Feed(FeedEvent::Link(kind, l));
+    loop {
+        if tx.send(link(Link::Connecting)).await.is_err() {
+            return;
+        }
+        let error = match session::connect(&opts).await {
+            Ok(ws) => {
+                attempt = 0;
+                if tx.send(link(Link::Connected)).await.is_err() {
+                    return;
+                }
+                tracing::info!(feed = kind.label(), "connected");
+                match session::Session::new(kind, &opts, &tx, &mut symbols)
+                    .run(ws, cmds.as_mut())
+                    .await
+                {
+                    session::End::Stop => return,
+                    session::End::Lost(e) => e,
+                }
+            }
+            Err(e) => e,
+        };
+        attempt += 1;
+        let delay = opts.backoff.delay(attempt, &mut rng);
+        tracing::warn!(feed = kind.label(), attempt, delay_ms = delay.as_millis() as u64, %error, "feed lost");
+        let retry = Link::Reconnecting { attempt, retry_in_ms: delay.as_millis() as u64, error };
+        if tx.send(link(retry)).await.is_err() {
+            return;
+        }
+        // Keep taking watchlist changes while waiting, so the next
+        // connection subscribes to the current list.
+        let sleep = tokio::time::sleep(delay);
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                _ = &mut sleep => break,
+                cmd = recv(&mut cmds) => match cmd {
+                    Some(c) => apply_command(&mut symbols, &c),
+                    None => cmds = None,
+                },
+            }
+        }
+    }
+}
+
+/// Receive from an optional channel; pending forever when there is none.
+pub(crate) async fn recv<T>(rx: &mut Option<mpsc::Receiver<T>>) -> Option<T> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+pub(crate) fn apply_command(symbols: &mut BTreeSet<String>, c: &PriceCommand) {
+    match c {
+        PriceCommand::Subscribe(s) => symbols.insert(s.clone()),
+        PriceCommand::Unsubscribe(s) => symbols.remove(s),
+    };
+}

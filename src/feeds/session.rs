@@ -1,0 +1,221 @@
+//! One connected feed session: read, decode, coalesce, forward; answer
+//! watchlist commands; ping and notice a dead link.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::{Bytes, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::{FeedOptions, PriceCommand, apply_command, coalesce::Coalescer};
+use crate::event::{Event, FeedEvent, FeedKind};
+use crate::protocol::{
+    PriceCommand as WireCommand, decode_backfill, decode_health, decode_price_frame,
+};
+
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Missed pongs after which the link is declared dead.
+const MAX_MISSED_PONGS: u32 = 2;
+/// How often counters are reported to the UI.
+const COUNTER_INTERVAL: Duration = Duration::from_millis(500);
+
+pub async fn connect(opts: &FeedOptions) -> Result<Ws, String> {
+    let mut req =
+        opts.url.as_str().into_client_request().map_err(|e| format!("bad feed URL: {e}"))?;
+    if let Some(token) = &opts.token {
+        let value = HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(|_| "token is not a valid header value".to_string())?;
+        req.headers_mut().insert("Authorization", value);
+    }
+    // Frames up to the limit are read whole; a larger one is dropped and
+    // counted in `Session::on_frame`, with headroom so the check is ours.
+    let limit = opts.max_frame_bytes.saturating_mul(4).max(64 * 1024);
+    let cfg = WebSocketConfig::default().max_message_size(Some(limit)).max_frame_size(Some(limit));
+    let fut = tokio_tungstenite::connect_async_with_config(req, Some(cfg), true);
+    match tokio::time::timeout(opts.connect_timeout, fut).await {
+        Err(_) => Err(format!("connect timed out after {:?}", opts.connect_timeout)),
+        Ok(Err(e)) => Err(describe(&e)),
+        Ok(Ok((ws, _))) => Ok(ws),
+    }
+}
+
+fn describe(e: &tokio_tungstenite::tungstenite::Error) -> String {
+    use tokio_tungstenite::tungstenite::Error as E;
+    match e {
+        E::Http(resp) => format!("server answered HTTP {}", resp.status()),
+        E::Io(io) => io.to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub enum End {
+    /// The UI is gone: stop for good.
+    Stop,
+    /// The link failed: reconnect.
+    Lost(String),
+}
+
+pub struct Session<'a> {
+    kind: FeedKind,
+    opts: &'a FeedOptions,
+    tx: &'a mpsc::Sender<Event>,
+    symbols: &'a mut BTreeSet<String>,
+    prices: Coalescer,
+    messages: u64,
+    bytes: u64,
+    rejected: u64,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(
+        kind: FeedKind,
+        opts: &'a FeedOptions,
+        tx: &'a mpsc::Sender<Event>,
+        symbols: &'a mut BTreeSet<String>,
+    ) -> Self {
+        Session {
+            kind,
+            opts,
+            tx,
+            symbols,
+            prices: Coalescer::default(),
+            messages: 0,
+            bytes: 0,
+            rejected: 0,
+        }
+    }
+
+    pub async fn run(
+        mut self,
+        mut ws: Ws,
+        mut cmds: Option<&mut mpsc::Receiver<PriceCommand>>,
+    ) -> End {
+        for sym in self.symbols.iter() {
+            if let Err(e) = ws.send(command(&WireCommand::Subscribe { symbol: sym.clone() })).await
+            {
+                return End::Lost(e.to_string());
+            }
+        }
+        let mut ping = tokio::time::interval(self.opts.ping_interval);
+        ping.reset();
+        let mut counters = tokio::time::interval(COUNTER_INTERVAL);
+        let mut missed = 0u32;
+        loop {
+            let has_prices = !self.prices.is_empty();
+            tokio::select! {
+                msg = ws.next() => {
+                    let data = match msg {
+                        None => return End::Lost("connection closed".into()),
+                        Some(Err(e)) => return End::Lost(describe(&e)),
+                        Some(Ok(m)) => m,
+                    };
+                    match data {
+                        Message::Text(t) => { if let Some(end) = self.on_frame(t.as_bytes(), false).await { return end; } }
+                        Message::Binary(b) => { if let Some(end) = self.on_frame(&b, true).await { return end; } }
+                        Message::Pong(_) => missed = 0,
+                        Message::Close(frame) => {
+                            let why = frame.map(|f| format!("closed by server ({} {})", u16::from(f.code), f.reason)).unwrap_or_else(|| "closed by server".into());
+                            return End::Lost(why);
+                        }
+                        Message::Ping(_) | Message::Frame(_) => {}
+                    }
+                }
+                cmd = recv_ref(&mut cmds) => {
+                    let Some(cmd) = cmd else { cmds = None; continue };
+                    apply_command(self.symbols, &cmd);
+                    let wire = match &cmd {
+                        PriceCommand::Subscribe(s) => WireCommand::Subscribe { symbol: s.clone() },
+                        PriceCommand::Unsubscribe(s) => { self.prices.forget(s); WireCommand::Unsubscribe { symbol: s.clone() } }
+                    };
+                    if let Err(e) = ws.send(command(&wire)).await {
+                        return End::Lost(e.to_string());
+                    }
+                }
+                permit = self.tx.reserve(), if has_prices => {
+                    let Ok(permit) = permit else { return End::Stop };
+                    permit.send(Event::Feed(FeedEvent::Prices(self.prices.take())));
+                }
+                _ = ping.tick() => {
+                    if missed >= MAX_MISSED_PONGS {
+                        return End::Lost(format!("no pong for {MAX_MISSED_PONGS} pings"));
+                    }
+                    missed += 1;
+                    if let Err(e) = ws.send(Message::Ping(Bytes::new())).await {
+                        return End::Lost(e.to_string());
+                    }
+                }
+                _ = counters.tick() => {
+                    let ev = FeedEvent::Counters { feed: self.kind, messages: self.messages, bytes: self.bytes, rejected: self.rejected };
+                    if self.messages + self.rejected > 0 && self.tx.try_send(Event::Feed(ev)).is_ok() {
+                        (self.messages, self.bytes, self.rejected) = (0, 0, 0);
+                    }
+                    if self.tx.is_closed() { return End::Stop; }
+                }
+            }
+        }
+    }
+
+    /// Decode one frame. Bad frames are counted and skipped.
+    async fn on_frame(&mut self, data: &[u8], binary: bool) -> Option<End> {
+        self.bytes += data.len() as u64;
+        if data.len() > self.opts.max_frame_bytes {
+            self.rejected += 1;
+            tracing::debug!(feed = self.kind.label(), len = data.len(), "oversize frame dropped");
+            return None;
+        }
+        self.messages += 1;
+        let event = match self.kind {
+            FeedKind::Prices => match decode_price_frame(data, binary) {
+                Ok(d) => {
+                    self.rejected += d.rejected as u64;
+                    for u in d.items {
+                        if self.symbols.contains(&u.symbol) {
+                            self.prices.push(u);
+                        }
+                    }
+                    return None;
+                }
+                Err(e) => return self.bad(e),
+            },
+            FeedKind::Backfill => match decode_backfill(data, binary) {
+                Ok(d) => {
+                    self.rejected += d.rejected as u64;
+                    FeedEvent::Backfill(d.items)
+                }
+                Err(e) => return self.bad(e),
+            },
+            FeedKind::Health => match decode_health(data, binary) {
+                Ok(d) => {
+                    self.rejected += d.rejected as u64;
+                    FeedEvent::Health(d.items)
+                }
+                Err(e) => return self.bad(e),
+            },
+        };
+        if self.tx.send(Event::Feed(event)).await.is_err() { Some(End::Stop) } else { None }
+    }
+
+    fn bad(&mut self, e: crate::protocol::DecodeError) -> Option<End> {
+        self.rejected += 1;
+        tracing::debug!(feed = self.kind.label(), error = %e, "frame skipped");
+        None
+    }
+}
+
+fn command(c: &WireCommand) -> Message {
+    Message::text(serde_json::to_string(c).unwrap_or_default())
+}
+
+async fn recv_ref<T>(rx: &mut Option<&mut mpsc::Receiver<T>>) -> Option<T> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
