@@ -2,9 +2,18 @@
 //! server. See README.md for the tour and `shared/protocol.md` for the wire
 //! contract.
 
+pub mod api;
+pub mod app;
+pub mod cli;
 pub mod config;
+pub mod event;
+pub mod feeds;
 pub mod keymap;
+pub mod launch;
 pub mod protocol;
 pub mod sanitize;
 pub mod server;
 pub mod theme;
+pub mod tui;
+pub mod ui;
+pub mod watchlist;

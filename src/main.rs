@@ -1,1 +1,38 @@
-fn main() {}
+//! `meridian`: parse the command line, load the config, and hand over to the
+//! console, the reference server or a config command. Errors end here, as
+//! one line on stderr and a non-zero exit, before the terminal is touched.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use meridian::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime =
+        match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("meridian: cannot start the async runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Some(Command::Serve(args)) => {
+                meridian::server::run(args).await.map(|()| ExitCode::SUCCESS)
+            }
+            Some(Command::Config { action }) => meridian::launch::config_command(&cli.conn, action),
+            None => meridian::launch::console(&cli.conn, cli.demo).await,
+        }
+    });
+    // Background tasks (feeds, sockets) end with the runtime.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("meridian: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

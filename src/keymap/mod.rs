@@ -87,6 +87,7 @@ pub struct HelpEntry {
     pub keys: String,
     pub description: &'static str,
     pub context: Context,
+    pub action: Action,
 }
 
 /// A checked set of bindings, ready for lookups.
@@ -176,6 +177,7 @@ impl Keymap {
                     keys: keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
                     description: action.description(),
                     context,
+                    action: *action,
                 });
             }
         }

@@ -1,0 +1,99 @@
+//! The command line. The connection flags and their environment twins are
+//! a public interface: scripts depend on them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Overrides;
+
+#[derive(Debug, Parser)]
+#[command(name = "meridian", version, about = "Meridian: the terminal operations console")]
+pub struct Cli {
+    /// Run against the embedded reference server (temporary database)
+    #[arg(long)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where the backend is and where our files go.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ConnArgs {
+    /// REST base URL; the feed URLs derive from it (http->ws, https->wss)
+    #[arg(long, global = true, env = "MERIDIAN_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+    /// Price feed URL (overrides the one derived from --server)
+    #[arg(long, global = true, env = "MERIDIAN_PRICES_URL", value_name = "URL")]
+    pub prices_url: Option<String>,
+    /// Backfill feed URL (overrides the one derived from --server)
+    #[arg(long, global = true, env = "MERIDIAN_BACKFILL_URL", value_name = "URL")]
+    pub backfill_url: Option<String>,
+    /// Health feed URL (overrides the one derived from --server)
+    #[arg(long, global = true, env = "MERIDIAN_HEALTH_URL", value_name = "URL")]
+    pub health_url: Option<String>,
+    /// Directory for the outbox, the watchlist and logs
+    #[arg(long, global = true, env = "MERIDIAN_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file (default: the platform config path, see `meridian config path`)
+    #[arg(long, global = true, env = "MERIDIAN_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Watchlist to start with, e.g. AAPL,MSFT,NVDA
+    #[arg(
+        long,
+        global = true,
+        env = "MERIDIAN_SYMBOLS",
+        value_delimiter = ',',
+        value_name = "A,B,C"
+    )]
+    pub symbols: Option<Vec<String>>,
+    /// Log level for the log file in the data directory (trace..error)
+    #[arg(long, global = true, env = "MERIDIAN_LOG_LEVEL", value_name = "LEVEL")]
+    pub log_level: Option<String>,
+    /// Redraws per second at most (default 30)
+    #[arg(long, global = true, value_name = "N")]
+    pub fps: Option<u32>,
+}
+
+impl ConnArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            config_file: self.config.clone(),
+            server: self.server.clone(),
+            prices_url: self.prices_url.clone(),
+            backfill_url: self.backfill_url.clone(),
+            health_url: self.health_url.clone(),
+            data_dir: self.data_dir.clone(),
+            symbols: self.symbols.clone(),
+            log_level: self.log_level.clone(),
+            fps: self.fps,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the reference server (the whole wire contract, simulated data)
+    Serve(crate::server::ServeArgs),
+    /// Inspect or create the config file
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the config file path
+    Path,
+    /// Write the commented default config to the config path
+    Init {
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the effective config (token redacted)
+    Show,
+}

@@ -1,0 +1,201 @@
+//! The edge of the program: from parsed flags to a running console, with
+//! errors a user can act on. Shared by `main` and the end-to-end tests.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+
+use crate::api::ApiClient;
+use crate::app::{App, Settings};
+use crate::cli::{ConfigAction, ConnArgs};
+use crate::config::{Config, DEFAULT_TOML, Loaded};
+use crate::feeds::{Backoff, FeedOptions};
+use crate::keymap::Keymap;
+use crate::theme::Theme;
+use crate::tui::{Console, run};
+
+fn load(conn: &ConnArgs) -> anyhow::Result<Loaded> {
+    Ok(Config::load(&conn.overrides(), &|k| std::env::var(k).ok())?)
+}
+
+/// Run the console; with `demo`, against the embedded reference server.
+pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
+    install_crypto();
+    let Loaded { mut config, token, .. } = load(conn)?;
+    let keymap = Keymap::with_overrides(&config.keys).context("in [keys]")?;
+    let theme = Theme::by_name(&config.ui.theme).map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    // The demo keeps its files in a temporary directory unless told otherwise.
+    let _demo_dir;
+    let data_dir = match (&conn.data_dir, demo) {
+        (None, true) => {
+            let dir = tempfile::tempdir().context("cannot create a temporary data directory")?;
+            let path = dir.path().to_path_buf();
+            _demo_dir = dir;
+            path
+        }
+        _ => config.data_dir(),
+    };
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    let _log = init_logging(&data_dir, &config.log.level)?;
+
+    let server = if demo {
+        let handle = crate::server::start(crate::server::ServeArgs::demo())
+            .await
+            .context("cannot start the embedded demo server")?;
+        config.server.url = handle.base_url();
+        config.server.prices_url = None;
+        config.server.backfill_url = None;
+        config.server.health_url = None;
+        Some(handle)
+    } else {
+        None
+    };
+    let token = if demo { None } else { token };
+
+    let symbols = if conn.symbols.is_some() {
+        config.markets.symbols.clone()
+    } else {
+        match crate::watchlist::load(&data_dir) {
+            Ok(Some(saved)) => saved,
+            Ok(None) => config.markets.symbols.clone(),
+            Err(e) => bail!("cannot read the saved watchlist: {e}"),
+        }
+    };
+    tracing::info!(server = %config.server.url, demo, symbols = symbols.len(), "starting console");
+
+    let settings = Settings {
+        demo,
+        prices_stale_after: Duration::from_secs_f64(config.feeds.prices_stale_after_secs),
+        health_stale_after: Duration::from_secs_f64(config.feeds.health_stale_after_secs),
+        history_points: config.ui.history_points,
+        bell: config.ui.bell,
+        server_label: redact_url(&config.server.url),
+    };
+    let api = ApiClient::new(
+        &config.server.url,
+        token.as_deref(),
+        Duration::from_millis(config.server.request_timeout_ms),
+    )?;
+    let feed = |url: String| FeedOptions {
+        url,
+        token: token.clone(),
+        connect_timeout: Duration::from_millis(config.feeds.connect_timeout_ms),
+        backoff: Backoff {
+            base: Duration::from_millis(config.feeds.backoff_base_ms),
+            cap: Duration::from_millis(config.feeds.backoff_cap_ms),
+        },
+        ping_interval: Duration::from_secs(config.feeds.ping_interval_secs.max(1)),
+        max_frame_bytes: config.feeds.max_frame_bytes,
+    };
+    let console = Console {
+        app: App::new(settings, keymap, symbols, Instant::now()),
+        theme,
+        fps: config.ui.fps,
+        api,
+        prices: feed(config.prices_url()),
+        backfill: feed(config.backfill_url()),
+        health: feed(config.health_url()),
+        data_dir,
+    };
+    let result = run(console).await;
+    if let Some(server) = server {
+        let _ = tokio::time::timeout(Duration::from_secs(2), server.shutdown()).await;
+    }
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+/// `meridian config path|init|show`.
+pub fn config_command(conn: &ConnArgs, action: ConfigAction) -> anyhow::Result<ExitCode> {
+    match action {
+        ConfigAction::Path => {
+            let path = conn
+                .config
+                .clone()
+                .or_else(Config::default_path)
+                .context("no config directory on this platform")?;
+            println!("{}", path.display());
+        }
+        ConfigAction::Init { force } => {
+            let path = conn
+                .config
+                .clone()
+                .or_else(Config::default_path)
+                .context("no config directory on this platform")?;
+            if path.exists() && !force {
+                bail!("{} already exists (use --force to overwrite)", path.display());
+            }
+            write_default(&path)?;
+            println!("wrote {}", path.display());
+        }
+        ConfigAction::Show => {
+            let loaded = load(conn)?;
+            match &loaded.source {
+                Some(p) => println!("# from {}", p.display()),
+                None => println!("# no config file; defaults, environment and flags"),
+            }
+            let token = if loaded.token.is_some() { "set (redacted)" } else { "not set" };
+            println!("# token: {token}");
+            print!(
+                "{}",
+                toml::to_string_pretty(&loaded.config).context("cannot print the config")?
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_default(path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, DEFAULT_TOML).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Drop any userinfo (user:password@) from a URL before it is shown.
+fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_password(None);
+            let _ = u.set_username("");
+            u.to_string().trim_end_matches('/').to_owned()
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// rustls needs a process-wide crypto provider; we use ring.
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Log to `meridian.log` in the data directory, never to the screen.
+fn init_logging(
+    data_dir: &Path,
+    level: &str,
+) -> anyhow::Result<tracing_appender::non_blocking::WorkerGuard> {
+    let file = tracing_appender::rolling::never(data_dir, "meridian.log");
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let filter = tracing_subscriber::EnvFilter::try_new(format!("meridian={level},warn"))
+        .with_context(|| format!("bad log level {level:?}"))?;
+    let _ = tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
+    Ok(guard)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn urls_lose_their_credentials() {
+        assert_eq!(
+            super::redact_url("https://bob:secret@example.com/api"),
+            "https://example.com/api"
+        );
+    }
+}

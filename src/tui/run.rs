@@ -1,0 +1,158 @@
+//! The UI loop: drain every waiting event, apply it, and draw once, at most
+//! `fps` times a second and only when something changed. Effects that the
+//! state returns are carried out here.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use tokio::sync::mpsc;
+
+use super::sources;
+use super::terminal::TerminalGuard;
+use crate::api::{ApiClient, ReportQuery};
+use crate::app::App;
+use crate::event::{ApiEvent, Effect, Event, FeedKind};
+use crate::feeds::{self, FeedOptions, PriceCommand};
+use crate::theme::Theme;
+use crate::watchlist;
+
+/// Events waiting for the UI at most; producers wait (or coalesce) beyond.
+const CHANNEL: usize = 1024;
+/// Rows fetched per page.
+const PAGE: u32 = 50;
+
+/// Everything the interactive console needs to run.
+pub struct Console {
+    pub app: App,
+    pub theme: Theme,
+    pub fps: u32,
+    pub api: ApiClient,
+    pub prices: FeedOptions,
+    pub backfill: FeedOptions,
+    pub health: FeedOptions,
+    pub data_dir: PathBuf,
+}
+
+pub async fn run(console: Console) -> anyhow::Result<()> {
+    let Console { mut app, theme, fps, api, prices, backfill, health, data_dir } = console;
+    let (tx, mut rx) = mpsc::channel::<Event>(CHANNEL);
+    let price_cmds = feeds::spawn_prices(prices, app.markets.symbols.clone(), tx.clone());
+    feeds::spawn_feed(FeedKind::Backfill, backfill, tx.clone());
+    feeds::spawn_feed(FeedKind::Health, health, tx.clone());
+    sources::spawn_signals(tx.clone());
+    sources::spawn_clock(tx.clone());
+
+    let mut term = TerminalGuard::enter().context("cannot set up the terminal")?;
+    sources::spawn_input(tx.clone());
+    let driver = Driver { api, tx: tx.clone(), price_cmds, data_dir };
+    let start = app.start();
+    for fx in start {
+        driver.execute(fx);
+    }
+
+    let interval = Duration::from_secs_f64(1.0 / f64::from(fps.clamp(1, 240)));
+    let mut dirty = true;
+    let mut next_frame = Instant::now();
+    let mut effects = Vec::new();
+    loop {
+        if dirty && Instant::now() >= next_frame {
+            app.now = Instant::now();
+            term.draw(|f| crate::ui::render(f, &app, &theme)).context("cannot draw")?;
+            dirty = false;
+            next_frame = Instant::now() + interval;
+        }
+        let deadline = tokio::time::Instant::from_std(next_frame);
+        let first = tokio::select! {
+            ev = rx.recv() => ev,
+            _ = tokio::time::sleep_until(deadline), if dirty => continue,
+        };
+        let Some(first) = first else { break };
+        app.now = Instant::now();
+        dirty |= app.update(first, &mut effects);
+        // Drain what else is waiting before drawing once.
+        while let Ok(ev) = rx.try_recv() {
+            dirty |= app.update(ev, &mut effects);
+        }
+        let mut quit = false;
+        for fx in effects.drain(..) {
+            match fx {
+                Effect::Quit => quit = true,
+                Effect::FullRedraw => {
+                    term.terminal.clear().context("cannot clear the screen")?;
+                    dirty = true;
+                }
+                Effect::Bell => {
+                    let _ = term.bell();
+                }
+                other => driver.execute(other),
+            }
+        }
+        if quit {
+            break;
+        }
+    }
+    drop(term);
+    Ok(())
+}
+
+/// Carries out effects that talk to the network or the disk.
+struct Driver {
+    api: ApiClient,
+    tx: mpsc::Sender<Event>,
+    price_cmds: mpsc::Sender<PriceCommand>,
+    data_dir: PathBuf,
+}
+
+impl Driver {
+    fn execute(&self, fx: Effect) {
+        match fx {
+            Effect::Subscribe(s) => self.command(PriceCommand::Subscribe(s)),
+            Effect::Unsubscribe(s) => self.command(PriceCommand::Unsubscribe(s)),
+            Effect::SaveWatchlist(symbols) => {
+                if let Err(e) = watchlist::save(&self.data_dir, &symbols) {
+                    tracing::error!(error = %e, "cannot save the watchlist");
+                }
+            }
+            Effect::FetchInsights => self.fetch(|api| async move {
+                ApiEvent::Insights(api.insights(PAGE, 0).await.map_err(|e| e.to_string()))
+            }),
+            Effect::FetchReports => self.fetch(|api| async move {
+                let q = ReportQuery { limit: PAGE, ..ReportQuery::default() };
+                ApiEvent::Reports(api.reports(&q).await.map_err(|e| e.to_string()))
+            }),
+            Effect::FetchKpis => self.fetch(|api| async move {
+                ApiEvent::Kpis(api.kpis().await.map_err(|e| e.to_string()))
+            }),
+            Effect::FetchStatus => {
+                self.fetch(|api| async move {
+                    ApiEvent::Status(api.status().await.map_err(|e| e.to_string()))
+                });
+                self.fetch(|api| async move {
+                    ApiEvent::Backfill(
+                        api.backfill().await.map(|l| l.jobs).map_err(|e| e.to_string()),
+                    )
+                });
+            }
+            Effect::Quit | Effect::FullRedraw | Effect::Bell => {}
+        }
+    }
+
+    fn command(&self, c: PriceCommand) {
+        if self.price_cmds.try_send(c).is_err() {
+            tracing::warn!("price feed task is not taking commands");
+        }
+    }
+
+    fn fetch<F, Fut>(&self, call: F)
+    where
+        F: FnOnce(ApiClient) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ApiEvent> + Send,
+    {
+        let (api, tx) = (self.api.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let ev = call(api).await;
+            let _ = tx.send(Event::Api(ev)).await;
+        });
+    }
+}
