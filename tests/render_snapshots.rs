@@ -1,0 +1,63 @@
+//! Every tab rendered from a populated state at 80x24 and 160x48, compared
+//! with the snapshot files under tests/snapshots/.
+
+mod support;
+
+use meridian::app::{App, Tab};
+use meridian::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let theme = Theme::by_name("default").expect("built-in theme");
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    term.draw(|f| meridian::ui::render(f, app, &theme)).expect("draw");
+    term.backend().to_string()
+}
+
+fn snapshot_all_tabs(w: u16, h: u16) {
+    let mut app = support::fixture::populated();
+    for tab in Tab::ALL {
+        app.tab = tab;
+        let screen = draw(&app, w, h);
+        insta::assert_snapshot!(format!("{}_{w}x{h}", tab.title().to_lowercase()), screen);
+    }
+}
+
+#[test]
+fn tabs_at_80x24() {
+    snapshot_all_tabs(80, 24);
+}
+
+#[test]
+fn tabs_at_160x48() {
+    snapshot_all_tabs(160, 48);
+}
+
+#[test]
+fn help_overlay_lists_the_keys_of_the_tab() {
+    let mut app = support::fixture::populated();
+    app.tab = Tab::Markets;
+    app.show_help = true;
+    let screen = draw(&app, 80, 24);
+    insta::assert_snapshot!("help_markets_80x24", screen);
+}
+
+#[test]
+fn too_small_terminal_says_so_instead_of_drawing() {
+    let app = support::fixture::populated();
+    let screen = draw(&app, 40, 10);
+    assert!(screen.contains("Terminal too small"), "{screen}");
+    assert!(!screen.contains("Insights"));
+}
+
+#[test]
+fn every_size_from_tiny_to_huge_draws_without_panic() {
+    let mut app = support::fixture::populated();
+    for tab in Tab::ALL {
+        app.tab = tab;
+        for (w, h) in [(1, 1), (59, 15), (60, 16), (61, 17), (80, 24), (100, 30), (250, 80)] {
+            draw(&app, w, h);
+        }
+    }
+}

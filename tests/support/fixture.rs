@@ -1,0 +1,203 @@
+//! A deterministic, fully populated App for render tests: every tab has
+//! data, one symbol is stale, one backfill job failed, one alert is
+//! critical, one feed is reconnecting.
+
+use std::time::{Duration, Instant};
+
+use meridian::app::{App, Settings};
+use meridian::event::{ApiEvent, Event, FeedEvent, FeedKind, Link};
+use meridian::keymap::Keymap;
+use meridian::protocol::*;
+use serde_json::json;
+
+fn from<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+    serde_json::from_value(v).expect("fixture JSON matches the contract")
+}
+
+pub const SYMBOLS: [&str; 8] = ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "TSLA", "META", "JPM"];
+
+/// The App at `t0 + 20s`, populated by feeding it events as the network
+/// would.
+pub fn populated() -> App {
+    let t0 = Instant::now();
+    let settings = Settings {
+        demo: true,
+        server_label: "http://127.0.0.1:8080".into(),
+        ..Settings::default()
+    };
+    let mut app = App::new(
+        settings,
+        Keymap::default_map(),
+        SYMBOLS.iter().map(|s| s.to_string()).collect(),
+        t0,
+    );
+    let mut fx = Vec::new();
+    let mut at = |app: &mut App, secs: f64, ev: Event| {
+        app.now = t0 + Duration::from_secs_f64(secs);
+        app.update(ev, &mut fx);
+    };
+    at(&mut app, 0.0, Event::Feed(FeedEvent::Link(FeedKind::Prices, Link::Connected)));
+    at(&mut app, 0.0, Event::Feed(FeedEvent::Link(FeedKind::Backfill, Link::Connected)));
+    at(&mut app, 0.0, Event::Feed(FeedEvent::Link(FeedKind::Health, Link::Connected)));
+
+    // Prices: 30 ticks per symbol; TSLA stops after the first few (stale).
+    for step in 0..30u32 {
+        let updates: Vec<PriceUpdate> = SYMBOLS
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s != "TSLA" || step < 5)
+            .map(|(i, s)| {
+                let base = 100.0 + 50.0 * i as f64;
+                let wave = ((step as f64 + i as f64) * 0.7).sin() * (1.0 + i as f64 * 0.3)
+                    + step as f64 * 0.05 * (i as f64 - 3.5);
+                let p = ((base + wave) * 100.0).round() / 100.0;
+                PriceUpdate {
+                    kind: if step == 0 { PriceKind::Snapshot } else { PriceKind::Delta },
+                    symbol: s.to_string(),
+                    price: Some(p),
+                    bid: Some(p - 0.01),
+                    ask: Some(p + 0.02),
+                    timestamp: Some(Timestamp(1_705_660_245_000 + step as i64 * 500)),
+                    volume: Some(1000.0 * (i as f64 + 1.0) * (step as f64 + 1.0)),
+                }
+            })
+            .collect();
+        at(&mut app, 5.0 + step as f64 * 0.5, Event::Feed(FeedEvent::Prices(updates)));
+    }
+
+    let status: SystemStatus = from(json!({
+        "overall": "degraded",
+        "services": [
+            {"name": "api-gateway", "status": "healthy", "latency_ms": 12.0, "uptime_pct": 99.98, "checked_at": 1705660245000i64},
+            {"name": "pricing-engine", "status": "healthy", "latency_ms": 4.2, "uptime_pct": 99.99},
+            {"name": "report-extractor", "status": "degraded", "latency_ms": 840.0, "uptime_pct": 98.1, "message": "queue backing up"},
+            {"name": "postgres", "status": "healthy", "latency_ms": 2.1, "uptime_pct": 100.0},
+            {"name": "insight-generator", "status": "down", "latency_ms": 0.0, "uptime_pct": 91.5, "message": "OOM killed"},
+            {"name": "ws-broker", "status": "healthy", "latency_ms": 1.3, "uptime_pct": 99.95}
+        ],
+        "processing": {"queue_depth": 342, "processed_per_sec": 1250.5, "error_rate": 0.0123},
+        "performance": {"api_p50_ms": 18, "api_p99_ms": 240, "cpu_pct": 63.5, "memory_pct": 71.2},
+        "websocket_connections": 17
+    }));
+    for k in 0..10 {
+        let mut s = status.clone();
+        s.processing.processed_per_sec = 1000.0 + 40.0 * (k as f64 * 0.9).sin() * k as f64;
+        at(
+            &mut app,
+            10.0 + k as f64,
+            Event::Feed(FeedEvent::Health(vec![HealthMessage::SystemStatus(s)])),
+        );
+    }
+    let jobs: Vec<BackfillJob> = vec![
+        from(
+            json!({"job_id": "blocks-2019", "name": "Blocks 2019", "status": "running", "processed": 12345, "total": 50000, "rate_per_sec": 812.5, "eta_seconds": 58, "errors": 2, "last_error": "timeout fetching block 881"}),
+        ),
+        from(
+            json!({"job_id": "trades-eu", "name": "EU trades", "status": "running", "processed": 7000, "total": 10000, "rate_per_sec": 100.0, "errors": 0}),
+        ),
+        from(
+            json!({"job_id": "quotes-2020", "name": "Quotes 2020", "status": "failed", "processed": 4410, "total": 20000, "rate_per_sec": 0.0, "errors": 57, "last_error": "upstream 503 after 5 retries"}),
+        ),
+        from(
+            json!({"job_id": "fx-rates", "name": "FX rates", "status": "paused", "processed": 300, "total": 1200, "rate_per_sec": 0.0, "errors": 0}),
+        ),
+        from(
+            json!({"job_id": "options-q1", "name": "Options Q1", "status": "completed", "processed": 9000, "total": 9000, "rate_per_sec": 0.0, "errors": 0}),
+        ),
+    ];
+    at(&mut app, 12.0, Event::Feed(FeedEvent::Backfill(jobs)));
+    let alerts: Vec<Alert> = vec![
+        from(
+            json!({"id": "a1", "severity": "info", "title": "Deploy finished", "message": "api-gateway v2.3.1", "source": "ci"}),
+        ),
+        from(
+            json!({"id": "a2", "severity": "warning", "title": "Extractor latency", "message": "p99 above 800ms", "source": "report-extractor"}),
+        ),
+        from(
+            json!({"id": "a3", "severity": "critical", "title": "Insight generator down", "message": "OOM killed, restarting", "source": "insight-generator"}),
+        ),
+    ];
+    for (i, a) in alerts.into_iter().enumerate() {
+        at(&mut app, 3.0 + i as f64, Event::Feed(FeedEvent::Health(vec![HealthMessage::Alert(a)])));
+    }
+
+    let kpis: KpiList = from(json!({"kpis": [
+        kpi("k1", "Report approval time", "min", 42.0, "lower_is_better", 30.0, 45.0, 60.0),
+        kpi("k2", "Extraction accuracy", "%", 97.2, "higher_is_better", 98.0, 96.0, 93.0),
+        kpi("k3", "Reports processed", "/day", 1180.0, "higher_is_better", 1000.0, 800.0, 600.0),
+        kpi("k4", "API error rate", "%", 2.4, "lower_is_better", 0.5, 1.0, 2.0),
+        kpi("k5", "Insight rating", "/5", 4.1, "higher_is_better", 4.0, 3.5, 3.0),
+        kpi("k6", "Feed lag", "ms", 85.0, "lower_is_better", 100.0, 250.0, 500.0),
+    ]}));
+    at(&mut app, 15.0, Event::Api(ApiEvent::Kpis(Ok(kpis))));
+    for k in 0..20 {
+        let m: SignalMetrics = from(json!({"metrics": [
+            {"name": "signals_per_min", "value": 120.0 + (k as f64).sin() * 30.0, "unit": "/min"},
+            {"name": "hit_rate", "value": 0.55 + (k as f64 * 0.3).cos() * 0.05},
+            {"name": "avg_latency", "value": 35.0 + k as f64, "unit": "ms"}
+        ]}));
+        at(&mut app, 15.0, Event::Feed(FeedEvent::Health(vec![HealthMessage::SignalMetrics(m)])));
+    }
+    let im: InsightMetrics = from(
+        json!({"total": 30, "generated_last_hour": 4, "avg_rating": 3.8, "avg_confidence": 0.82, "flagged": 2}),
+    );
+    at(&mut app, 15.0, Event::Feed(FeedEvent::Health(vec![HealthMessage::InsightMetrics(im)])));
+
+    let insights: Vec<Insight> = (0..12)
+        .map(|i| from(json!({
+            "id": i + 1, "title": format!("{} exposure drifting above policy band {}", (["Tech", "Energy", "FX", "Rates"][i % 4]), i + 1),
+            "summary": "Concentration in the top five positions rose 6 points week over week.\nConsider rebalancing before the quarterly review.",
+            "category": (["risk", "opportunity", "compliance"][i % 3]), "confidence": 0.6 + (i as f64) * 0.03,
+            "created_at": "2024-01-19T10:30:45Z", "avg_rating": (i % 5) as f64 * 0.9, "rating_count": i * 2, "flag_count": i % 4 / 3
+        })))
+        .collect();
+    at(&mut app, 16.0, Event::Api(ApiEvent::Insights(Ok(InsightList { insights, total: 30 }))));
+
+    let reports: Vec<Report> = (0..12)
+        .map(|i| from(json!({
+            "id": 100 + i, "account_number": format!("ACC-{:04}", 1000 + i % 6 * 7), "account_title": (["Halvorsen Capital", "Blue Fir Partners", "Okafor Family Trust", "Meridian Alpha", "Kestrel Macro", "Ivy Lane LLC"][i % 6]),
+            "client_id": format!("C{}", i % 6), "report_date": format!("2024-01-{:02}", 19 - i), "trade_date": format!("2024-01-{:02}", 18 - i),
+            "positions": [{"symbol": "AAPL", "quantity": 1200, "price": 150.25, "market_value": 180300.0, "margin_requirement": 45075.0},
+                          {"symbol": "NVDA", "quantity": 300, "price": 610.1, "market_value": 183030.0, "margin_requirement": 54909.0}],
+            "account_totals": {"equity": 512000.0, "margin_used": 99984.0, "buying_power": 824032.0},
+            "risk_metrics": {"leverage": 1.42, "concentration": 0.36, "var_95": 18250.0},
+            "extraction_confidence": 0.97 - i as f64 * 0.02, "data_quality_score": 0.93, "validation_status": (["pending", "pending", "approved", "pending", "rejected", "flagged"][i % 6]),
+            "processing_status": "extracted", "created_by": "extractor", "source_file_name": format!("margin_{i}.pdf"), "processing_time_ms": 1830,
+            "created_at": 1705660245000i64, "updated_at": "2024-01-19T10:30:45Z"
+        })))
+        .collect();
+    at(
+        &mut app,
+        16.0,
+        Event::Api(ApiEvent::Reports(Ok(ReportList { reports, total: 57, has_more: true }))),
+    );
+
+    at(
+        &mut app,
+        18.0,
+        Event::Feed(FeedEvent::Link(
+            FeedKind::Health,
+            Link::Reconnecting { attempt: 1, retry_in_ms: 400, error: "connection reset".into() },
+        )),
+    );
+    app.now = t0 + Duration::from_secs(20);
+    app
+}
+
+#[allow(clippy::too_many_arguments)]
+fn kpi(
+    id: &str,
+    name: &str,
+    unit: &str,
+    v: f64,
+    dir: &str,
+    target: f64,
+    warn: f64,
+    crit: f64,
+) -> serde_json::Value {
+    let history: Vec<_> = (0..30)
+        .map(|k| json!({"value": v * (1.0 + ((k as f64) * 0.4).sin() * 0.08), "recorded_at": 1705660245000i64 - (30 - k) * 3_600_000}))
+        .collect();
+    json!({"id": id, "name": name, "unit": unit, "current_value": v, "direction": dir,
+           "target": {"value": target, "threshold": {"warning": warn, "critical": crit}}, "status": "ON_TRACK", "history": history})
+}
