@@ -124,8 +124,8 @@ async fn stopped(rx: &mut watch::Receiver<bool>) {
     let _ = rx.wait_for(|stop| *stop).await.map(|_| ());
 }
 
-/// A running server. Dropping it without [`ServerHandle::shutdown`] leaves
-/// the server running until the runtime ends.
+/// A running server. Dropping it also stops the server, but without
+/// waiting for it; [`ServerHandle::shutdown`] waits.
 pub struct ServerHandle {
     addr: SocketAddr,
     shutdown: oneshot::Sender<()>,
