@@ -76,8 +76,9 @@ pub enum Event {
     Tick,
     Feed(FeedEvent),
     Api(ApiEvent),
-    /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
-    Terminate,
+    /// SIGTERM, SIGHUP or SIGINT (or lost terminal input): leave cleanly,
+    /// exiting with this status (128 + signal number, by convention).
+    Terminate(u8),
 }
 
 /// Work the state asks the driver to do.

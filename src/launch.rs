@@ -1,6 +1,7 @@
 //! The edge of the program: from parsed flags to a running console, with
 //! errors a user can act on. Shared by `main` and the end-to-end tests.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -26,6 +27,9 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
     let Loaded { mut config, token, .. } = load(conn)?;
     let keymap = Keymap::with_overrides(&config.keys).context("in [keys]")?;
     let theme = Theme::by_name(&config.ui.theme).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        bail!("the console needs a terminal on stdin and stdout (for scripts, see `meridian --help`)");
+    }
 
     // The demo keeps its files in a temporary directory unless told otherwise.
     let _demo_dir;
@@ -105,7 +109,7 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
     if let Some(server) = server {
         let _ = tokio::time::timeout(Duration::from_secs(2), server.shutdown()).await;
     }
-    result.map(|()| ExitCode::SUCCESS)
+    result.map(ExitCode::from)
 }
 
 /// `meridian config path|init|show`.

@@ -24,7 +24,12 @@ fn opts(url: String) -> FeedOptions {
 }
 
 /// Apply events to `app` until `done` holds (bounded: a liveness check).
-async fn pump(app: &mut App, rx: &mut mpsc::Receiver<Event>, what: &str, done: impl Fn(&App) -> bool) {
+async fn pump(
+    app: &mut App,
+    rx: &mut mpsc::Receiver<Event>,
+    what: &str,
+    done: impl Fn(&App) -> bool,
+) {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut fx = Vec::new();
     while !done(app) {
@@ -45,7 +50,8 @@ async fn feeds_fill_every_panel_and_follow_the_watchlist() {
     let ws = server.base_url().replace("http://", "ws://");
     let (tx, mut rx) = mpsc::channel(1024);
     let symbols = vec!["AAPL".to_string(), "MSFT".to_string()];
-    let mut app = App::new(Settings::default(), Keymap::default_map(), symbols.clone(), Instant::now());
+    let mut app =
+        App::new(Settings::default(), Keymap::default_map(), symbols.clone(), Instant::now());
     let cmds = feeds::spawn_prices(opts(format!("{ws}/ws/prices")), symbols, tx.clone());
     feeds::spawn_feed(FeedKind::Backfill, opts(format!("{ws}/ws/backfill")), tx.clone());
     feeds::spawn_feed(FeedKind::Health, opts(format!("{ws}/ws/monitoring")), tx.clone());
@@ -93,7 +99,8 @@ async fn a_refused_connection_reports_reconnecting_with_backoff() {
     let mut attempts = Vec::new();
     while attempts.len() < 3 {
         let ev = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
-        if let Event::Feed(FeedEvent::Link(_, Link::Reconnecting { attempt, retry_in_ms, .. })) = ev {
+        if let Event::Feed(FeedEvent::Link(_, Link::Reconnecting { attempt, retry_in_ms, .. })) = ev
+        {
             assert!(retry_in_ms <= 500, "capped by the configured backoff");
             attempts.push(attempt);
         }

@@ -1,7 +1,7 @@
 //! Every tab rendered from a populated state at 80x24 and 160x48, compared
 //! with the snapshot files under tests/snapshots/.
 
-mod support;
+mod common;
 
 use meridian::app::{App, Tab};
 use meridian::theme::Theme;
@@ -16,7 +16,7 @@ fn draw(app: &App, w: u16, h: u16) -> String {
 }
 
 fn snapshot_all_tabs(w: u16, h: u16) {
-    let mut app = support::fixture::populated();
+    let mut app = common::fixture::populated();
     for tab in Tab::ALL {
         app.tab = tab;
         let screen = draw(&app, w, h);
@@ -36,7 +36,7 @@ fn tabs_at_160x48() {
 
 #[test]
 fn help_overlay_lists_the_keys_of_the_tab() {
-    let mut app = support::fixture::populated();
+    let mut app = common::fixture::populated();
     app.tab = Tab::Markets;
     app.show_help = true;
     let screen = draw(&app, 80, 24);
@@ -45,7 +45,7 @@ fn help_overlay_lists_the_keys_of_the_tab() {
 
 #[test]
 fn too_small_terminal_says_so_instead_of_drawing() {
-    let app = support::fixture::populated();
+    let app = common::fixture::populated();
     let screen = draw(&app, 40, 10);
     assert!(screen.contains("Terminal too small"), "{screen}");
     assert!(!screen.contains("Insights"));
@@ -53,7 +53,7 @@ fn too_small_terminal_says_so_instead_of_drawing() {
 
 #[test]
 fn every_size_from_tiny_to_huge_draws_without_panic() {
-    let mut app = support::fixture::populated();
+    let mut app = common::fixture::populated();
     for tab in Tab::ALL {
         app.tab = tab;
         for (w, h) in [(1, 1), (59, 15), (60, 16), (61, 17), (80, 24), (100, 30), (250, 80)] {

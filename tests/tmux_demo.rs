@@ -1,11 +1,11 @@
 //! The whole program in tmux: `meridian --demo` at 80x24 shows the five
 //! tabs and live prices, and `q` leaves the terminal as it was.
 
-mod support;
+mod common;
 
 use std::time::Duration;
 
-use support::tmux::Tmux;
+use common::tmux::Tmux;
 
 const BIN: &str = env!("CARGO_BIN_EXE_meridian");
 
@@ -23,13 +23,25 @@ fn prices(screen: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-#[test]
-fn demo_shows_live_tabs_and_quits_cleanly() {
+/// The printed `EXIT=<status>` line, once the program has ended. The typed
+/// command line holds "EXIT=$?" too, which is not a status.
+fn exit_status(screen: &str) -> Option<String> {
+    screen.lines().find_map(|l| {
+        let rest = l.strip_prefix("EXIT=")?;
+        rest.starts_with(|c: char| c.is_ascii_digit()).then(|| rest.trim().to_owned())
+    })
+}
+
+fn prompt_is_back(screen: &str) -> bool {
+    screen.lines().rev().find(|l| !l.trim().is_empty()).is_some_and(|l| l.starts_with("READY$"))
+}
+
+/// Start the demo in a fresh 80x24 tmux and wait until it is drawn.
+fn start_demo() -> Tmux {
     let t = Tmux::start(80, 24);
     let data = t.home().join("data");
     t.send_line(&format!("{BIN} --demo --data-dir {}; echo EXIT=$?", data.display()));
-
-    let screen = t.wait_for(
+    t.wait_for(
         |s| {
             ["Insights", "Status", "Metrics", "Markets", "Reports"].iter().all(|n| s.contains(n))
                 && s.contains("DEMO")
@@ -37,6 +49,13 @@ fn demo_shows_live_tabs_and_quits_cleanly() {
         Duration::from_secs(30),
         "the five tab names and the DEMO marker",
     );
+    t
+}
+
+#[test]
+fn demo_shows_live_tabs_and_quits_cleanly() {
+    let t = start_demo();
+    let screen = t.capture();
     assert!(!screen.contains("READY$"), "the console should own the screen:\n{screen}");
 
     t.send_keys("4");
@@ -63,4 +82,30 @@ fn demo_shows_live_tabs_and_quits_cleanly() {
     };
     let end = t.wait_for(prompt_last, Duration::from_secs(5), "the shell prompt to be back");
     assert!(!end.contains("Watchlist"), "the alternate screen should be gone:\n{end}");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for (signal, status) in [("TERM", "143"), ("HUP", "129")] {
+        let t = start_demo();
+        t.signal(signal);
+        let end = t.wait_for(
+            |s| exit_status(s).is_some(),
+            Duration::from_secs(15),
+            "the program to exit",
+        );
+        assert_eq!(exit_status(&end).as_deref(), Some(status), "SIG{signal}:\n{end}");
+        let end = t.wait_for(prompt_is_back, Duration::from_secs(5), "the shell prompt to be back");
+        assert!(
+            !end.contains("Watchlist") && !end.contains("MERIDIAN"),
+            "alternate screen left:\n{end}"
+        );
+        // Raw mode is off again: typed text echoes and runs.
+        t.send_line("echo cooked-$((40+2))");
+        t.wait_for(
+            |s| s.contains("cooked-42"),
+            Duration::from_secs(5),
+            "the shell to echo in cooked mode",
+        );
+    }
 }

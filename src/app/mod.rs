@@ -153,7 +153,7 @@ impl App {
             Event::Key(k) => self.on_key(k, fx),
             Event::Resize(..) => true,
             Event::Tick => true,
-            Event::Terminate => {
+            Event::Terminate(_) => {
                 self.quitting = true;
                 fx.push(Effect::Quit);
                 false

@@ -34,7 +34,8 @@ pub struct Console {
     pub data_dir: PathBuf,
 }
 
-pub async fn run(console: Console) -> anyhow::Result<()> {
+/// Run until the user quits or a signal arrives; returns the exit status.
+pub async fn run(console: Console) -> anyhow::Result<u8> {
     let Console { mut app, theme, fps, api, prices, backfill, health, data_dir } = console;
     let (tx, mut rx) = mpsc::channel::<Event>(CHANNEL);
     let price_cmds = feeds::spawn_prices(prices, app.markets.symbols.clone(), tx.clone());
@@ -55,6 +56,7 @@ pub async fn run(console: Console) -> anyhow::Result<()> {
     let mut dirty = true;
     let mut next_frame = Instant::now();
     let mut effects = Vec::new();
+    let mut status = 0u8;
     loop {
         if dirty && Instant::now() >= next_frame {
             app.now = Instant::now();
@@ -69,10 +71,14 @@ pub async fn run(console: Console) -> anyhow::Result<()> {
         };
         let Some(first) = first else { break };
         app.now = Instant::now();
-        dirty |= app.update(first, &mut effects);
         // Drain what else is waiting before drawing once.
-        while let Ok(ev) = rx.try_recv() {
+        let mut next = Some(first);
+        while let Some(ev) = next {
+            if let Event::Terminate(code) = ev {
+                status = code;
+            }
             dirty |= app.update(ev, &mut effects);
+            next = rx.try_recv().ok();
         }
         let mut quit = false;
         for fx in effects.drain(..) {
@@ -93,7 +99,7 @@ pub async fn run(console: Console) -> anyhow::Result<()> {
         }
     }
     drop(term);
-    Ok(())
+    Ok(status)
 }
 
 /// Carries out effects that talk to the network or the disk.

@@ -20,10 +20,10 @@ pub fn spawn_input(tx: mpsc::Sender<Event>) {
                 Ok(_) => continue,
                 Err(e) => {
                     tracing::error!(error = %e, "terminal input failed");
-                    Event::Terminate
+                    Event::Terminate(1)
                 }
             };
-            let stop = matches!(ev, Event::Terminate);
+            let stop = matches!(ev, Event::Terminate(_));
             if tx.send(ev).await.is_err() || stop {
                 return;
             }
@@ -46,13 +46,13 @@ pub fn spawn_signals(tx: mpsc::Sender<Event>) {
             return;
         };
         loop {
-            let name = tokio::select! {
-                _ = term.recv() => "SIGTERM",
-                _ = hup.recv() => "SIGHUP",
-                _ = int.recv() => "SIGINT",
+            let (name, status) = tokio::select! {
+                _ = term.recv() => ("SIGTERM", 128 + 15),
+                _ = hup.recv() => ("SIGHUP", 128 + 1),
+                _ = int.recv() => ("SIGINT", 128 + 2),
             };
             tracing::info!(signal = name, "terminating");
-            if tx.send(Event::Terminate).await.is_err() {
+            if tx.send(Event::Terminate(status)).await.is_err() {
                 return;
             }
         }

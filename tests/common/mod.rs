@@ -1,7 +1,11 @@
-//! Helpers for the server contract tests: the real server in-process on a
-//! loopback port 0, and thin HTTP / WebSocket clients around it.
+//! Helpers shared by the integration tests: the real server in-process on
+//! a loopback port 0 with thin HTTP / WebSocket clients around it, a
+//! populated App for render tests (`fixture`), and tmux (`tmux`).
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+pub mod fixture;
+pub mod tmux;
 
 use std::time::Duration;
 

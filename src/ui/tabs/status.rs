@@ -196,8 +196,16 @@ fn render_jobs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Length(if wide { 40 } else { 4 }),
         Constraint::Length(7),
     ];
-    let header = Row::new(["Job", "Progress", "Done/Total", "Rate", "ETA", if wide { "Errors" } else { "Err" }, "Status"])
-        .style(theme.title);
+    let header = Row::new([
+        "Job",
+        "Progress",
+        "Done/Total",
+        "Rate",
+        "ETA",
+        if wide { "Errors" } else { "Err" },
+        "Status",
+    ])
+    .style(theme.title);
     f.render_widget(Table::new(rows, widths).header(header).block(block), area);
 }
 

@@ -85,6 +85,30 @@ impl Tmux {
         }
     }
 
+    /// Processes started by the pane's shell (the program under test).
+    pub fn children(&self) -> Vec<u32> {
+        let out = run(&["-L", &self.socket, "display-message", "-p", "-t", "t", "#{pane_pid}"]);
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect()
+    }
+
+    /// Send `signal` (e.g. "TERM") to the program under test.
+    pub fn signal(&self, signal: &str) {
+        let pids = self.children();
+        assert!(!pids.is_empty(), "no program running in the pane");
+        for pid in pids {
+            let ok = Command::new("kill")
+                .args([&format!("-{signal}"), &pid.to_string()])
+                .status()
+                .expect("kill");
+            assert!(ok.success());
+        }
+    }
+
     pub fn home(&self) -> &Path {
         self.home.path()
     }
