@@ -28,7 +28,9 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
     let keymap = Keymap::with_overrides(&config.keys).context("in [keys]")?;
     let theme = Theme::by_name(&config.ui.theme).map_err(|e| anyhow::anyhow!("{e}"))?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        bail!("the console needs a terminal on stdin and stdout (for scripts, see `meridian --help`)");
+        bail!(
+            "the console needs a terminal on stdin and stdout (for scripts, see `meridian --help`)"
+        );
     }
 
     // The demo keeps its files in a temporary directory unless told otherwise.

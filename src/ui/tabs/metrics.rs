@@ -75,39 +75,51 @@ fn render_kpis(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         placeholder(f, area, block, text);
         return;
     }
-    let spark_w = area.width.saturating_sub(22 + 12 + 12 + 10 + 6).max(4) as usize;
-    let rows: Vec<Row> = m
+    // Column widths follow the content, so units are never cut.
+    let values: Vec<(String, String)> = m
         .kpis
         .iter()
         .map(|k| {
+            (
+                format!("{} {}", num(k.current_value), k.unit),
+                format!("{} {}", num(k.target.value), k.unit),
+            )
+        })
+        .collect();
+    let num_w = values
+        .iter()
+        .map(|(v, t)| v.chars().count().max(t.chars().count()))
+        .max()
+        .unwrap_or(6)
+        .max(6) as u16;
+    let name_w =
+        m.kpis.iter().map(|k| k.name.chars().count() + 2).max().unwrap_or(10).min(28) as u16;
+    let spark_w = area.width.saturating_sub(2 + name_w + 2 * num_w + 9 + 5).max(4) as usize;
+    let rows: Vec<Row> = m
+        .kpis
+        .iter()
+        .zip(values)
+        .map(|(k, (value, target))| {
             let (style, word) = kpi_style(k, theme);
             let arrow = match k.direction {
                 Direction::HigherIsBetter => "↑",
                 Direction::LowerIsBetter => "↓",
             };
+            let history: Vec<f64> = k.history.iter().map(|p| p.value).collect();
             Row::new(vec![
                 Cell::from(format!("{arrow} {}", k.name)),
-                Cell::from(
-                    Line::from(format!("{} {}", num(k.current_value), k.unit)).right_aligned(),
-                )
-                .style(style),
-                Cell::from(
-                    Line::from(format!("{} {}", num(k.target.value), k.unit)).right_aligned(),
-                ),
+                Cell::from(Line::from(value).right_aligned()).style(style),
+                Cell::from(Line::from(target).right_aligned()),
                 Cell::from(word).style(style),
-                Cell::from(fmt::spark(
-                    k.history.iter().map(|p| p.value).collect::<Vec<_>>().into_iter(),
-                    spark_w,
-                ))
-                .style(theme.accent),
+                Cell::from(fmt::spark(history.into_iter(), spark_w)).style(theme.accent),
             ])
         })
         .collect();
     let widths = [
-        Constraint::Min(20),
-        Constraint::Length(12),
-        Constraint::Length(12),
-        Constraint::Length(10),
+        Constraint::Min(name_w.min(16)),
+        Constraint::Length(num_w),
+        Constraint::Length(num_w),
+        Constraint::Length(9),
         Constraint::Length(spark_w as u16),
     ];
     let header = Row::new(["KPI", "Value", "Target", "Status", "History"]).style(theme.title);
@@ -125,7 +137,8 @@ fn render_signals(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         placeholder(f, area, block, Line::styled("waiting for signal metrics…", theme.muted));
         return;
     }
-    let spark_w = area.width.saturating_sub(2 + 18 + 12 + 2).max(4) as usize;
+    let name_w = m.signals.iter().map(|s| s.name.chars().count()).max().unwrap_or(8).min(24) as u16;
+    let spark_w = area.width.saturating_sub(2 + name_w + 12 + 2).max(4) as usize;
     let rows: Vec<Row> = m
         .signals
         .iter()
@@ -141,7 +154,11 @@ fn render_signals(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ])
         })
         .collect();
-    let widths = [Constraint::Min(12), Constraint::Length(12), Constraint::Length(spark_w as u16)];
+    let widths = [
+        Constraint::Min(name_w.min(12)),
+        Constraint::Length(12),
+        Constraint::Length(spark_w as u16),
+    ];
     f.render_widget(Table::new(rows, widths).block(block), area);
 }
 

@@ -29,17 +29,19 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = &app.status;
     let services = s.system.as_ref().map_or(0, |x| x.services.len()) as u16;
     let per_row = (area.width / CARD_WIDTH).max(1);
+    // Bordered cards when there is room; one-line chips on short terminals.
+    let card_h = if area.height >= 34 { 3 } else { 1 };
     let card_rows = services.div_ceil(per_row).min(3);
     let jobs = (s.jobs.len() as u16).max(1) + 3;
     let [banner, cards, jobs_area, alerts] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(card_rows * 3),
+        Constraint::Length(card_rows * card_h),
         Constraint::Length(jobs.min(area.height / 3).max(4)),
         Constraint::Min(3),
     ])
     .areas(area);
     render_banner(f, banner, app, theme);
-    render_cards(f, cards, app, theme, per_row);
+    render_cards(f, cards, app, theme, per_row, card_h);
     render_jobs(f, jobs_area, app, theme);
     render_alerts(f, alerts, app, theme);
 }
@@ -95,7 +97,7 @@ fn render_banner(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn render_cards(f: &mut Frame, area: Rect, app: &App, theme: &Theme, per_row: u16) {
+fn render_cards(f: &mut Frame, area: Rect, app: &App, theme: &Theme, per_row: u16, card_h: u16) {
     let Some(sys) = &app.status.system else { return };
     if area.height == 0 {
         return;
@@ -103,11 +105,21 @@ fn render_cards(f: &mut Frame, area: Rect, app: &App, theme: &Theme, per_row: u1
     let width = area.width / per_row;
     for (i, svc) in sys.services.iter().enumerate() {
         let (col, row) = (i as u16 % per_row, i as u16 / per_row);
-        if (row + 1) * 3 > area.height {
+        if (row + 1) * card_h > area.height {
             break;
         }
-        let rect = Rect { x: area.x + col * width, y: area.y + row * 3, width, height: 3 };
+        let rect =
+            Rect { x: area.x + col * width, y: area.y + row * card_h, width, height: card_h };
         let (style, mark, word) = health_style(svc.status, theme);
+        if card_h == 1 {
+            let chip = Line::from(vec![
+                Span::styled(format!(" {mark} "), style),
+                Span::styled(fmt::fit(&svc.name, width.saturating_sub(12) as usize), theme.base),
+                Span::styled(format!(" {:.0}ms", svc.latency_ms), theme.muted),
+            ]);
+            f.render_widget(Paragraph::new(chip), rect);
+            continue;
+        }
         let mut line = vec![
             Span::styled(format!("{mark} {word} "), style),
             Span::styled(format!("{:.0}ms {:.2}% ", svc.latency_ms, svc.uptime_pct), theme.base),
