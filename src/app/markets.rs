@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use super::history::History;
-use crate::protocol::{PriceKind, PriceUpdate, Timestamp};
+use crate::protocol::{PriceKind, PriceUpdate, Timestamp, normalize_symbol};
 
 /// How long a changed price is flashed.
 pub const FLASH: Duration = Duration::from_millis(600);
@@ -140,21 +140,6 @@ pub struct Markets {
     history_points: usize,
 }
 
-/// 1-12 characters of A-Z, 0-9 and `.-/^=`, after upper-casing.
-pub fn normalize_symbol(s: &str) -> Result<String, String> {
-    let s = s.trim().to_ascii_uppercase();
-    if s.is_empty() {
-        return Err("type a symbol, e.g. AAPL".into());
-    }
-    if s.len() > 12 {
-        return Err(format!("{s:?} is longer than 12 characters"));
-    }
-    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || ".-/^=".contains(*c))) {
-        return Err(format!("{c:?} is not allowed in a symbol"));
-    }
-    Ok(s)
-}
-
 impl Markets {
     pub fn new(symbols: Vec<String>, history_points: usize) -> Self {
         Markets {
@@ -205,6 +190,9 @@ impl Markets {
 
     /// Add a symbol; `Ok(None)` when it was already there.
     pub fn add(&mut self, raw: &str) -> Result<Option<String>, String> {
+        if raw.trim().is_empty() {
+            return Err("type a symbol, e.g. AAPL".into());
+        }
         let sym = normalize_symbol(raw)?;
         if self.symbols.contains(&sym) {
             return Ok(None);

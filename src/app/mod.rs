@@ -16,7 +16,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 pub use feeds::{FeedState, Feeds, Indicator, format_age};
 pub use history::History;
 pub use lists::{Insights, Reports};
-pub use markets::{Markets, Move, Quote, SortKey, normalize_symbol};
+pub use markets::{Markets, Move, Quote, SortKey};
 pub use metrics::{Metrics, Signal};
 pub use status::{Status, eta_seconds, progress};
 

@@ -83,8 +83,8 @@ fn symbols_are_normalised() {
     let c =
         parse("[markets]\nsymbols = [\"aapl\", \"BRK.B\", \"AAPL\", \"^gspc\"]\n").expect("valid");
     assert_eq!(c.markets.symbols, ["AAPL", "BRK.B", "^GSPC"]);
-    assert!(err("[markets]\nsymbols = [\"TOO-LONG-SYMBOL\"]\n").contains("invalid symbol"));
-    assert!(err("[markets]\nsymbols = [\"A B\"]\n").contains("invalid symbol"));
+    assert!(err("[markets]\nsymbols = [\"TOO-LONG-SYMBOL\"]\n").contains("longer than 12"));
+    assert!(err("[markets]\nsymbols = [\"A B\"]\n").contains("not allowed in a symbol"));
 }
 
 #[test]

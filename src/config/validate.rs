@@ -97,15 +97,7 @@ fn check_url(url: &str, schemes: &[&str]) -> Result<(), String> {
 pub(super) fn normalise_symbols(symbols: &[String]) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::with_capacity(symbols.len());
     for raw in symbols {
-        let symbol = raw.trim().to_ascii_uppercase();
-        let valid_char =
-            |c: char| c.is_ascii_uppercase() || c.is_ascii_digit() || ".-/^=".contains(c);
-        if symbol.is_empty() {
-            return Err("empty symbol".into());
-        }
-        if symbol.len() > 12 || !symbol.chars().all(valid_char) {
-            return Err(format!("invalid symbol `{raw}` (1-12 characters of A-Z, 0-9, . - / ^ =)"));
-        }
+        let symbol = crate::protocol::normalize_symbol(raw)?;
         if !out.contains(&symbol) {
             out.push(symbol);
         }

@@ -48,3 +48,18 @@ impl PriceUpdate {
         !self.symbol.is_empty() && ok(self.price) && ok(self.bid) && ok(self.ask) && ok(self.volume)
     }
 }
+
+/// 1-12 characters of A-Z, 0-9 and `.-/^=`, after upper-casing.
+pub fn normalize_symbol(s: &str) -> Result<String, String> {
+    let s = s.trim().to_ascii_uppercase();
+    if s.is_empty() {
+        return Err("empty symbol".into());
+    }
+    if s.len() > 12 {
+        return Err(format!("`{s}` is longer than 12 characters"));
+    }
+    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || ".-/^=".contains(*c))) {
+        return Err(format!("`{c}` is not allowed in a symbol (A-Z, 0-9, . - / ^ =)"));
+    }
+    Ok(s)
+}

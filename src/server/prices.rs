@@ -25,13 +25,10 @@ fn cents(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-/// Upper-case and check a symbol from a client. None if it is not one.
+/// Upper-case and check a symbol from a client (the contract's rule,
+/// shared with the console). None if it is not one.
 pub fn normalize_symbol(raw: &str) -> Option<String> {
-    let s = raw.trim().to_ascii_uppercase();
-    let ok = !s.is_empty()
-        && s.len() <= 32
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-/^=:".contains(&b));
-    ok.then_some(s)
+    crate::protocol::normalize_symbol(raw).ok()
 }
 
 /// One symbol's random walk, and what the client was last told about it.
