@@ -35,6 +35,47 @@ fn tabs_at_160x48() {
 }
 
 #[test]
+fn markets_detail_and_status_at_200x50() {
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Markets;
+    insta::assert_snapshot!("markets_200x50", draw(&app, 200, 50));
+    app.markets.detail = true;
+    insta::assert_snapshot!("markets_detail_200x50", draw(&app, 200, 50));
+    app.tab = Tab::Status;
+    insta::assert_snapshot!("status_200x50", draw(&app, 200, 50));
+}
+
+#[test]
+fn markets_detail_at_80x24() {
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Markets;
+    app.markets.detail = true;
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("1-minute candles"), "{screen}");
+    insta::assert_snapshot!("markets_detail_80x24", screen);
+}
+
+#[test]
+fn a_stale_symbol_is_marked_in_words() {
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Markets;
+    let screen = draw(&app, 80, 24);
+    let tsla = screen.lines().find(|l| l.contains("TSLA")).expect("TSLA row");
+    assert!(tsla.contains("stale") && tsla.contains("13s"), "{tsla}");
+    let aapl = screen.lines().find(|l| l.contains("AAPL")).expect("AAPL row");
+    assert!(!aapl.contains("stale"), "{aapl}");
+}
+
+#[test]
+fn diagnostics_popup_shows_counters_and_the_last_error() {
+    let mut app = common::fixture::populated();
+    app.show_diagnostics = true;
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("connection reset"), "{screen}");
+    insta::assert_snapshot!("diagnostics_80x24", screen);
+}
+
+#[test]
 fn help_overlay_lists_the_keys_of_the_tab() {
     let mut app = common::fixture::populated();
     app.tab = Tab::Markets;

@@ -4,8 +4,12 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use super::candles::Candles;
 use super::history::History;
 use crate::protocol::{PriceKind, PriceUpdate, Timestamp, normalize_symbol};
+
+/// Minutes of one-minute candles kept per symbol.
+pub const CANDLE_MINUTES: usize = 240;
 
 /// How long a changed price is flashed.
 pub const FLASH: Duration = Duration::from_millis(600);
@@ -28,6 +32,7 @@ pub struct Quote {
     /// When our copy was last refreshed (not the server's timestamp).
     pub received_at: Option<Instant>,
     pub history: History,
+    pub candles: Candles,
     pub flash: Option<(Move, Instant)>,
 }
 
@@ -42,6 +47,7 @@ impl Quote {
             server_time: None,
             received_at: None,
             history: History::new(history_points),
+            candles: Candles::new(CANDLE_MINUTES),
             flash: None,
         }
     }
@@ -55,17 +61,19 @@ impl Quote {
             self.ask = None;
             self.volume = None;
         }
+        self.bid = u.bid.or(self.bid);
+        self.ask = u.ask.or(self.ask);
+        self.volume = u.volume.or(self.volume);
+        self.server_time = u.timestamp.or(self.server_time);
         if let Some(p) = u.price {
             self.last = Some(p);
             self.history.push(p);
             if self.open.is_none() {
                 self.open = Some(p);
             }
+            let at = u.timestamp.unwrap_or_else(Timestamp::now);
+            self.candles.push(at, p, u.volume);
         }
-        self.bid = u.bid.or(self.bid);
-        self.ask = u.ask.or(self.ask);
-        self.volume = u.volume.or(self.volume);
-        self.server_time = u.timestamp.or(self.server_time);
         self.received_at = Some(now);
         if let (Some(b), Some(a)) = (before, self.last) {
             if a > b {
@@ -137,6 +145,8 @@ pub struct Markets {
     /// The add-symbol prompt's text while it is open.
     pub input: Option<String>,
     pub input_error: Option<String>,
+    /// The detail view (chart and candles) of the selected symbol is open.
+    pub detail: bool,
     history_points: usize,
 }
 
@@ -149,6 +159,7 @@ impl Markets {
             sort: SortKey::default(),
             input: None,
             input_error: None,
+            detail: false,
             history_points,
         }
     }

@@ -2,6 +2,7 @@
 //! returns whether anything visible changed and pushes the effects (network
 //! commands, persistence) that the driver carries out. Rendering reads it.
 
+mod candles;
 mod feeds;
 mod history;
 mod lists;
@@ -13,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
+pub use candles::{Candle, Candles, window_stats};
 pub use feeds::{FeedState, Feeds, Indicator, format_age};
 pub use history::History;
 pub use lists::{Insights, Reports};
@@ -99,6 +101,8 @@ pub struct App {
     pub now: Instant,
     pub tab: Tab,
     pub show_help: bool,
+    /// The per-feed diagnostics popup is open.
+    pub show_diagnostics: bool,
     pub quitting: bool,
     pub feeds: Feeds,
     pub markets: Markets,
@@ -128,6 +132,7 @@ impl App {
             now,
             tab: Tab::default(),
             show_help: false,
+            show_diagnostics: false,
             quitting: false,
             feeds: Feeds::default(),
             markets: Markets::new(symbols, points),
@@ -265,9 +270,10 @@ impl App {
             Up | Down | PageUp | PageDown | Top | Bottom => {
                 matches!(self.tab, Tab::Markets | Tab::Insights | Tab::Reports)
             }
-            AddSymbol | RemoveSymbol | CycleSort => self.tab == Tab::Markets,
-            Open | Diagnostics | Outbox | Approve | ApproveWithNotes | Reject | Flag | Rate
-            | Comment | ToggleSelect | Filter => false,
+            AddSymbol | RemoveSymbol | CycleSort | Open => self.tab == Tab::Markets,
+            Diagnostics => true,
+            Outbox | Approve | ApproveWithNotes | Reject | Flag | Rate | Comment | ToggleSelect
+            | Filter => false,
         }
     }
 
@@ -293,7 +299,15 @@ impl App {
             Action::PageDown => self.move_cursor(PAGE),
             Action::Top => self.move_cursor(isize::MIN / 2),
             Action::Bottom => self.move_cursor(isize::MAX / 2),
-            Action::Back => {}
+            Action::Back if self.show_diagnostics => self.show_diagnostics = false,
+            Action::Back if self.tab == Tab::Markets && self.markets.detail => {
+                self.markets.detail = false
+            }
+            Action::Back => return false,
+            Action::Diagnostics => self.show_diagnostics = !self.show_diagnostics,
+            Action::Open if self.tab == Tab::Markets => {
+                self.markets.detail = self.markets.selected_symbol().is_some();
+            }
             Action::Refresh => fx.extend(self.start()),
             Action::AddSymbol if self.tab == Tab::Markets => {
                 self.markets.input = Some(String::new());

@@ -20,7 +20,11 @@ pub struct Status {
     pub alerts: VecDeque<(Alert, Instant)>,
     pub throughput: History,
     pub queue_depth: History,
+    pub error_rate: History,
+    pub api_p50: History,
     pub api_p99: History,
+    pub cpu: History,
+    pub memory: History,
     pub toast: Option<(Alert, Instant)>,
     pub error: Option<String>,
 }
@@ -35,7 +39,11 @@ impl Status {
             alerts: VecDeque::new(),
             throughput: History::new(history_points),
             queue_depth: History::new(history_points),
+            error_rate: History::new(history_points),
+            api_p50: History::new(history_points),
             api_p99: History::new(history_points),
+            cpu: History::new(history_points),
+            memory: History::new(history_points),
             toast: None,
             error: None,
         }
@@ -44,10 +52,19 @@ impl Status {
     pub fn set_system(&mut self, s: SystemStatus, now: Instant) {
         self.throughput.push(s.processing.processed_per_sec);
         self.queue_depth.push(s.processing.queue_depth);
+        self.error_rate.push(s.processing.error_rate * 100.0);
+        self.api_p50.push(s.performance.api_p50_ms);
         self.api_p99.push(s.performance.api_p99_ms);
+        self.cpu.push(s.performance.cpu_pct);
+        self.memory.push(s.performance.memory_pct);
         self.system = Some(s);
         self.system_at = Some(now);
         self.error = None;
+    }
+
+    /// Whether the system status is older than `stale_after` (or absent).
+    pub fn system_stale(&self, now: Instant, stale_after: Duration) -> bool {
+        self.system_at.is_none_or(|t| now.saturating_duration_since(t) > stale_after)
     }
 
     pub fn upsert_jobs(&mut self, jobs: impl IntoIterator<Item = BackfillJob>, now: Instant) {

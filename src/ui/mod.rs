@@ -12,6 +12,8 @@
 //! └───────────────────────────────────────────────────────────────┘
 //! ```
 
+mod candles;
+mod diagnostics;
 mod fmt;
 mod footer;
 mod header;
@@ -56,6 +58,9 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme) {
     overlay::render_toast(f, body, app, theme);
     if app.markets.input.is_some() {
         overlay::render_symbol_prompt(f, body, app, theme);
+    }
+    if app.show_diagnostics {
+        diagnostics::render(f, body, app, theme);
     }
     if app.show_help {
         overlay::render_help(f, body, app, theme);

@@ -57,7 +57,7 @@ pub fn populated() -> App {
                     price: Some(p),
                     bid: Some(p - 0.01),
                     ask: Some(p + 0.02),
-                    timestamp: Some(Timestamp(1_705_660_245_000 + step as i64 * 500)),
+                    timestamp: Some(Timestamp(1_705_660_245_000 + step as i64 * 20_000)),
                     volume: Some(1000.0 * (i as f64 + 1.0) * (step as f64 + 1.0)),
                 }
             })

@@ -2,6 +2,7 @@
 
 pub mod insights;
 pub mod markets;
+pub mod markets_detail;
 pub mod metrics;
 pub mod reports;
 pub mod status;

@@ -33,16 +33,27 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let card_h = if area.height >= 34 { 3 } else { 1 };
     let card_rows = services.div_ceil(per_row).min(3);
     let jobs = (s.jobs.len() as u16).max(1) + 3;
-    let [banner, cards, jobs_area, alerts] = Layout::vertical([
+    let [banner, cards, middle, alerts] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(card_rows * card_h),
-        Constraint::Length(jobs.min(area.height / 3).max(4)),
+        Constraint::Length(
+            if area.width >= 120 { jobs.max(9) } else { jobs }.min(area.height / 3).max(4),
+        ),
         Constraint::Min(3),
     ])
     .areas(area);
     render_banner(f, banner, app, theme);
     render_cards(f, cards, app, theme, per_row, card_h);
-    render_jobs(f, jobs_area, app, theme);
+    // Wide terminals get the processing history beside the jobs.
+    if area.width >= 120 {
+        let [jobs_area, perf] =
+            Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
+                .areas(middle);
+        render_jobs(f, jobs_area, app, theme);
+        render_processing(f, perf, app, theme);
+    } else {
+        render_jobs(f, middle, app, theme);
+    }
     render_alerts(f, alerts, app, theme);
 }
 
@@ -66,7 +77,7 @@ fn render_banner(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let age = s.system_at.map(|t| app.now.saturating_duration_since(t));
-    let stale = age.is_none_or(|a| a > app.settings.health_stale_after);
+    let stale = s.system_stale(app.now, app.settings.health_stale_after);
     let (style, mark, word) = health_style(sys.overall, theme);
     let mut spans =
         vec![Span::styled(format!(" {mark} {} ", word.to_uppercase()), style.patch(theme.title))];
@@ -103,6 +114,7 @@ fn render_cards(f: &mut Frame, area: Rect, app: &App, theme: &Theme, per_row: u1
         return;
     }
     let width = area.width / per_row;
+    let stale = app.status.system_stale(app.now, app.settings.health_stale_after);
     for (i, svc) in sys.services.iter().enumerate() {
         let (col, row) = (i as u16 % per_row, i as u16 / per_row);
         if (row + 1) * card_h > area.height {
@@ -111,6 +123,8 @@ fn render_cards(f: &mut Frame, area: Rect, app: &App, theme: &Theme, per_row: u1
         let rect =
             Rect { x: area.x + col * width, y: area.y + row * card_h, width, height: card_h };
         let (style, mark, word) = health_style(svc.status, theme);
+        // An old status is not shown as if it were current.
+        let (style, mark) = if stale { (theme.stale, "?") } else { (style, mark) };
         if card_h == 1 {
             let chip = Line::from(vec![
                 Span::styled(format!(" {mark} "), style),
@@ -151,7 +165,20 @@ fn gauge(frac: f64, width: usize) -> String {
 
 fn render_jobs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = &app.status;
-    let block = panel(" Backfill jobs ", theme);
+    let age = s.jobs_at.map(|t| app.now.saturating_duration_since(t));
+    let running = s.jobs.values().any(|j| j.status == JobStatus::Running);
+    let stale = running && age.is_some_and(|a| a > app.settings.health_stale_after);
+    let block = if stale {
+        panel(
+            Line::from(vec![
+                Span::raw(" Backfill jobs "),
+                Span::styled(format!("STALE {} ", fmt::age(age)), theme.warn),
+            ]),
+            theme,
+        )
+    } else {
+        panel(" Backfill jobs ", theme)
+    };
     if s.jobs.is_empty() {
         placeholder(f, area, block, Line::styled("no backfill jobs reported yet", theme.muted));
         return;
@@ -172,6 +199,7 @@ fn render_jobs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .into_iter()
         .map(|j| {
             let (st_style, st) = job_status(j, theme);
+            let st_style = if stale { theme.stale } else { st_style };
             let frac = progress(j);
             let eta = eta_seconds(j).map(fmt::duration).unwrap_or_else(|| "—".into());
             let err = match (&j.last_error, wide) {
@@ -249,4 +277,44 @@ fn render_alerts(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         })
         .collect();
     f.render_widget(List::new(items).block(block), area);
+}
+
+fn render_processing(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = &app.status;
+    let block = panel(" Processing & performance ", theme);
+    let stale = s.system_stale(app.now, app.settings.health_stale_after);
+    let spark_w = area.width.saturating_sub(2 + 14 + 10 + 2).max(4) as usize;
+    let series: [(&str, &crate::app::History, &str); 7] = [
+        ("processed/s", &s.throughput, ""),
+        ("queue depth", &s.queue_depth, ""),
+        ("error rate", &s.error_rate, "%"),
+        ("api p50", &s.api_p50, "ms"),
+        ("api p99", &s.api_p99, "ms"),
+        ("cpu", &s.cpu, "%"),
+        ("memory", &s.memory, "%"),
+    ];
+    let rows: Vec<Row> = series
+        .iter()
+        .map(|(name, h, unit)| {
+            let value = h
+                .last()
+                .map(|v| format!("{}{unit}", fmt::compact(v)))
+                .unwrap_or_else(|| "—".into());
+            Row::new(vec![
+                Cell::from(*name).style(theme.muted),
+                Cell::from(Line::from(value).right_aligned()).style(if stale {
+                    theme.stale
+                } else {
+                    theme.base
+                }),
+                Cell::from(fmt::spark(h.iter(), spark_w)).style(if stale {
+                    theme.stale
+                } else {
+                    theme.accent
+                }),
+            ])
+        })
+        .collect();
+    let widths = [Constraint::Length(14), Constraint::Length(10), Constraint::Min(4)];
+    f.render_widget(Table::new(rows, widths).block(block), area);
 }

@@ -1,0 +1,86 @@
+//! The diagnostics popup (`D`): per-feed counters and link state.
+//!
+//! ```text
+//! ┌ Feeds · D or Esc closes ─────────────────────────────────────────┐
+//! │ Feed      State         Msgs   Bytes  Errors Reconn  Age  Backoff │
+//! │ prices    connected     12.3K  1.4M   0      1       0s   —       │
+//! │ health    reconnecting  310    88.1K  2      3       12s  1.6s    │
+//! │ health: connection refused                                       │
+//! └──────────────────────────────────────────────────────────────────┘
+//! ```
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Clear, Row, Table};
+
+use super::fmt;
+use crate::app::{App, Indicator};
+use crate::event::{FeedKind, Link};
+use crate::theme::Theme;
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for kind in FeedKind::ALL {
+        let feed = app.feeds.get(kind);
+        let (state, style) = match feed.indicator() {
+            Indicator::Connected => ("connected", theme.ok),
+            Indicator::Reconnecting => ("reconnecting", theme.warn),
+            Indicator::Down => ("down", theme.crit),
+        };
+        let backoff = match &feed.link {
+            Link::Reconnecting { retry_in_ms, error, .. } => {
+                errors.push(Line::styled(format!(" {}: {}", kind.label(), error), theme.muted));
+                format!("{:.1}s", *retry_in_ms as f64 / 1000.0)
+            }
+            _ => "—".into(),
+        };
+        let num = |v: u64| Cell::from(Line::from(fmt::compact(v as f64)).right_aligned());
+        rows.push(Row::new(vec![
+            Cell::from(kind.label()),
+            Cell::from(state).style(style),
+            num(feed.messages),
+            num(feed.bytes),
+            num(feed.rejected).style(if feed.rejected > 0 { theme.warn } else { theme.base }),
+            num(feed.reconnects),
+            Cell::from(Line::from(fmt::age(feed.age(app.now))).right_aligned()),
+            Cell::from(Line::from(backoff).right_aligned()),
+        ]));
+    }
+    let widths = [
+        Constraint::Length(8),
+        Constraint::Length(12),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(5),
+        Constraint::Length(8),
+    ];
+    let header = Row::new(
+        ["Feed", "State", "Msgs", "Bytes", "Errors", "Reconn", "Age", "Backoff"].map(|h| {
+            if matches!(h, "Feed" | "State") {
+                Line::from(h)
+            } else {
+                Line::from(h).right_aligned()
+            }
+        }),
+    )
+    .style(theme.title);
+    let height = 2 + 1 + rows.len() as u16 + errors.len() as u16;
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [rect] =
+        Layout::horizontal([Constraint::Length(78.min(area.width))]).flex(Flex::Center).areas(row);
+    f.render_widget(Clear, rect);
+    let block = Block::bordered().title(" Feeds · D or Esc closes ").border_style(theme.border);
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    let [table_area, error_area] =
+        Layout::vertical([Constraint::Length(1 + rows.len() as u16), Constraint::Min(0)])
+            .areas(inner);
+    f.render_widget(Table::new(rows, widths).header(header), table_area);
+    f.render_widget(ratatui::widgets::Paragraph::new(errors), error_area);
+}
