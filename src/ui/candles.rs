@@ -77,7 +77,7 @@ mod tests {
         }
         .render(buf.area, &mut buf);
         let col = |x: u16| (0..5).map(|y| buf[(x, y)].symbol().to_owned()).collect::<String>();
-        assert_eq!(col(0), "│██││", "up: wick, body 3..1, wick");
-        assert_eq!(col(2), "│░░││", "down: shaded body");
+        assert_eq!(col(0), "│███│", "up: wick at 4, body 3..1, wick at 0");
+        assert_eq!(col(2), "│░░░│", "down: shaded body");
     }
 }

@@ -23,11 +23,11 @@ const WIDE: u16 = 100;
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.markets;
-    if m.detail {
-        if let Some(sym) = m.selected_symbol() {
-            super::markets_detail::render(f, area, app, theme, &sym);
-            return;
-        }
+    if m.detail
+        && let Some(sym) = m.selected_symbol()
+    {
+        super::markets_detail::render(f, area, app, theme, &sym);
+        return;
     }
     let title = format!(" Watchlist · {} symbols · sort: {} ", m.symbols.len(), m.sort.label());
     let block = panel(title, theme);
