@@ -107,3 +107,64 @@ async fn a_refused_connection_reports_reconnecting_with_backoff() {
     }
     assert_eq!(attempts, vec![1, 2, 3]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_server_restart_the_feed_reconnects_and_resubscribes_every_symbol() {
+    meridian::launch::install_crypto();
+    let server = start(ServeArgs::for_tests()).await.unwrap();
+    let addr = server.addr();
+    let (tx, mut rx) = mpsc::channel(1024);
+    let symbols: Vec<String> = ["AAPL", "MSFT", "NVDA"].map(String::from).to_vec();
+    let mut app =
+        App::new(Settings::default(), Keymap::default_map(), symbols.clone(), Instant::now());
+    let _cmds =
+        feeds::spawn_prices(opts(format!("ws://{addr}/ws/prices")), symbols.clone(), tx.clone());
+    pump(&mut app, &mut rx, "first prices", |a| a.markets.quotes.len() == 3).await;
+
+    server.shutdown().await.unwrap();
+    pump(&mut app, &mut rx, "the feed to notice", |a| {
+        matches!(a.feeds.prices.link, Link::Reconnecting { .. })
+    })
+    .await;
+    let restarted_at = Instant::now();
+    let again = start(ServeArgs { listen: addr, ..ServeArgs::for_tests() }).await.unwrap();
+    pump(&mut app, &mut rx, "every symbol flowing again after the reconnect", |a| {
+        a.feeds.prices.link == Link::Connected
+            && symbols
+                .iter()
+                .all(|s| a.markets.quotes[s].received_at.is_some_and(|t| t > restarted_at))
+    })
+    .await;
+    assert_eq!(app.feeds.prices.reconnects, 1);
+    again.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_rate_limited_handshake_waits_at_least_retry_after() {
+    // A server that answers every handshake with 429 and Retry-After: 2.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = sock.read(&mut buf).await;
+            let _ = sock
+                .write_all(b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let (tx, mut rx) = mpsc::channel(64);
+    feeds::spawn_feed(FeedKind::Health, opts(format!("ws://{addr}/ws/monitoring")), tx);
+    loop {
+        let ev = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
+        if let Event::Feed(FeedEvent::Link(_, Link::Reconnecting { retry_in_ms, error, .. })) = ev {
+            assert!(error.contains("429"), "{error}");
+            assert!(
+                retry_in_ms >= 2000,
+                "Retry-After honoured over the 500 ms backoff cap: {retry_in_ms}"
+            );
+            break;
+        }
+    }
+}

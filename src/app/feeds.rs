@@ -12,7 +12,9 @@ pub struct FeedState {
     pub messages: u64,
     pub bytes: u64,
     pub rejected: u64,
+    /// Connections made after the first one.
     pub reconnects: u64,
+    connected_before: bool,
 }
 
 impl Default for FeedState {
@@ -24,6 +26,7 @@ impl Default for FeedState {
             bytes: 0,
             rejected: 0,
             reconnects: 0,
+            connected_before: false,
         }
     }
 }
@@ -83,8 +86,11 @@ impl Feeds {
 
     pub fn set_link(&mut self, kind: FeedKind, link: Link) {
         let f = self.get_mut(kind);
-        if matches!(link, Link::Connected) && f.messages > 0 {
-            f.reconnects += 1;
+        if matches!(link, Link::Connected) {
+            if f.connected_before {
+                f.reconnects += 1;
+            }
+            f.connected_before = true;
         }
         f.link = link;
     }

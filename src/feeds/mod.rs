@@ -68,7 +68,7 @@ async fn run(
         if tx.send(link(Link::Connecting)).await.is_err() {
             return;
         }
-        let error = match session::connect(&opts).await {
+        let (error, retry_after) = match session::connect(&opts).await {
             Ok(ws) => {
                 attempt = 0;
                 if tx.send(link(Link::Connected)).await.is_err() {
@@ -80,13 +80,14 @@ async fn run(
                     .await
                 {
                     session::End::Stop => return,
-                    session::End::Lost(e) => e,
+                    session::End::Lost(e) => (e, None),
                 }
             }
-            Err(e) => e,
+            Err(e) => (e.message, e.retry_after),
         };
         attempt += 1;
-        let delay = opts.backoff.delay(attempt, &mut rng);
+        // The server's Retry-After, when it gave one, is a floor.
+        let delay = opts.backoff.delay(attempt, &mut rng).max(retry_after.unwrap_or_default());
         tracing::warn!(feed = kind.label(), attempt, delay_ms = delay.as_millis() as u64, %error, "feed lost");
         let retry = Link::Reconnecting { attempt, retry_in_ms: delay.as_millis() as u64, error };
         if tx.send(link(retry)).await.is_err() {

@@ -26,7 +26,21 @@ const MAX_MISSED_PONGS: u32 = 2;
 /// How often counters are reported to the UI.
 const COUNTER_INTERVAL: Duration = Duration::from_millis(500);
 
-pub async fn connect(opts: &FeedOptions) -> Result<Ws, String> {
+/// Why a connection attempt failed, and how long the server asked us to
+/// wait (`Retry-After` on a 429 or 503 handshake answer).
+#[derive(Debug)]
+pub struct ConnectError {
+    pub message: String,
+    pub retry_after: Option<Duration>,
+}
+
+impl From<String> for ConnectError {
+    fn from(message: String) -> Self {
+        ConnectError { message, retry_after: None }
+    }
+}
+
+pub async fn connect(opts: &FeedOptions) -> Result<Ws, ConnectError> {
     let mut req =
         opts.url.as_str().into_client_request().map_err(|e| format!("bad feed URL: {e}"))?;
     if let Some(token) = &opts.token {
@@ -40,10 +54,20 @@ pub async fn connect(opts: &FeedOptions) -> Result<Ws, String> {
     let cfg = WebSocketConfig::default().max_message_size(Some(limit)).max_frame_size(Some(limit));
     let fut = tokio_tungstenite::connect_async_with_config(req, Some(cfg), true);
     match tokio::time::timeout(opts.connect_timeout, fut).await {
-        Err(_) => Err(format!("connect timed out after {:?}", opts.connect_timeout)),
-        Ok(Err(e)) => Err(describe(&e)),
+        Err(_) => Err(format!("connect timed out after {:?}", opts.connect_timeout).into()),
+        Ok(Err(e)) => Err(ConnectError { message: describe(&e), retry_after: retry_after(&e) }),
         Ok(Ok((ws, _))) => Ok(ws),
     }
+}
+
+/// `Retry-After: <seconds>` from a refused handshake (429 or 503).
+fn retry_after(e: &tokio_tungstenite::tungstenite::Error) -> Option<Duration> {
+    let tokio_tungstenite::tungstenite::Error::Http(resp) = e else { return None };
+    if !matches!(resp.status().as_u16(), 429 | 503) {
+        return None;
+    }
+    let secs: u64 = resp.headers().get("retry-after")?.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(secs.min(3600)))
 }
 
 fn describe(e: &tokio_tungstenite::tungstenite::Error) -> String {
