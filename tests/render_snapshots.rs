@@ -46,6 +46,25 @@ fn markets_detail_and_status_at_200x50() {
 }
 
 #[test]
+fn a_new_critical_alert_shows_a_toast() {
+    use meridian::event::{Event, FeedEvent};
+    use meridian::protocol::{Alert, HealthMessage, Severity};
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Markets;
+    let alert = Alert {
+        id: "a9".into(),
+        severity: Severity::Critical,
+        title: "Price feed lagging".into(),
+        message: "ticks 4s behind exchange".into(),
+        source: "price-ingest".into(),
+    };
+    app.update(Event::Feed(FeedEvent::Health(vec![HealthMessage::Alert(alert)])), &mut Vec::new());
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("CRITICAL") && screen.contains("Price feed lagging"), "{screen}");
+    insta::assert_snapshot!("toast_markets_80x24", screen);
+}
+
+#[test]
 fn markets_detail_at_80x24() {
     let mut app = common::fixture::populated();
     app.tab = Tab::Markets;

@@ -127,3 +127,58 @@ fn feed_link_changes_show_in_the_header_state() {
     assert_eq!(a.feeds.prices.indicator(), Indicator::Down);
     assert_eq!(a.markets.quotes["AAPL"].last, Some(1.0), "the last good data stays");
 }
+
+#[test]
+fn enter_opens_the_detail_of_the_selected_symbol_and_esc_closes_it() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('4'));
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Enter);
+    assert!(a.markets.detail);
+    assert_eq!(a.markets.selected_symbol().as_deref(), Some("MSFT"));
+    key(&mut a, KeyCode::Esc);
+    assert!(!a.markets.detail);
+    key(&mut a, KeyCode::Char('1'));
+    key(&mut a, KeyCode::Enter);
+    assert!(!a.markets.detail, "Enter does nothing on a tab without a detail view yet");
+}
+
+#[test]
+fn diagnostics_toggle_with_d_and_close_with_esc() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('D'));
+    assert!(a.show_diagnostics);
+    key(&mut a, KeyCode::Esc);
+    assert!(!a.show_diagnostics);
+    key(&mut a, KeyCode::Char('D'));
+    key(&mut a, KeyCode::Char('D'));
+    assert!(!a.show_diagnostics);
+}
+
+#[test]
+fn a_critical_alert_rings_the_bell_only_when_enabled() {
+    use crate::protocol::{Alert, HealthMessage, Severity};
+    let alert = |sev| {
+        Event::Feed(FeedEvent::Health(vec![HealthMessage::Alert(Alert {
+            id: "x".into(),
+            severity: sev,
+            title: "t".into(),
+            message: "m".into(),
+            source: "s".into(),
+        })]))
+    };
+    let mut quiet = app();
+    let mut fx = Vec::new();
+    quiet.update(alert(Severity::Critical), &mut fx);
+    assert!(fx.is_empty());
+    let mut loud = App::new(
+        Settings { bell: true, ..Settings::default() },
+        Keymap::default_map(),
+        vec![],
+        Instant::now(),
+    );
+    loud.update(alert(Severity::Warning), &mut fx);
+    assert!(fx.is_empty(), "only critical alerts ring");
+    loud.update(alert(Severity::Critical), &mut fx);
+    assert_eq!(fx, vec![Effect::Bell]);
+}
