@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 
 pub use backoff::Backoff;
 pub use coalesce::Coalescer;
+pub use session::hard_limit;
 
 use crate::event::{Event, FeedEvent, FeedKind, Link};
 

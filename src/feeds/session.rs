@@ -26,6 +26,15 @@ const MAX_MISSED_PONGS: u32 = 2;
 /// How often counters are reported to the UI.
 const COUNTER_INTERVAL: Duration = Duration::from_millis(500);
 
+/// The most a single message may take in memory. tokio-tungstenite ends
+/// the stream on any read error, so a message over *its* limit costs the
+/// connection; the configured `max_frame_bytes` is therefore enforced by us
+/// (`Session::on_frame`: dropped, counted, connection kept), and
+/// tungstenite's limit sits well above it as the memory bound.
+pub fn hard_limit(max_frame_bytes: usize) -> usize {
+    max_frame_bytes.saturating_mul(16).max(1024 * 1024)
+}
+
 /// Why a connection attempt failed, and how long the server asked us to
 /// wait (`Retry-After` on a 429 or 503 handshake answer).
 #[derive(Debug)]
@@ -48,9 +57,7 @@ pub async fn connect(opts: &FeedOptions) -> Result<Ws, ConnectError> {
             .map_err(|_| "token is not a valid header value".to_string())?;
         req.headers_mut().insert("Authorization", value);
     }
-    // Frames up to the limit are read whole; a larger one is dropped and
-    // counted in `Session::on_frame`, with headroom so the check is ours.
-    let limit = opts.max_frame_bytes.saturating_mul(4).max(64 * 1024);
+    let limit = hard_limit(opts.max_frame_bytes);
     let cfg = WebSocketConfig::default().max_message_size(Some(limit)).max_frame_size(Some(limit));
     let fut = tokio_tungstenite::connect_async_with_config(req, Some(cfg), true);
     match tokio::time::timeout(opts.connect_timeout, fut).await {
@@ -68,6 +75,11 @@ fn retry_after(e: &tokio_tungstenite::tungstenite::Error) -> Option<Duration> {
     }
     let secs: u64 = resp.headers().get("retry-after")?.to_str().ok()?.trim().parse().ok()?;
     Some(Duration::from_secs(secs.min(3600)))
+}
+
+fn is_too_long(e: &tokio_tungstenite::tungstenite::Error) -> bool {
+    use tokio_tungstenite::tungstenite::error::{CapacityError, Error as E};
+    matches!(e, E::Capacity(CapacityError::MessageTooLong { .. }))
 }
 
 fn describe(e: &tokio_tungstenite::tungstenite::Error) -> String {
@@ -116,8 +128,33 @@ impl<'a> Session<'a> {
         }
     }
 
-    pub async fn run(
-        mut self,
+    /// Run the session until the link fails or the UI goes away; what was
+    /// counted but not yet reported is reported on the way out.
+    pub async fn run(mut self, ws: Ws, cmds: Option<&mut mpsc::Receiver<PriceCommand>>) -> End {
+        let end = self.read_loop(ws, cmds).await;
+        self.report_counters();
+        end
+    }
+
+    /// Report counters since the last report, unless the channel is full
+    /// (then they are kept for the next report).
+    fn report_counters(&mut self) {
+        if self.messages + self.rejected == 0 {
+            return;
+        }
+        let ev = FeedEvent::Counters {
+            feed: self.kind,
+            messages: self.messages,
+            bytes: self.bytes,
+            rejected: self.rejected,
+        };
+        if self.tx.try_send(Event::Feed(ev)).is_ok() {
+            (self.messages, self.bytes, self.rejected) = (0, 0, 0);
+        }
+    }
+
+    async fn read_loop(
+        &mut self,
         mut ws: Ws,
         mut cmds: Option<&mut mpsc::Receiver<PriceCommand>>,
     ) -> End {
@@ -137,7 +174,12 @@ impl<'a> Session<'a> {
                 msg = ws.next() => {
                     let data = match msg {
                         None => return End::Lost("connection closed".into()),
-                        Some(Err(e)) => return End::Lost(describe(&e)),
+                        Some(Err(e)) => {
+                            if is_too_long(&e) {
+                                self.rejected += 1;
+                            }
+                            return End::Lost(describe(&e));
+                        }
                         Some(Ok(m)) => m,
                     };
                     match data {
@@ -176,10 +218,7 @@ impl<'a> Session<'a> {
                     }
                 }
                 _ = counters.tick() => {
-                    let ev = FeedEvent::Counters { feed: self.kind, messages: self.messages, bytes: self.bytes, rejected: self.rejected };
-                    if self.messages + self.rejected > 0 && self.tx.try_send(Event::Feed(ev)).is_ok() {
-                        (self.messages, self.bytes, self.rejected) = (0, 0, 0);
-                    }
+                    self.report_counters();
                     if self.tx.is_closed() { return End::Stop; }
                 }
             }
