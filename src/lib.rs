@@ -10,6 +10,7 @@ pub mod event;
 pub mod feeds;
 pub mod keymap;
 pub mod launch;
+pub mod outbox;
 pub mod protocol;
 pub mod sanitize;
 pub mod server;

@@ -4,13 +4,14 @@
 
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{Client, StatusCode};
 use serde::de::DeserializeOwned;
 use thiserror::Error;
 
 use crate::protocol::{
-    BackfillList, ErrorBody, InsightList, KpiList, ReportList, SystemStatus, paths,
+    BackfillList, ErrorBody, IDEMPOTENCY_HEADER, InsightList, KpiList, ReportList, SystemStatus,
+    paths,
 };
 
 #[derive(Debug, Error)]
@@ -44,6 +45,15 @@ pub struct ReportQuery {
     pub to: Option<String>,
     pub limit: u32,
     pub offset: u32,
+}
+
+/// The raw answer to a POST: the caller decides what the status means.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostResponse {
+    pub status: u16,
+    /// `Retry-After`, in seconds or as an HTTP date, as a delay from now.
+    pub retry_after: Option<Duration>,
+    pub body: Vec<u8>,
 }
 
 impl ApiClient {
@@ -93,6 +103,35 @@ impl ApiClient {
         serde_json::from_slice(&body).map_err(|e| ApiError::Decode { url, reason: e.to_string() })
     }
 
+    /// POST `body` as JSON with an Idempotency-Key. Any HTTP answer is `Ok`;
+    /// only a failure to get one (connect, timeout, cut-off body) is an error.
+    pub async fn post(
+        &self,
+        path: &str,
+        idempotency_key: &str,
+        body: &serde_json::Value,
+    ) -> Result<PostResponse, ApiError> {
+        let url = format!("{}{}", self.base, path);
+        let net =
+            |e: reqwest::Error| ApiError::Network { url: url.clone(), reason: root_cause(&e) };
+        let resp = self
+            .http
+            .post(&url)
+            .header(IDEMPOTENCY_HEADER, idempotency_key)
+            .json(body)
+            .send()
+            .await
+            .map_err(net)?;
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
+        let body = resp.bytes().await.map_err(net)?.to_vec();
+        Ok(PostResponse { status, retry_after, body })
+    }
+
     pub async fn insights(&self, limit: u32, offset: u32) -> Result<InsightList, ApiError> {
         self.get(paths::INSIGHTS, &[("limit", limit), ("offset", offset)]).await
     }
@@ -126,6 +165,17 @@ pub fn error_from(status: StatusCode, body: &[u8]) -> ApiError {
     }
 }
 
+/// `Retry-After: <seconds>` or `Retry-After: <HTTP-date>`, as a delay from
+/// `now` (a date in the past is no delay).
+pub fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    Some((at.with_timezone(&chrono::Utc) - now).to_std().unwrap_or(Duration::ZERO))
+}
+
 fn root_cause(e: &reqwest::Error) -> String {
     let mut src: &dyn std::error::Error = e;
     while let Some(next) = src.source() {
@@ -147,5 +197,16 @@ mod tests {
         assert_eq!(e.to_string(), "HTTP 409 Conflict: already approved");
         let e = error_from(StatusCode::BAD_GATEWAY, b"<html>oops</html>");
         assert_eq!(e.to_string(), "HTTP 502 Bad Gateway: Bad Gateway");
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_or_a_date() {
+        let now = chrono::DateTime::parse_from_rfc3339("2015-10-21T07:28:00Z").unwrap().to_utc();
+        assert_eq!(parse_retry_after(" 3 ", now), Some(Duration::from_secs(3)));
+        let date = "Wed, 21 Oct 2015 07:28:30 GMT";
+        assert_eq!(parse_retry_after(date, now), Some(Duration::from_secs(30)));
+        let past = "Wed, 21 Oct 2015 07:00:00 GMT";
+        assert_eq!(parse_retry_after(past, now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
     }
 }

@@ -1,0 +1,141 @@
+//! What a reviewer asked for: one variant per POST of the contract (§4, §5).
+//! Stored as JSON in the outbox, so the serde shape is part of the file
+//! format: add variants, never rename them.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::protocol::{
+    ApproveRequest, CommentRequest, Id, InsightFlagRequest, RateRequest, ReasonRequest, paths,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    Approve { report: Id, notes: Option<String> },
+    Reject { report: Id, reason: String },
+    FlagReport { report: Id, reason: String },
+    Rate { insight: Id, rating: u8 },
+    Comment { insight: Id, text: String },
+    FlagInsight { insight: Id, reason: String },
+}
+
+impl Action {
+    /// The POST path, relative to the server base.
+    pub fn path(&self) -> String {
+        let report = |id: &Id, verb: &str| format!("{}/{}/{verb}", paths::REPORTS, segment(id));
+        match self {
+            Action::Approve { report: id, .. } => report(id, "approve"),
+            Action::Reject { report: id, .. } => report(id, "reject"),
+            Action::FlagReport { report: id, .. } => report(id, "flag"),
+            Action::Rate { .. } => paths::FEEDBACK_RATE.to_owned(),
+            Action::Comment { .. } => paths::FEEDBACK_COMMENT.to_owned(),
+            Action::FlagInsight { .. } => paths::FEEDBACK_FLAG.to_owned(),
+        }
+    }
+
+    /// The request body the contract asks for.
+    pub fn body(&self) -> Value {
+        let json = match self {
+            Action::Approve { notes, .. } => {
+                serde_json::to_value(ApproveRequest { notes: notes.clone() })
+            }
+            Action::Reject { reason, .. } | Action::FlagReport { reason, .. } => {
+                serde_json::to_value(ReasonRequest { reason: reason.clone() })
+            }
+            Action::Rate { insight, rating } => {
+                serde_json::to_value(RateRequest { insight_id: insight.clone(), rating: *rating })
+            }
+            Action::Comment { insight, text } => serde_json::to_value(CommentRequest {
+                insight_id: insight.clone(),
+                comment: text.clone(),
+            }),
+            Action::FlagInsight { insight, reason } => serde_json::to_value(InsightFlagRequest {
+                insight_id: insight.clone(),
+                reason: reason.clone(),
+            }),
+        };
+        // Plain structs of strings and integers always serialize.
+        json.unwrap_or(Value::Null)
+    }
+
+    /// Short text for lists and logs; never holds notes, reasons or comments.
+    pub fn describe(&self) -> String {
+        match self {
+            Action::Approve { report, .. } => format!("approve report {report}"),
+            Action::Reject { report, .. } => format!("reject report {report}"),
+            Action::FlagReport { report, .. } => format!("flag report {report}"),
+            Action::Rate { insight, rating } => format!("rate insight {insight} ★{rating}"),
+            Action::Comment { insight, .. } => format!("comment on insight {insight}"),
+            Action::FlagInsight { insight, .. } => format!("flag insight {insight}"),
+        }
+    }
+
+    pub fn report(&self) -> Option<&Id> {
+        match self {
+            Action::Approve { report, .. }
+            | Action::Reject { report, .. }
+            | Action::FlagReport { report, .. } => Some(report),
+            _ => None,
+        }
+    }
+
+    pub fn insight(&self) -> Option<&Id> {
+        match self {
+            Action::Rate { insight, .. }
+            | Action::Comment { insight, .. }
+            | Action::FlagInsight { insight, .. } => Some(insight),
+            _ => None,
+        }
+    }
+}
+
+/// An id as one path segment: unreserved characters kept, the rest
+/// percent-encoded, so an id can never reach another endpoint.
+fn segment(id: &Id) -> String {
+    let mut out = String::with_capacity(id.as_str().len());
+    for b in id.as_str().bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_and_bodies_follow_the_contract() {
+        let a = Action::Approve { report: Id::from(17), notes: None };
+        assert_eq!(a.path(), "/api/v1/reports/17/approve");
+        assert_eq!(a.body(), json!({}));
+        let a = Action::Reject { report: Id::from("r 1/2"), reason: "dup".into() };
+        assert_eq!(a.path(), "/api/v1/reports/r%201%2F2/reject");
+        assert_eq!(a.body(), json!({"reason": "dup"}));
+        let a = Action::Rate { insight: Id::from(4), rating: 3 };
+        assert_eq!(a.path(), "/api/v1/feedback/rate");
+        assert_eq!(a.body(), json!({"insight_id": 4, "rating": 3}));
+        let a = Action::Comment { insight: Id::from(4), text: "ok".into() };
+        assert_eq!(a.body(), json!({"insight_id": 4, "comment": "ok"}));
+        assert_eq!(a.describe(), "comment on insight 4");
+        assert_eq!(
+            Action::Rate { insight: Id::from(4), rating: 3 }.describe(),
+            "rate insight 4 ★3"
+        );
+    }
+
+    #[test]
+    fn stored_form_is_tagged_and_round_trips() {
+        let a = Action::FlagInsight { insight: Id::from(9), reason: "spam".into() };
+        let v = serde_json::to_value(&a).unwrap();
+        assert_eq!(v, json!({"kind": "flag_insight", "insight": 9, "reason": "spam"}));
+        assert_eq!(serde_json::from_value::<Action>(v).unwrap(), a);
+        assert_eq!(a.insight(), Some(&Id::from(9)));
+        assert_eq!(a.report(), None);
+    }
+}
