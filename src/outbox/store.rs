@@ -223,7 +223,7 @@ impl Outbox {
             params![id, status, error, next],
         )?;
         let sql = format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1");
-        Ok(conn.query_row(&sql, [id], read_row).optional()?.transpose()?)
+        conn.query_row(&sql, [id], read_row).optional()?.transpose()
     }
 
     fn status(&self, id: i64) -> Result<Option<ItemStatus>, OutboxError> {
