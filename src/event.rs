@@ -4,8 +4,11 @@
 
 use crossterm::event::KeyEvent;
 
+use crate::api::ReportQuery;
+use crate::outbox::{Action, OutboxEvent};
 use crate::protocol::{
-    BackfillJob, HealthMessage, InsightList, KpiList, PriceUpdate, ReportList, SystemStatus,
+    BackfillJob, FeedbackStats, HealthMessage, Id, InsightList, KpiList, PriceUpdate, ReportList,
+    SystemStatus,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,7 +65,12 @@ pub enum FeedEvent {
 #[derive(Debug, Clone)]
 pub enum ApiEvent {
     Insights(Result<InsightList, String>),
-    Reports(Result<ReportList, String>),
+    /// A page of the report queue, fetched at `offset` (0: a fresh list).
+    Reports {
+        offset: u32,
+        result: Result<ReportList, String>,
+    },
+    Stats(Id, Result<FeedbackStats, String>),
     Kpis(Result<KpiList, String>),
     Status(Result<SystemStatus, String>),
     Backfill(Result<Vec<BackfillJob>, String>),
@@ -76,19 +84,28 @@ pub enum Event {
     Tick,
     Feed(FeedEvent),
     Api(ApiEvent),
+    Outbox(OutboxEvent),
+    /// Something the driver could not do, for the footer.
+    Notice(String),
     /// SIGTERM, SIGHUP or SIGINT (or lost terminal input): leave cleanly,
     /// exiting with this status (128 + signal number, by convention).
     Terminate(u8),
 }
 
 /// Work the state asks the driver to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Subscribe(String),
     Unsubscribe(String),
     SaveWatchlist(Vec<String>),
     FetchInsights,
-    FetchReports,
+    FetchReports(ReportQuery),
+    FetchStats(Id),
+    /// Write these actions to the outbox (durably, before anything else)
+    /// and wake the sender.
+    Enqueue(Vec<Action>),
+    OutboxRetry(i64),
+    OutboxDrop(i64),
     FetchKpis,
     FetchStatus,
     /// Ring the terminal bell (a new critical alert, `ui.bell` on).
@@ -96,4 +113,10 @@ pub enum Effect {
     /// Repaint every cell (Ctrl-L).
     FullRedraw,
     Quit,
+}
+
+impl From<OutboxEvent> for Event {
+    fn from(e: OutboxEvent) -> Self {
+        Event::Outbox(e)
+    }
 }

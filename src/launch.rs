@@ -14,6 +14,7 @@ use crate::cli::{ConfigAction, ConnArgs};
 use crate::config::{Config, DEFAULT_TOML, Loaded};
 use crate::feeds::{Backoff, FeedOptions};
 use crate::keymap::Keymap;
+use crate::outbox::{Outbox, SenderConfig};
 use crate::theme::Theme;
 use crate::tui::{Console, run};
 
@@ -97,6 +98,18 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
         ping_interval: Duration::from_secs(config.feeds.ping_interval_secs.max(1)),
         max_frame_bytes: config.feeds.max_frame_bytes,
     };
+    let outbox_path = data_dir.join("outbox.db");
+    let outbox = Outbox::open(&outbox_path)
+        .with_context(|| format!("cannot open the outbox {}", outbox_path.display()))?;
+    let sender = SenderConfig {
+        base_url: config.server.url.clone(),
+        token: token.clone(),
+        timeout: Duration::from_millis(config.server.request_timeout_ms),
+        backoff: Backoff {
+            base: Duration::from_millis(config.feeds.backoff_base_ms),
+            cap: Duration::from_millis(config.feeds.backoff_cap_ms),
+        },
+    };
     let console = Console {
         app: App::new(settings, keymap, symbols, Instant::now()),
         theme,
@@ -106,8 +119,23 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
         backfill: feed(config.backfill_url()),
         health: feed(config.health_url()),
         data_dir,
+        outbox: outbox.clone(),
+        sender,
     };
     let result = run(console).await;
+    // Quitting never drops a decision: say what is still waiting.
+    if let Ok(n @ 1..) = outbox.pending_count() {
+        if demo && conn.data_dir.is_none() {
+            eprintln!(
+                "meridian: {n} demo action(s) were not delivered; the demo data is discarded"
+            );
+        } else {
+            eprintln!(
+                "meridian: {n} action(s) not yet delivered are kept in {} and will be sent on the next start",
+                outbox_path.display()
+            );
+        }
+    }
     if let Some(server) = server {
         let _ = tokio::time::timeout(Duration::from_secs(2), server.shutdown()).await;
     }

@@ -33,7 +33,7 @@ pub struct ApiClient {
 }
 
 /// Query for the report queue.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ReportQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -138,6 +138,13 @@ impl ApiClient {
 
     pub async fn reports(&self, q: &ReportQuery) -> Result<ReportList, ApiError> {
         self.get(paths::REPORTS, q).await
+    }
+
+    pub async fn feedback_stats(
+        &self,
+        insight: &crate::protocol::Id,
+    ) -> Result<crate::protocol::FeedbackStats, ApiError> {
+        self.get(paths::FEEDBACK_STATS, &[("insight_id", insight.as_str())]).await
     }
 
     pub async fn kpis(&self) -> Result<KpiList, ApiError> {

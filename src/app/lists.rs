@@ -1,6 +1,9 @@
 //! The Insights and Reports tabs' state: server lists with a cursor that
 //! stays on the item the user is on while items arrive live.
 
+use std::collections::{BTreeSet, HashMap};
+
+use super::review::ReportFilter;
 use crate::protocol::{FeedbackStats, Id, Insight, Report, ValidationStatus};
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10,6 +13,8 @@ pub struct Insights {
     pub selected: usize,
     pub loaded: bool,
     pub error: Option<String>,
+    /// Feedback statistics per insight, fetched for the detail pane.
+    pub stats: HashMap<Id, FeedbackStats>,
 }
 
 impl Insights {
@@ -40,6 +45,7 @@ impl Insights {
     }
 
     pub fn apply_stats(&mut self, s: &FeedbackStats) -> bool {
+        self.stats.insert(s.insight_id.clone(), s.clone());
         match self.items.iter_mut().find(|i| i.id == s.insight_id) {
             Some(i) => {
                 i.avg_rating = s.avg_rating;
@@ -54,6 +60,21 @@ impl Insights {
     pub fn selected_item(&self) -> Option<&Insight> {
         self.items.get(self.selected)
     }
+
+    /// Show a rating before the server confirms it.
+    pub fn rate_locally(&mut self, id: &Id, rating: u8) {
+        if let Some(i) = self.items.iter_mut().find(|i| i.id == *id) {
+            let n = i.rating_count as f64;
+            i.avg_rating = (i.avg_rating * n + f64::from(rating)) / (n + 1.0);
+            i.rating_count += 1;
+        }
+    }
+
+    pub fn flag_locally(&mut self, id: &Id) {
+        if let Some(i) = self.items.iter_mut().find(|i| i.id == *id) {
+            i.flag_count += 1;
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -63,7 +84,12 @@ pub struct Reports {
     pub has_more: bool,
     pub selected: usize,
     pub loaded: bool,
+    /// A page is being fetched.
+    pub loading: bool,
     pub error: Option<String>,
+    pub filter: ReportFilter,
+    /// Reports marked with Space for a bulk decision.
+    pub marked: BTreeSet<Id>,
 }
 
 fn status_rank(s: ValidationStatus) -> u8 {
@@ -75,21 +101,55 @@ fn status_rank(s: ValidationStatus) -> u8 {
 }
 
 impl Reports {
-    pub fn set(&mut self, mut items: Vec<Report>, total: u64, has_more: bool) {
+    /// A page arrived: offset 0 replaces the list, later pages append.
+    pub fn set_page(&mut self, offset: u32, mut items: Vec<Report>, total: u64, has_more: bool) {
         let keep = self.selected_id();
-        items.sort_by_key(|r| status_rank(r.validation_status));
-        self.items = items;
+        if offset == 0 {
+            self.items.clear();
+        }
+        items.retain(|r| !self.items.iter().any(|x| x.id == r.id));
+        self.items.extend(items);
+        self.items.sort_by_key(|r| status_rank(r.validation_status));
         self.total = total;
         self.has_more = has_more;
         self.loaded = true;
+        self.loading = false;
         self.error = None;
+        let ids: BTreeSet<&Id> = self.items.iter().map(|r| &r.id).collect();
+        self.marked.retain(|id| ids.contains(id));
         self.reselect(keep);
     }
 
-    /// A report changed elsewhere: update it in place and keep the queue
-    /// order (pending first), keeping the cursor on the same report.
+    pub fn set(&mut self, items: Vec<Report>, total: u64, has_more: bool) {
+        self.set_page(0, items, total, has_more);
+    }
+
+    /// Marked reports, or the one under the cursor, that can still be decided.
+    pub fn targets(&self) -> Vec<&Report> {
+        let pending = |r: &&Report| r.validation_status == ValidationStatus::Pending;
+        if self.marked.is_empty() {
+            self.selected_item().into_iter().filter(pending).collect()
+        } else {
+            self.items.iter().filter(|r| self.marked.contains(&r.id)).filter(pending).collect()
+        }
+    }
+
+    /// Show a decision before the server confirms it.
+    pub fn decide_locally(&mut self, id: &Id, status: ValidationStatus, notes: Option<String>) {
+        if let Some(r) = self.items.iter_mut().find(|r| r.id == *id) {
+            r.validation_status = status;
+            if notes.is_some() {
+                r.notes = notes;
+            }
+        }
+    }
+
+    /// A report changed (here or elsewhere): update it and keep the queue
+    /// order (pending first). The cursor stays on the report it was on;
+    /// if that report itself moved away, on the row where it was.
     pub fn apply_update(&mut self, r: Report) -> bool {
         let keep = self.selected_id();
+        let moved_selected = keep.as_ref() == Some(&r.id);
         match self.items.iter_mut().find(|x| x.id == r.id) {
             Some(slot) => *slot = r,
             None if r.validation_status == ValidationStatus::Pending => {
@@ -99,7 +159,11 @@ impl Reports {
             None => return false,
         }
         self.items.sort_by_key(|r| status_rank(r.validation_status));
-        self.reselect(keep);
+        if moved_selected {
+            self.selected = self.selected.min(self.items.len().saturating_sub(1));
+        } else {
+            self.reselect(keep);
+        }
         true
     }
 

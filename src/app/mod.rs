@@ -8,6 +8,8 @@ mod history;
 mod lists;
 mod markets;
 mod metrics;
+mod outcomes;
+mod review;
 mod status;
 
 use std::time::{Duration, Instant};
@@ -20,6 +22,9 @@ pub use history::History;
 pub use lists::{Insights, Reports};
 pub use markets::{Markets, Move, Quote, SortKey};
 pub use metrics::{Metrics, Signal};
+pub use review::{
+    Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
+};
 pub use status::{Status, eta_seconds, progress};
 
 use crate::event::{ApiEvent, Effect, Event, FeedEvent};
@@ -99,6 +104,9 @@ pub struct App {
     pub settings: Settings,
     pub keymap: Keymap,
     pub now: Instant,
+    /// Wall-clock time at `now`, for ages of things stamped by the server
+    /// or the outbox.
+    pub wall: crate::protocol::Timestamp,
     pub tab: Tab,
     pub show_help: bool,
     /// The per-feed diagnostics popup is open.
@@ -112,6 +120,12 @@ pub struct App {
     pub reports: Reports,
     /// A one-line message for the footer (errors, confirmations).
     pub message: Option<String>,
+    /// The open dialog, if any; it takes every key.
+    pub modal: Option<Modal>,
+    /// The outbox as last reported by the sender.
+    pub outbox: Vec<crate::outbox::Item>,
+    /// Set when the server refused an action with 403: why.
+    pub read_only: Option<String>,
 }
 
 /// Move a cursor by `delta` within `len` items, clamped.
@@ -130,6 +144,7 @@ impl App {
         App {
             keymap,
             now,
+            wall: crate::protocol::Timestamp::now(),
             tab: Tab::default(),
             show_help: false,
             show_diagnostics: false,
@@ -141,15 +156,21 @@ impl App {
             insights: Insights::default(),
             reports: Reports::default(),
             message: None,
+            modal: None,
+            outbox: Vec::new(),
+            read_only: None,
             settings,
         }
     }
 
     /// What to do first: load every list.
     pub fn start(&self) -> Vec<Effect> {
-        let mut fx = vec![Effect::FetchInsights, Effect::FetchReports, Effect::FetchKpis];
-        fx.push(Effect::FetchStatus);
-        fx
+        vec![
+            Effect::FetchInsights,
+            Effect::FetchReports(self.reports.filter.query(REPORT_PAGE, 0)),
+            Effect::FetchKpis,
+            Effect::FetchStatus,
+        ]
     }
 
     /// Apply one event. Returns true when the screen must be redrawn.
@@ -164,7 +185,12 @@ impl App {
                 false
             }
             Event::Feed(f) => self.on_feed(f, fx),
-            Event::Api(a) => self.on_api(a),
+            Event::Api(a) => self.on_api(a, fx),
+            Event::Outbox(o) => self.on_outbox(o, fx),
+            Event::Notice(text) => {
+                self.message = Some(text);
+                true
+            }
         }
     }
 
@@ -216,13 +242,27 @@ impl App {
         }
     }
 
-    fn on_api(&mut self, ev: ApiEvent) -> bool {
+    fn on_api(&mut self, ev: ApiEvent, fx: &mut Vec<Effect>) -> bool {
         let now = self.now;
         match ev {
-            ApiEvent::Insights(Ok(l)) => self.insights.set(l.insights, l.total),
+            ApiEvent::Insights(Ok(l)) => {
+                self.insights.set(l.insights, l.total);
+                self.want_stats(fx);
+            }
             ApiEvent::Insights(Err(e)) => self.insights.error = Some(e),
-            ApiEvent::Reports(Ok(l)) => self.reports.set(l.reports, l.total, l.has_more),
-            ApiEvent::Reports(Err(e)) => self.reports.error = Some(e),
+            ApiEvent::Reports { offset, result: Ok(l) } => {
+                self.reports.set_page(offset, l.reports, l.total, l.has_more);
+            }
+            ApiEvent::Reports { result: Err(e), .. } => {
+                self.reports.loading = false;
+                self.reports.error = Some(e);
+            }
+            ApiEvent::Stats(_, Ok(s)) => {
+                self.insights.apply_stats(&s);
+            }
+            ApiEvent::Stats(id, Err(e)) => {
+                self.message = Some(format!("feedback for insight {id}: {e}"))
+            }
             ApiEvent::Kpis(Ok(l)) => self.metrics.set_kpis(l.kpis),
             ApiEvent::Kpis(Err(e)) => self.metrics.error = Some(e),
             ApiEvent::Status(Ok(s)) => self.status.set_system(s, now),
@@ -239,6 +279,9 @@ impl App {
         }
         if self.markets.input.is_some() {
             return self.on_prompt_key(key, fx);
+        }
+        if self.modal.is_some() {
+            return self.on_modal_key(key, fx);
         }
         let Some(action) = self.keymap.action(self.tab.context(), &key) else {
             return false;
@@ -271,9 +314,10 @@ impl App {
                 matches!(self.tab, Tab::Markets | Tab::Insights | Tab::Reports)
             }
             AddSymbol | RemoveSymbol | CycleSort | Open => self.tab == Tab::Markets,
-            Diagnostics => true,
-            Outbox | Approve | ApproveWithNotes | Reject | Flag | Rate | Comment | ToggleSelect
-            | Filter => false,
+            Diagnostics | Outbox => true,
+            Approve | ApproveWithNotes | Reject | ToggleSelect | Filter => self.tab == Tab::Reports,
+            Rate | Comment => self.tab == Tab::Insights,
+            Flag => matches!(self.tab, Tab::Reports | Tab::Insights),
         }
     }
 
@@ -293,12 +337,12 @@ impl App {
             Action::Tab4 => self.tab = Tab::Markets,
             Action::Tab5 => self.tab = Tab::Reports,
             Action::Redraw => fx.push(Effect::FullRedraw),
-            Action::Up => self.move_cursor(-1),
-            Action::Down => self.move_cursor(1),
-            Action::PageUp => self.move_cursor(-PAGE),
-            Action::PageDown => self.move_cursor(PAGE),
-            Action::Top => self.move_cursor(isize::MIN / 2),
-            Action::Bottom => self.move_cursor(isize::MAX / 2),
+            Action::Up => self.move_cursor(-1, fx),
+            Action::Down => self.move_cursor(1, fx),
+            Action::PageUp => self.move_cursor(-PAGE, fx),
+            Action::PageDown => self.move_cursor(PAGE, fx),
+            Action::Top => self.move_cursor(isize::MIN / 2, fx),
+            Action::Bottom => self.move_cursor(isize::MAX / 2, fx),
             Action::Back if self.show_diagnostics => self.show_diagnostics = false,
             Action::Back if self.tab == Tab::Markets && self.markets.detail => {
                 self.markets.detail = false
@@ -308,7 +352,10 @@ impl App {
             Action::Open if self.tab == Tab::Markets => {
                 self.markets.detail = self.markets.selected_symbol().is_some();
             }
-            Action::Refresh => fx.extend(self.start()),
+            Action::Refresh => {
+                self.reports.loading = true;
+                fx.extend(self.start());
+            }
             Action::AddSymbol if self.tab == Tab::Markets => {
                 self.markets.input = Some(String::new());
                 self.markets.input_error = None;
@@ -320,6 +367,23 @@ impl App {
                     self.message = Some(format!("removed {sym}"));
                 }
             }
+            Action::Outbox => self.modal = Some(Modal::Outbox { selected: 0 }),
+            Action::Approve => self.begin_approve(false),
+            Action::ApproveWithNotes => self.begin_approve(true),
+            Action::Reject => self.begin_reason(true),
+            Action::Flag if self.tab == Tab::Reports => self.begin_reason(false),
+            Action::Flag => self.begin_insight(InsightAction::Flag),
+            Action::Rate => self.begin_insight(InsightAction::Rate),
+            Action::Comment => self.begin_insight(InsightAction::Comment),
+            Action::Filter => self.begin_filter(),
+            Action::ToggleSelect => {
+                if let Some(id) = self.reports.selected_item().map(|r| r.id.clone())
+                    && !self.reports.marked.remove(&id)
+                {
+                    self.reports.marked.insert(id);
+                }
+                self.reports.selected = step(self.reports.selected, 1, self.reports.items.len());
+            }
             Action::CycleSort if self.tab == Tab::Markets => {
                 self.markets.sort = self.markets.sort.next();
                 self.message = Some(format!("sorted by {}", self.markets.sort.label()));
@@ -327,21 +391,6 @@ impl App {
             _ => return false,
         }
         true
-    }
-
-    fn move_cursor(&mut self, delta: isize) {
-        match self.tab {
-            Tab::Markets => self.markets.move_selection(delta),
-            Tab::Insights => {
-                self.insights.selected =
-                    step(self.insights.selected, delta, self.insights.items.len());
-            }
-            Tab::Reports => {
-                self.reports.selected =
-                    step(self.reports.selected, delta, self.reports.items.len());
-            }
-            Tab::Status | Tab::Metrics => {}
-        }
     }
 
     /// Keys while the add-symbol prompt is open: it is a text field, not

@@ -10,16 +10,17 @@ use tokio::sync::mpsc;
 
 use super::sources;
 use super::terminal::TerminalGuard;
-use crate::api::{ApiClient, ReportQuery};
+use crate::api::ApiClient;
 use crate::app::App;
 use crate::event::{ApiEvent, Effect, Event, FeedKind};
 use crate::feeds::{self, FeedOptions, PriceCommand};
+use crate::outbox::{Outbox, OutboxEvent, SenderConfig, SenderHandle};
 use crate::theme::Theme;
 use crate::watchlist;
 
 /// Events waiting for the UI at most; producers wait (or coalesce) beyond.
 const CHANNEL: usize = 1024;
-/// Rows fetched per page.
+/// Insights fetched at start.
 const PAGE: u32 = 50;
 
 /// Everything the interactive console needs to run.
@@ -32,11 +33,14 @@ pub struct Console {
     pub backfill: FeedOptions,
     pub health: FeedOptions,
     pub data_dir: PathBuf,
+    pub outbox: Outbox,
+    pub sender: SenderConfig,
 }
 
 /// Run until the user quits or a signal arrives; returns the exit status.
 pub async fn run(console: Console) -> anyhow::Result<u8> {
-    let Console { mut app, theme, fps, api, prices, backfill, health, data_dir } = console;
+    let Console { mut app, theme, fps, api, prices, backfill, health, data_dir, outbox, sender } =
+        console;
     let (tx, mut rx) = mpsc::channel::<Event>(CHANNEL);
     let price_cmds = feeds::spawn_prices(prices, app.markets.symbols.clone(), tx.clone());
     feeds::spawn_feed(FeedKind::Backfill, backfill, tx.clone());
@@ -44,9 +48,14 @@ pub async fn run(console: Console) -> anyhow::Result<u8> {
     sources::spawn_signals(tx.clone());
     sources::spawn_clock(tx.clone());
 
+    // Actions left from an earlier run go out again from the start.
+    let sender = crate::outbox::spawn_sender(outbox.clone(), sender, tx.clone())
+        .context("cannot start the outbox sender")?;
+
     let mut term = TerminalGuard::enter().context("cannot set up the terminal")?;
     sources::spawn_input(tx.clone());
-    let driver = Driver { api, tx: tx.clone(), price_cmds, data_dir };
+    let driver = Driver { api, tx: tx.clone(), price_cmds, data_dir, outbox, sender };
+    driver.outbox_changed();
     let start = app.start();
     for fx in start {
         driver.execute(fx);
@@ -60,6 +69,7 @@ pub async fn run(console: Console) -> anyhow::Result<u8> {
     loop {
         if dirty && Instant::now() >= next_frame {
             app.now = Instant::now();
+            app.wall = crate::protocol::Timestamp::now();
             term.draw(|f| crate::ui::render(f, &app, &theme)).context("cannot draw")?;
             dirty = false;
             next_frame = Instant::now() + interval;
@@ -108,6 +118,8 @@ struct Driver {
     tx: mpsc::Sender<Event>,
     price_cmds: mpsc::Sender<PriceCommand>,
     data_dir: PathBuf,
+    outbox: Outbox,
+    sender: SenderHandle,
 }
 
 impl Driver {
@@ -123,10 +135,43 @@ impl Driver {
             Effect::FetchInsights => self.fetch(|api| async move {
                 ApiEvent::Insights(api.insights(PAGE, 0).await.map_err(|e| e.to_string()))
             }),
-            Effect::FetchReports => self.fetch(|api| async move {
-                let q = ReportQuery { limit: PAGE, ..ReportQuery::default() };
-                ApiEvent::Reports(api.reports(&q).await.map_err(|e| e.to_string()))
+            Effect::FetchReports(q) => self.fetch(|api| async move {
+                let offset = q.offset;
+                ApiEvent::Reports {
+                    offset,
+                    result: api.reports(&q).await.map_err(|e| e.to_string()),
+                }
             }),
+            Effect::FetchStats(id) => self.fetch(|api| async move {
+                let result = api.feedback_stats(&id).await.map_err(|e| e.to_string());
+                ApiEvent::Stats(id, result)
+            }),
+            // Written durably here, in the UI loop, before the next key is
+            // read: a crash after this point cannot lose the decision.
+            Effect::Enqueue(actions) => {
+                for action in actions {
+                    let what = action.describe();
+                    if let Err(e) = self.outbox.enqueue(action) {
+                        tracing::error!(error = %e, "cannot queue an action");
+                        self.notice(format!("NOT QUEUED: {what}: {e}"));
+                    }
+                }
+                self.sender.wake();
+                self.outbox_changed();
+            }
+            Effect::OutboxRetry(id) => {
+                if let Err(e) = self.outbox.retry(id) {
+                    self.notice(format!("cannot retry: {e}"));
+                }
+                self.sender.wake();
+                self.outbox_changed();
+            }
+            Effect::OutboxDrop(id) => {
+                if let Err(e) = self.outbox.drop_item(id) {
+                    self.notice(format!("cannot drop: {e}"));
+                }
+                self.outbox_changed();
+            }
             Effect::FetchKpis => self.fetch(|api| async move {
                 ApiEvent::Kpis(api.kpis().await.map_err(|e| e.to_string()))
             }),
@@ -142,6 +187,20 @@ impl Driver {
             }
             Effect::Quit | Effect::FullRedraw | Effect::Bell => {}
         }
+    }
+
+    /// Tell the state what the outbox holds now.
+    fn outbox_changed(&self) {
+        match self.outbox.items() {
+            Ok(items) => {
+                let _ = self.tx.try_send(Event::Outbox(OutboxEvent::Changed(items)));
+            }
+            Err(e) => self.notice(format!("cannot read the outbox: {e}")),
+        }
+    }
+
+    fn notice(&self, text: String) {
+        let _ = self.tx.try_send(Event::Notice(text));
     }
 
     fn command(&self, c: PriceCommand) {

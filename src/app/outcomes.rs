@@ -1,0 +1,108 @@
+//! What the state does with outbox reports (delivered, conflict, refused)
+//! and with cursor moves that need data (stats, the next page).
+
+use super::{App, Tab, step};
+use crate::event::Effect;
+use crate::outbox::{Action, OutboxEvent};
+use crate::protocol::{FeedbackStats, Report};
+
+impl App {
+    pub(super) fn move_cursor(&mut self, delta: isize, fx: &mut Vec<Effect>) {
+        match self.tab {
+            Tab::Markets => self.markets.move_selection(delta),
+            Tab::Insights => {
+                self.insights.selected =
+                    step(self.insights.selected, delta, self.insights.items.len());
+                self.want_stats(fx);
+            }
+            Tab::Reports => {
+                self.reports.selected =
+                    step(self.reports.selected, delta, self.reports.items.len());
+                self.want_next_page(fx);
+            }
+            Tab::Status | Tab::Metrics => {}
+        }
+    }
+
+    /// Fetch the feedback statistics of the selected insight once.
+    pub(super) fn want_stats(&mut self, fx: &mut Vec<Effect>) {
+        if let Some(i) = self.insights.selected_item()
+            && !self.insights.stats.contains_key(&i.id)
+        {
+            fx.push(Effect::FetchStats(i.id.clone()));
+        }
+    }
+
+    /// Near the end of the loaded reports, fetch the next page.
+    fn want_next_page(&mut self, fx: &mut Vec<Effect>) {
+        let r = &mut self.reports;
+        if r.has_more && !r.loading && r.selected + 5 >= r.items.len() {
+            r.loading = true;
+            fx.push(Effect::FetchReports(r.filter.query(super::REPORT_PAGE, r.items.len() as u32)));
+        }
+    }
+
+    /// Undo optimistic changes by loading the truth again.
+    fn reload(&mut self, action: &Action, fx: &mut Vec<Effect>) {
+        if action.report().is_some() {
+            self.reports.loading = true;
+            fx.push(Effect::FetchReports(self.reports.filter.query(super::REPORT_PAGE, 0)));
+        } else {
+            fx.push(Effect::FetchInsights);
+            if let Some(id) = action.insight() {
+                fx.push(Effect::FetchStats(id.clone()));
+            }
+        }
+    }
+
+    pub(super) fn on_outbox(&mut self, ev: OutboxEvent, fx: &mut Vec<Effect>) -> bool {
+        match ev {
+            OutboxEvent::Changed(items) => self.outbox = items,
+            OutboxEvent::Delivered { item, body } => {
+                if item.action.report().is_some() {
+                    if let Ok(r) = serde_json::from_value::<Report>(body) {
+                        self.reports.apply_update(r);
+                    }
+                } else if let Ok(s) = serde_json::from_value::<FeedbackStats>(body) {
+                    self.insights.apply_stats(&s);
+                }
+            }
+            OutboxEvent::Conflict { item, message, current } => {
+                let current = current.and_then(|v| serde_json::from_value::<Report>(v).ok());
+                self.message = Some(match &current {
+                    Some(r) => format!(
+                        "{}: already {} by {}",
+                        item.action.describe(),
+                        r.validation_status.as_str(),
+                        r.approved_by.as_deref().unwrap_or("someone else")
+                    ),
+                    None => format!("{}: {message}", item.action.describe()),
+                });
+                match current {
+                    Some(r) => {
+                        self.reports.apply_update(r);
+                    }
+                    None => self.reload(&item.action, fx),
+                }
+            }
+            OutboxEvent::Forbidden { item, message } => {
+                self.read_only = Some(if message.is_empty() {
+                    "this token may not act".into()
+                } else {
+                    message
+                });
+                self.message = Some(format!(
+                    "{}: not allowed with this token; actions are off",
+                    item.action.describe()
+                ));
+                self.reload(&item.action, fx);
+            }
+            OutboxEvent::Rejected { item, status, message } => {
+                self.message =
+                    Some(format!("{} failed ({status}): {message}", item.action.describe()));
+                self.reload(&item.action, fx);
+            }
+        }
+        true
+    }
+}
