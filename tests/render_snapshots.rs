@@ -3,7 +3,9 @@
 
 mod common;
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use meridian::app::{App, Tab};
+use meridian::event::Event;
 use meridian::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -120,4 +122,51 @@ fn every_size_from_tiny_to_huge_draws_without_panic() {
             draw(&app, w, h);
         }
     }
+}
+
+/// Press keys on a tab of the populated app, as a user would.
+fn with_keys(tab: Tab, keys: &[KeyCode]) -> App {
+    let mut app = common::fixture::populated();
+    app.tab = tab;
+    for k in keys {
+        app.update(Event::Key(KeyEvent::new(*k, KeyModifiers::NONE)), &mut Vec::new());
+    }
+    app
+}
+
+#[test]
+fn every_review_dialog_at_80x24() {
+    use KeyCode::Char;
+    let cases: [(&str, Tab, Vec<KeyCode>); 11] = [
+        ("dialog_approve_notes", Tab::Reports, vec![Char('A'), Char('o'), Char('k')]),
+        ("dialog_flag_report", Tab::Reports, vec![Char('f'), KeyCode::Enter]),
+        ("dialog_flag_insight", Tab::Insights, vec![Char('f')]),
+        ("dialog_outbox_drop", Tab::Insights, vec![Char('o'), KeyCode::Down, Char('d')]),
+        ("dialog_approve_confirm", Tab::Reports, vec![Char('a')]),
+        ("dialog_bulk_approve", Tab::Reports, vec![Char(' '), Char(' '), Char(' '), Char('a')]),
+        ("dialog_reject_reason", Tab::Reports, vec![Char('x'), Char('n'), Char('o')]),
+        ("dialog_filter", Tab::Reports, vec![Char('/')]),
+        ("dialog_rate", Tab::Insights, vec![Char('r')]),
+        (
+            "dialog_comment",
+            Tab::Insights,
+            vec![Char('c'), Char('h'), Char('i'), KeyCode::Enter, Char('x')],
+        ),
+        ("dialog_outbox", Tab::Insights, vec![Char('o')]),
+    ];
+    for (name, tab, keys) in cases {
+        let app = with_keys(tab, &keys);
+        assert!(app.modal.is_some(), "{name}: a dialog is open");
+        insta::assert_snapshot!(name, draw(&app, 80, 24));
+    }
+}
+
+#[test]
+fn review_tabs_show_pending_and_failed_actions() {
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Reports;
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("⧗1 pending") && screen.contains("!1 failed"), "{screen}");
+    let row = screen.lines().find(|l| l.contains("ACC-1007")).expect("report 101 row");
+    assert!(row.contains('⧗'), "report 101 is marked pending: {row}");
 }

@@ -12,16 +12,14 @@ use crate::theme::Theme;
 
 /// The actions worth a reminder on each tab, in order.
 fn hinted(tab: Tab) -> &'static [Action] {
+    use Action::*;
     match tab {
-        Tab::Markets => &[
-            Action::Quit,
-            Action::Help,
-            Action::NextTab,
-            Action::AddSymbol,
-            Action::RemoveSymbol,
-            Action::CycleSort,
-        ],
-        _ => &[Action::Quit, Action::Help, Action::NextTab, Action::Refresh],
+        Tab::Markets => &[Quit, Help, AddSymbol, RemoveSymbol, CycleSort, Open],
+        Tab::Reports => {
+            &[Quit, Help, Approve, ApproveWithNotes, Reject, Flag, ToggleSelect, Filter, Outbox]
+        }
+        Tab::Insights => &[Quit, Help, Rate, Comment, Flag, Outbox],
+        _ => &[Quit, Help, NextTab, Refresh],
     }
 }
 
@@ -30,7 +28,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let msg_w = (msg.chars().count() as u16 + 1).min(area.width / 2);
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(msg_w)]).areas(area);
-    let hint = app.keymap.hint(app.tab.context(), hinted(app.tab));
+    let hint = match &app.read_only {
+        // Action keys would only be refused: say why instead.
+        Some(_) if matches!(app.tab, Tab::Reports | Tab::Insights) => {
+            app.keymap.hint(app.tab.context(), &[Action::Quit, Action::Help, Action::Outbox])
+                + "  (read-only token: actions unavailable)"
+        }
+        _ => app.keymap.hint(app.tab.context(), hinted(app.tab)),
+    };
     f.render_widget(
         Paragraph::new(Line::from(Span::styled(
             format!(" {}", fmt::fit(&hint, left.width as usize - 1)),

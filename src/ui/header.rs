@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::fmt;
 use crate::app::{App, Indicator, Tab};
 use crate::event::FeedKind;
+use crate::outbox::ItemStatus;
 use crate::theme::Theme;
 
 pub fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -19,6 +20,20 @@ pub fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut title = vec![Span::styled(" MERIDIAN ", theme.title)];
     if app.settings.demo {
         title.push(Span::styled(" DEMO ", theme.demo_badge));
+    }
+    // What the outbox still holds, so no decision is out of sight.
+    let (pending, failed) = app.undelivered().fold((0, 0), |(p, f), i| match i.status {
+        ItemStatus::Failed => (p, f + 1),
+        _ => (p + 1, f),
+    });
+    if pending > 0 {
+        title.push(Span::styled(format!(" ⧗{pending} pending "), theme.warn));
+    }
+    if failed > 0 {
+        title.push(Span::styled(format!(" !{failed} failed "), theme.crit));
+    }
+    if app.read_only.is_some() {
+        title.push(Span::styled(" READ-ONLY ", theme.crit));
     }
     let used: usize = title.iter().map(Span::width).sum();
     let room = (left.width as usize).saturating_sub(used + 2);

@@ -14,6 +14,7 @@
 
 mod candles;
 mod diagnostics;
+mod dialogs;
 mod fmt;
 mod footer;
 mod header;
@@ -62,6 +63,7 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme) {
     if app.show_diagnostics {
         diagnostics::render(f, body, app, theme);
     }
+    dialogs::render(f, body, app, theme);
     if app.show_help {
         overlay::render_help(f, body, app, theme);
     }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use meridian::app::{App, Settings};
 use meridian::event::{ApiEvent, Event, FeedEvent, FeedKind, Link};
 use meridian::keymap::Keymap;
+use meridian::outbox::{Action, Item, ItemStatus, OutboxEvent};
 use meridian::protocol::*;
 use serde_json::json;
 
@@ -169,8 +170,44 @@ pub fn populated() -> App {
     at(
         &mut app,
         16.0,
-        Event::Api(ApiEvent::Reports(Ok(ReportList { reports, total: 57, has_more: true }))),
+        Event::Api(ApiEvent::Reports {
+            offset: 0,
+            result: Ok(ReportList { reports, total: 57, has_more: true }),
+        }),
     );
+
+    let stats: FeedbackStats = from(json!({"insight_id": 1, "avg_rating": 3.6, "rating_count": 14,
+        "distribution": {"1": 1, "2": 1, "3": 3, "4": 6, "5": 3}, "comment_count": 4, "flag_count": 0}));
+    at(&mut app, 16.0, Event::Api(ApiEvent::Stats(stats.insight_id.clone(), Ok(stats))));
+    // One decision on its way, one the server refused.
+    let item = |id: i64, action: Action, status: ItemStatus, attempts: u32, err: &str| Item {
+        id,
+        key: format!("00000000-0000-4000-8000-00000000000{id}"),
+        action,
+        status,
+        attempts,
+        last_error: Some(err.to_owned()),
+        created_at: Timestamp(1_705_660_245_000),
+        next_attempt_at: None,
+    };
+    let items = vec![
+        item(
+            1,
+            Action::Approve { report: 101.into(), notes: None },
+            ItemStatus::Pending,
+            2,
+            "connection refused",
+        ),
+        item(
+            2,
+            Action::Rate { insight: 2.into(), rating: 4 },
+            ItemStatus::Failed,
+            1,
+            "HTTP 422: rating out of range",
+        ),
+    ];
+    at(&mut app, 17.0, Event::Outbox(OutboxEvent::Changed(items)));
+    app.wall = Timestamp(1_705_660_245_000 + 95_000);
 
     at(
         &mut app,

@@ -13,6 +13,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::{cursor, panel, placeholder};
 use crate::app::App;
+use crate::protocol::FeedbackStats;
 use crate::theme::Theme;
 
 /// Split into list and detail: side by side when wide, stacked otherwise.
@@ -47,7 +48,13 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(|i| {
             let flags =
                 if i.flag_count > 0 { format!("⚑{}", i.flag_count) } else { String::new() };
+            let mark = if app.has_pending(None, Some(&i.id)) {
+                Span::styled("⧗", theme.warn)
+            } else {
+                Span::raw(" ")
+            };
             Row::new(vec![
+                Cell::from(mark),
                 Cell::from(i.title.clone()),
                 Cell::from(i.category.clone()).style(theme.muted),
                 Cell::from(Line::from(format!("{:.0}%", i.confidence * 100.0)).right_aligned()),
@@ -59,13 +66,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         })
         .collect();
     let widths = [
+        Constraint::Length(1),
         Constraint::Min(16),
         Constraint::Length(12),
         Constraint::Length(5),
         Constraint::Length(9),
         Constraint::Length(4),
     ];
-    let header = Row::new(["Title", "Category", "Conf", "Rating", "Flag"]).style(theme.title);
+    let header = Row::new(["", "Title", "Category", "Conf", "Rating", "Flag"]).style(theme.title);
     let table =
         Table::new(rows, widths).header(header).row_highlight_style(theme.selected).block(block);
     f.render_stateful_widget(table, list_area, &mut cursor(l.selected, l.items.len()));
@@ -87,6 +95,35 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Line::raw(""),
     ];
     lines.extend(sel.summary.lines().map(|s| Line::raw(s.to_owned())));
+    lines.push(Line::raw(""));
+    match l.stats.get(&sel.id) {
+        Some(stats) => {
+            lines.push(Line::styled(
+                format!("Feedback · {} comments · {} flags", stats.comment_count, stats.flag_count),
+                theme.title,
+            ));
+            lines.extend(distribution(stats, detail_area.width.saturating_sub(16) as usize, theme));
+        }
+        None => lines.push(Line::styled("loading feedback…", theme.muted)),
+    }
     let detail = Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(" Detail ", theme));
     f.render_widget(detail, detail_area);
+}
+
+/// One bar per rating, 5 at the top, scaled to the most common.
+fn distribution<'a>(stats: &FeedbackStats, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let count = |r: u8| stats.distribution.get(&r.to_string()).copied().unwrap_or(0);
+    let max = (1..=5).map(count).max().unwrap_or(0).max(1);
+    (1..=5u8)
+        .rev()
+        .map(|r| {
+            let n = count(r);
+            let bar = (n as usize * width.max(1)).div_ceil(max as usize).min(width);
+            Line::from(vec![
+                Span::styled(format!("{r}★ "), theme.muted),
+                Span::styled("█".repeat(if n > 0 { bar.max(1) } else { 0 }), theme.accent),
+                Span::styled(format!(" {n}"), theme.muted),
+            ])
+        })
+        .collect()
 }

@@ -7,7 +7,7 @@
 //! ```
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
@@ -31,13 +31,26 @@ pub(crate) fn status_style(s: ValidationStatus, theme: &Theme) -> Style {
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let r = &app.reports;
-    let title =
-        format!(" Reports · {} pending · {} loaded of {} ", r.pending(), r.items.len(), r.total);
+    let mut title =
+        format!(" Reports · {} pending · {} of {} ", r.pending(), r.items.len(), r.total);
+    let filter = r.filter.to_text();
+    if !filter.is_empty() {
+        title.push_str(&format!("· {filter} "));
+    }
+    if !r.marked.is_empty() {
+        title.push_str(&format!("· {} marked ", r.marked.len()));
+    }
+    if r.loading {
+        title.push_str("· loading… ");
+    }
     let block = panel(title, theme);
     if r.items.is_empty() {
         let text = match (&r.error, r.loaded) {
             (Some(e), _) => Line::styled(format!("reports unavailable: {e}"), theme.crit),
-            (None, true) => Line::styled("the queue is empty", theme.muted),
+            (None, true) if r.filter.to_text().is_empty() => {
+                Line::styled("the queue is empty", theme.muted)
+            }
+            (None, true) => Line::styled("no reports match the filter (/ changes it)", theme.muted),
             (None, false) => Line::styled("loading reports…", theme.muted),
         };
         placeholder(f, area, block, text);
@@ -48,7 +61,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .items
         .iter()
         .map(|x| {
+            // ● marked for a bulk decision, ⧗ decision on its way.
+            let mark = match (r.marked.contains(&x.id), app.has_pending(Some(&x.id), None)) {
+                (true, _) => Span::styled("●", theme.accent),
+                (false, true) => Span::styled("⧗", theme.warn),
+                _ => Span::raw(" "),
+            };
             Row::new(vec![
+                Cell::from(mark),
                 Cell::from(x.account_number.clone()),
                 Cell::from(x.account_title.clone()),
                 Cell::from(x.report_date.clone()),
@@ -61,13 +81,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         })
         .collect();
     let widths = [
+        Constraint::Length(1),
         Constraint::Length(10),
         Constraint::Min(12),
         Constraint::Length(10),
         Constraint::Length(8),
         Constraint::Length(5),
     ];
-    let header = Row::new(["Account", "Title", "Date", "Status", "Conf"]).style(theme.title);
+    let header = Row::new(["", "Account", "Title", "Date", "Status", "Conf"]).style(theme.title);
     let table =
         Table::new(rows, widths).header(header).row_highlight_style(theme.selected).block(block);
     f.render_stateful_widget(table, list_area, &mut cursor(r.selected, r.items.len()));
@@ -125,13 +146,46 @@ fn render_detail(f: &mut Frame, area: Rect, rep: &Report, theme: &Theme) {
     lines.push(kv("totals", pairs(&rep.account_totals)));
     lines.push(kv("risk", pairs(&rep.risk_metrics)));
     lines.push(Line::styled(format!("positions ({})", rep.positions.len()), theme.title));
-    for p in &rep.positions {
-        let text = match p {
-            Value::Object(m) => pairs(m),
-            other => scalar(other),
-        };
-        lines.push(Line::raw(format!("  {text}")));
-    }
     let block = panel(format!(" Report {} ", rep.id), theme);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let text_h = (lines.len() as u16).min(inner.height);
+    let [text_area, table_area] =
+        Layout::vertical([Constraint::Length(text_h), Constraint::Min(0)]).areas(inner);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text_area);
+    render_positions(f, table_area, &rep.positions, theme);
+}
+
+/// Positions as a table: the usual columns first, then any others the
+/// backend sends.
+fn render_positions(f: &mut Frame, area: Rect, positions: &[Value], theme: &Theme) {
+    const PREFERRED: [&str; 5] =
+        ["symbol", "quantity", "price", "market_value", "margin_requirement"];
+    let mut columns: Vec<String> = PREFERRED.iter().map(|c| (*c).to_owned()).collect();
+    for p in positions {
+        if let Value::Object(m) = p {
+            for k in m.keys() {
+                if !columns.contains(k) {
+                    columns.push(k.clone());
+                }
+            }
+        }
+    }
+    columns.retain(|c| positions.iter().any(|p| p.get(c).is_some()));
+    if columns.is_empty() || area.height == 0 {
+        return;
+    }
+    let rows: Vec<Row> = positions
+        .iter()
+        .map(|p| {
+            Row::new(columns.iter().enumerate().map(|(i, c)| {
+                let v = p.get(c).map(scalar).unwrap_or_default();
+                if i == 0 { Cell::from(v) } else { Cell::from(Line::from(v).right_aligned()) }
+            }))
+        })
+        .collect();
+    let header = Row::new(columns.iter().map(|c| crate::sanitize::clean(c).replace('_', " ")))
+        .style(theme.muted);
+    let widths = vec![Constraint::Fill(1); columns.len()];
+    f.render_widget(Table::new(rows, widths).header(header), area);
 }

@@ -1,0 +1,202 @@
+//! The reviewer's path end to end: the real console in tmux against the
+//! reference server, decisions made from the keyboard, found afterwards in
+//! the server's database; and a decision that survives SIGKILL.
+
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::tmux::Tmux;
+use meridian::server::{ServeArgs, ServerHandle, start};
+
+const BIN: &str = env!("CARGO_BIN_EXE_meridian");
+
+/// The reference server on its own runtime, so this thread can drive tmux.
+struct Backend {
+    rt: tokio::runtime::Runtime,
+    handle: Option<ServerHandle>,
+}
+
+impl Backend {
+    fn start(args: ServeArgs) -> Backend {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime for the server");
+        let handle = rt.block_on(start(args)).expect("the reference server starts");
+        Backend { rt, handle: Some(handle) }
+    }
+
+    fn url(&self) -> String {
+        self.handle.as_ref().unwrap().base_url()
+    }
+
+    /// Ids of the first report and the first insight the console will show.
+    fn first_rows(&self) -> (String, String) {
+        meridian::launch::install_crypto();
+        let api = meridian::api::ApiClient::new(&self.url(), None, Duration::from_secs(5)).unwrap();
+        self.rt.block_on(async {
+            let q = meridian::api::ReportQuery { limit: 1, ..Default::default() };
+            let report = api.reports(&q).await.unwrap().reports[0].id.to_string();
+            let insight = api.insights(1, 0).await.unwrap().insights[0].id.to_string();
+            (report, insight)
+        })
+    }
+
+    fn stop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            self.rt.block_on(h.shutdown()).unwrap();
+        }
+    }
+}
+
+fn sql_count(db: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// Poll `cond` for up to `secs` seconds (a liveness bound).
+fn eventually(secs: u64, what: &str, cond: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < Duration::from_secs(secs), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn console(t: &Tmux, server: &str, data: &Path) {
+    t.send_line(&format!("{BIN} --server {server} --data-dir {}; echo EXIT=$?", data.display()));
+    t.wait_for(
+        |s| s.contains("Insights ·") && s.contains("Rating"),
+        Duration::from_secs(30),
+        "the insights list",
+    );
+}
+
+#[test]
+fn approve_and_rate_from_the_keyboard_reach_the_servers_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let mut backend = Backend::start(ServeArgs { db: Some(db.clone()), ..ServeArgs::for_tests() });
+    let (report, first_insight) = backend.first_rows();
+    let ratings = |id: &str| {
+        sql_count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM feedback WHERE insight_id = {id} AND kind = 'rating' AND rating = 4"
+            ),
+        )
+    };
+    let before = ratings(&first_insight);
+
+    let t = Tmux::start(100, 30);
+    console(&t, &backend.url(), &dir.path().join("data"));
+    t.send_keys("r");
+    t.wait_for(|s| s.contains("Rate this insight"), Duration::from_secs(5), "the rating dialog");
+    t.send_keys("4");
+    t.send_keys("5");
+    t.wait_for(|s| s.contains("Reports ·"), Duration::from_secs(10), "the report queue");
+    t.send_keys("a");
+    t.wait_for(|s| s.contains("Approve 1 report?"), Duration::from_secs(5), "the confirm dialog");
+    t.send_keys("y");
+
+    eventually(20, "the approval in the server's database", || {
+        sql_count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM reports WHERE id = {report} AND validation_status = 'approved'"
+            ),
+        ) == 1
+    });
+    eventually(20, "the rating in the server's database", || ratings(&first_insight) == before + 1);
+    t.wait_for(
+        |s| s.lines().next().is_some_and(|header| !header.contains('⧗')),
+        Duration::from_secs(10),
+        "the header's pending count to clear",
+    );
+    t.send_keys("q");
+    let end = t.wait_for(
+        |s| s.lines().any(|l| l.starts_with("EXIT=") && l.len() > 5 && !l.contains('$')),
+        Duration::from_secs(10),
+        "exit",
+    );
+    assert!(end.contains("EXIT=0"), "{end}");
+    backend.stop();
+}
+
+#[test]
+fn a_decision_queued_just_before_sigkill_is_delivered_once_after_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let data = dir.path().join("data");
+    // Learn an address and prepare the database, then take the server away
+    // so the decision cannot be delivered before the kill.
+    let mut backend = Backend::start(ServeArgs { db: Some(db.clone()), ..ServeArgs::for_tests() });
+    let addr = backend.handle.as_ref().unwrap().addr();
+    let url = backend.url();
+    let (report, _) = backend.first_rows();
+    backend.stop();
+
+    // The console needs the list to act on, so it starts with the server up
+    // and the server goes down right after the list is shown.
+    let mut backend =
+        Backend::start(ServeArgs { listen: addr, db: Some(db.clone()), ..ServeArgs::for_tests() });
+    let t = Tmux::start(100, 30);
+    console(&t, &url, &data);
+    backend.stop();
+    t.send_keys("5");
+    t.wait_for(|s| s.contains("Reports ·"), Duration::from_secs(10), "the report queue");
+    t.send_keys("a");
+    t.wait_for(|s| s.contains("Approve 1 report?"), Duration::from_secs(5), "the confirm dialog");
+    t.send_keys("y");
+    t.wait_for(|s| s.contains("⧗1 pending"), Duration::from_secs(5), "the decision to be queued");
+    t.signal("KILL");
+    drop(t);
+
+    let mut backend =
+        Backend::start(ServeArgs { listen: addr, db: Some(db.clone()), ..ServeArgs::for_tests() });
+    let t = Tmux::start(100, 30);
+    console(&t, &url, &data);
+    eventually(20, "the approval after the restart", || {
+        sql_count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM reports WHERE id = {report} AND validation_status = 'approved'"
+            ),
+        ) == 1
+    });
+    // Exactly once: one stored answer for one key on that report.
+    let keys = sql_count(
+        &db,
+        &format!(
+            "SELECT count(*) FROM idempotency WHERE request = 'POST /api/v1/reports/{report}/approve'"
+        ),
+    );
+    assert_eq!(keys, 1);
+    t.send_keys("q");
+    backend.stop();
+}
+
+#[test]
+fn quitting_with_a_decision_still_pending_says_so_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut backend = Backend::start(ServeArgs::for_tests());
+    let t = Tmux::start(100, 30);
+    console(&t, &backend.url(), &data);
+    backend.stop();
+    t.send_keys("5");
+    t.wait_for(|s| s.contains("Reports ·"), Duration::from_secs(10), "the report queue");
+    t.send_keys("a");
+    t.wait_for(|s| s.contains("Approve 1 report?"), Duration::from_secs(5), "the confirm dialog");
+    t.send_keys("y");
+    t.wait_for(|s| s.contains("⧗1 pending"), Duration::from_secs(5), "the decision to be queued");
+    t.send_keys("q");
+    let end = t.wait_for(|s| s.contains("EXIT=0"), Duration::from_secs(10), "a clean exit");
+    assert!(end.contains("1 action(s) not yet delivered"), "{end}");
+    let outbox = meridian::outbox::Outbox::open(&data.join("outbox.db")).unwrap();
+    assert_eq!(outbox.pending_count().unwrap(), 1, "kept for the next start");
+}
