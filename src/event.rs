@@ -7,8 +7,8 @@ use crossterm::event::KeyEvent;
 use crate::api::ReportQuery;
 use crate::outbox::{Action, OutboxEvent};
 use crate::protocol::{
-    BackfillJob, FeedbackStats, HealthMessage, Id, InsightList, KpiList, PriceUpdate, ReportList,
-    SystemStatus,
+    BackfillJob, FeedbackStats, HealthMessage, Id, InsightList, KpiList, PriceUpdate,
+    ReportAnalytics, ReportList, SystemStatus,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,6 +72,10 @@ pub enum ApiEvent {
     },
     Stats(Id, Result<FeedbackStats, String>),
     Kpis(Result<KpiList, String>),
+    Analytics {
+        days: u32,
+        result: Result<ReportAnalytics, String>,
+    },
     Status(Result<SystemStatus, String>),
     Backfill(Result<Vec<BackfillJob>, String>),
 }
@@ -107,6 +111,8 @@ pub enum Effect {
     OutboxRetry(i64),
     OutboxDrop(i64),
     FetchKpis,
+    /// Report analytics over the last `days` days.
+    FetchAnalytics(u32),
     FetchStatus,
     /// Ring the terminal bell (a new critical alert, `ui.bell` on).
     Bell,

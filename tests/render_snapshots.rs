@@ -67,6 +67,15 @@ fn a_new_critical_alert_shows_a_toast() {
 }
 
 #[test]
+fn metrics_at_200x50_has_room_for_the_analytics_chart() {
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Metrics;
+    let screen = draw(&app, 200, 50);
+    assert!(screen.contains("reports per day"), "{screen}");
+    insta::assert_snapshot!("metrics_200x50", screen);
+}
+
+#[test]
 fn markets_detail_at_80x24() {
     let mut app = common::fixture::populated();
     app.tab = Tab::Markets;

@@ -147,6 +147,10 @@ impl ApiClient {
         self.get(paths::FEEDBACK_STATS, &[("insight_id", insight.as_str())]).await
     }
 
+    pub async fn analytics(&self, days: u32) -> Result<crate::protocol::ReportAnalytics, ApiError> {
+        self.get(paths::REPORT_ANALYTICS, &[("days", days)]).await
+    }
+
     pub async fn kpis(&self) -> Result<KpiList, ApiError> {
         self.get(paths::KPIS, &()).await
     }

@@ -2,7 +2,10 @@
 //! with a client-side history.
 
 use super::history::History;
-use crate::protocol::{InsightMetrics, Kpi, SignalMetrics};
+use crate::protocol::{InsightMetrics, Kpi, ReportAnalytics, SignalMetrics};
+
+/// The analytics periods the user can switch between, in days.
+pub const PERIODS: [u32; 3] = [7, 30, 90];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signal {
@@ -16,10 +19,24 @@ pub struct Metrics {
     pub kpis: Vec<Kpi>,
     pub signals: Vec<Signal>,
     pub insights: Option<InsightMetrics>,
-    pub insight_avg_rating: History,
+    /// Histories of the insight metrics, in the order of `INSIGHT_SERIES`.
+    pub insight_history: [History; 5],
     pub error: Option<String>,
+    pub analytics: Option<ReportAnalytics>,
+    /// The period shown (or being fetched), in days.
+    pub analytics_days: u32,
+    pub analytics_error: Option<String>,
     history_points: usize,
 }
+
+/// Names and units of the insight metrics kept as history.
+pub const INSIGHT_SERIES: [(&str, &str); 5] = [
+    ("insights total", ""),
+    ("insights last hour", ""),
+    ("avg rating", "/5"),
+    ("avg confidence", "%"),
+    ("insights flagged", ""),
+];
 
 impl Metrics {
     pub fn new(history_points: usize) -> Self {
@@ -27,8 +44,11 @@ impl Metrics {
             kpis: Vec::new(),
             signals: Vec::new(),
             insights: None,
-            insight_avg_rating: History::new(history_points),
+            insight_history: std::array::from_fn(|_| History::new(history_points)),
             error: None,
+            analytics: None,
+            analytics_days: PERIODS[1],
+            analytics_error: None,
             history_points,
         }
     }
@@ -67,7 +87,53 @@ impl Metrics {
     }
 
     pub fn set_insight_metrics(&mut self, m: InsightMetrics) {
-        self.insight_avg_rating.push(m.avg_rating);
+        let values = [
+            m.total as f64,
+            m.generated_last_hour as f64,
+            m.avg_rating,
+            m.avg_confidence * 100.0,
+            m.flagged as f64,
+        ];
+        for (h, v) in self.insight_history.iter_mut().zip(values) {
+            h.push(v);
+        }
         self.insights = Some(m);
+    }
+
+    /// The next analytics period after the current one.
+    pub fn next_period(&self) -> u32 {
+        let i = PERIODS.iter().position(|d| *d == self.analytics_days).unwrap_or(0);
+        PERIODS[(i + 1) % PERIODS.len()]
+    }
+
+    pub fn set_analytics(&mut self, days: u32, result: Result<ReportAnalytics, String>) {
+        if days != self.analytics_days {
+            return; // an answer for a period the user already left
+        }
+        match result {
+            Ok(a) => {
+                self.analytics = Some(a);
+                self.analytics_error = None;
+            }
+            Err(e) => self.analytics_error = Some(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_cycle_and_late_answers_are_ignored() {
+        let mut m = Metrics::new(10);
+        assert_eq!(m.analytics_days, 30);
+        assert_eq!(m.next_period(), 90);
+        m.analytics_days = 90;
+        assert_eq!(m.next_period(), 7);
+        m.set_analytics(30, Ok(ReportAnalytics::default()));
+        assert!(m.analytics.is_none(), "the 30-day answer arrived after switching to 90");
+        m.set_analytics(90, Ok(ReportAnalytics::default()));
+        assert!(m.analytics.is_some());
     }
 }

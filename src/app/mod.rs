@@ -21,7 +21,7 @@ pub use feeds::{FeedState, Feeds, Indicator, format_age};
 pub use history::History;
 pub use lists::{Insights, Reports};
 pub use markets::{Markets, Move, Quote, SortKey};
-pub use metrics::{Metrics, Signal};
+pub use metrics::{INSIGHT_SERIES, Metrics, PERIODS, Signal};
 pub use review::{
     Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
 };
@@ -169,6 +169,7 @@ impl App {
             Effect::FetchInsights,
             Effect::FetchReports(self.reports.filter.query(REPORT_PAGE, 0)),
             Effect::FetchKpis,
+            Effect::FetchAnalytics(self.metrics.analytics_days),
             Effect::FetchStatus,
         ]
     }
@@ -265,6 +266,7 @@ impl App {
             }
             ApiEvent::Kpis(Ok(l)) => self.metrics.set_kpis(l.kpis),
             ApiEvent::Kpis(Err(e)) => self.metrics.error = Some(e),
+            ApiEvent::Analytics { days, result } => self.metrics.set_analytics(days, result),
             ApiEvent::Status(Ok(s)) => self.status.set_system(s, now),
             ApiEvent::Status(Err(e)) => self.status.error = Some(e),
             ApiEvent::Backfill(Ok(jobs)) => self.status.upsert_jobs(jobs, now),
@@ -315,6 +317,7 @@ impl App {
             }
             AddSymbol | RemoveSymbol | CycleSort | Open => self.tab == Tab::Markets,
             Diagnostics | Outbox => true,
+            Period => self.tab == Tab::Metrics,
             Approve | ApproveWithNotes | Reject | ToggleSelect | Filter => self.tab == Tab::Reports,
             Rate | Comment => self.tab == Tab::Insights,
             Flag => matches!(self.tab, Tab::Reports | Tab::Insights),
@@ -368,6 +371,12 @@ impl App {
                 }
             }
             Action::Outbox => self.modal = Some(Modal::Outbox { selected: 0 }),
+            Action::Period => {
+                self.metrics.analytics_days = self.metrics.next_period();
+                fx.push(Effect::FetchAnalytics(self.metrics.analytics_days));
+                self.message =
+                    Some(format!("analytics: last {} days", self.metrics.analytics_days));
+            }
             Action::Approve => self.begin_approve(false),
             Action::ApproveWithNotes => self.begin_approve(true),
             Action::Reject => self.begin_reason(true),

@@ -63,6 +63,8 @@ impl App {
                     if let Ok(r) = serde_json::from_value::<Report>(body) {
                         self.reports.apply_update(r);
                     }
+                    // Approval rates and pending counts moved.
+                    fx.push(Effect::FetchAnalytics(self.metrics.analytics_days));
                 } else if let Ok(s) = serde_json::from_value::<FeedbackStats>(body) {
                     self.insights.apply_stats(&s);
                 }

@@ -182,3 +182,13 @@ fn a_critical_alert_rings_the_bell_only_when_enabled() {
     loud.update(alert(Severity::Critical), &mut fx);
     assert_eq!(fx, vec![Effect::Bell]);
 }
+
+#[test]
+fn p_on_metrics_switches_the_analytics_period_and_fetches_it() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'));
+    assert_eq!(key(&mut a, KeyCode::Char('p')), vec![Effect::FetchAnalytics(90)]);
+    assert_eq!(key(&mut a, KeyCode::Char('p')), vec![Effect::FetchAnalytics(7)]);
+    key(&mut a, KeyCode::Char('4'));
+    assert!(key(&mut a, KeyCode::Char('p')).is_empty(), "p means nothing on Markets");
+}

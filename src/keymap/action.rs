@@ -69,6 +69,7 @@ actions! {
     Filter => "filter", "filter", "Filter the list";
     Outbox => "outbox", "outbox", "Show queued actions waiting to be sent";
     Refresh => "refresh", "refresh", "Refresh data from the server now";
+    Period => "period", "period", "Switch the report analytics period: 7, 30 or 90 days";
 }
 
 /// Where a binding applies. Keys bound in a screen's context win over Global

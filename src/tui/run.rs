@@ -142,6 +142,12 @@ impl Driver {
                     result: api.reports(&q).await.map_err(|e| e.to_string()),
                 }
             }),
+            Effect::FetchAnalytics(days) => self.fetch(move |api| async move {
+                ApiEvent::Analytics {
+                    days,
+                    result: api.analytics(days).await.map_err(|e| e.to_string()),
+                }
+            }),
             Effect::FetchStats(id) => self.fetch(|api| async move {
                 let result = api.feedback_stats(&id).await.map_err(|e| e.to_string());
                 ApiEvent::Stats(id, result)

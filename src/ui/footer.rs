@@ -19,6 +19,7 @@ fn hinted(tab: Tab) -> &'static [Action] {
             &[Quit, Help, Approve, ApproveWithNotes, Reject, Flag, ToggleSelect, Filter, Outbox]
         }
         Tab::Insights => &[Quit, Help, Rate, Comment, Flag, Outbox],
+        Tab::Metrics => &[Quit, Help, NextTab, Period, Refresh],
         _ => &[Quit, Help, NextTab, Refresh],
     }
 }

@@ -176,6 +176,16 @@ pub fn populated() -> App {
         }),
     );
 
+    let trends: Vec<_> = (0..30)
+        .map(|d| json!({"date": format!("2024-01-{:02}", d + 1), "reports": 3 + (d * 7) % 5, "confidence": 0.8 + ((d % 4) as f64) * 0.03}))
+        .collect();
+    let analytics: ReportAnalytics = from(json!({
+        "summary": {"total_reports": 57, "unique_accounts": 6, "avg_confidence": 0.86, "avg_quality_score": 0.91,
+                    "approval_rate": 0.64, "pending_count": 21},
+        "performance": {"avg_processing_time": 1830.0, "min_processing_time": 910.0, "max_processing_time": 4200.0},
+        "trends": trends
+    }));
+    at(&mut app, 16.0, Event::Api(ApiEvent::Analytics { days: 30, result: Ok(analytics) }));
     let stats: FeedbackStats = from(json!({"insight_id": 1, "avg_rating": 3.6, "rating_count": 14,
         "distribution": {"1": 1, "2": 1, "3": 3, "4": 6, "5": 3}, "comment_count": 4, "flag_count": 0}));
     at(&mut app, 16.0, Event::Api(ApiEvent::Stats(stats.insight_id.clone(), Ok(stats))));

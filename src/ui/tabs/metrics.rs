@@ -11,10 +11,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table};
 
 use super::{panel, placeholder};
-use crate::app::App;
+use crate::app::{App, INSIGHT_SERIES, PERIODS};
 use crate::protocol::{Direction, Kpi, KpiStatus};
 use crate::theme::Theme;
 use crate::ui::fmt;
@@ -24,11 +24,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let kpi_h = (m.kpis.len() as u16 + 3).max(4).min(area.height / 2 + 1);
     let [kpis, bottom] =
         Layout::vertical([Constraint::Length(kpi_h), Constraint::Min(3)]).areas(area);
-    let [signals, insights] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
+    let [signals, analytics] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     render_kpis(f, kpis, app, theme);
     render_signals(f, signals, app, theme);
-    render_insight_metrics(f, insights, app, theme);
+    render_analytics(f, analytics, app, theme);
 }
 
 /// Colour from the KPI's own thresholds and direction; the server's status
@@ -127,30 +127,51 @@ fn render_kpis(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn num(v: f64) -> String {
-    if v.abs() >= 1e4 { fmt::compact(v) } else { format!("{v:.2}") }
+    if v.abs() >= 1e4 {
+        fmt::compact(v)
+    } else if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
 }
 
 fn render_signals(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.metrics;
-    let block = panel(" Signal metrics ", theme);
-    if m.signals.is_empty() {
-        placeholder(f, area, block, Line::styled("waiting for signal metrics…", theme.muted));
-        return;
-    }
-    let name_w = m.signals.iter().map(|s| s.name.chars().count()).max().unwrap_or(8).min(24) as u16;
-    let spark_w = area.width.saturating_sub(2 + name_w + 12 + 2).max(4) as usize;
-    let rows: Vec<Row> = m
+    let block = panel(" Signals & insights ", theme);
+    // Signal metrics first, then the insight metrics, each with its history.
+    let mut series: Vec<(String, String, &crate::app::History)> = m
         .signals
         .iter()
-        .map(|s| {
-            let value = s.history.last().map(num).unwrap_or_default();
+        .map(|s| (s.name.clone(), s.unit.clone().unwrap_or_default(), &s.history))
+        .collect();
+    if m.insights.is_some() {
+        series.extend(
+            INSIGHT_SERIES
+                .iter()
+                .zip(&m.insight_history)
+                .map(|((n, u), h)| ((*n).to_owned(), (*u).to_owned(), h)),
+        );
+    }
+    if series.is_empty() {
+        placeholder(
+            f,
+            area,
+            block,
+            Line::styled("waiting for signal and insight metrics…", theme.muted),
+        );
+        return;
+    }
+    let name_w = series.iter().map(|(n, ..)| n.chars().count()).max().unwrap_or(8).min(22) as u16;
+    let spark_w = area.width.saturating_sub(2 + name_w + 12 + 2).max(4) as usize;
+    let rows: Vec<Row> = series
+        .iter()
+        .map(|(name, unit, h)| {
+            let value = h.last().map(num).unwrap_or_default();
             Row::new(vec![
-                Cell::from(s.name.clone()),
-                Cell::from(
-                    Line::from(format!("{value} {}", s.unit.as_deref().unwrap_or("")))
-                        .right_aligned(),
-                ),
-                Cell::from(fmt::spark(s.history.iter(), spark_w)).style(theme.accent),
+                Cell::from(name.clone()),
+                Cell::from(Line::from(format!("{value} {unit}")).right_aligned()),
+                Cell::from(fmt::spark(h.iter(), spark_w)).style(theme.accent),
             ])
         })
         .collect();
@@ -162,23 +183,96 @@ fn render_signals(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(Table::new(rows, widths).block(block), area);
 }
 
-fn render_insight_metrics(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let block = panel(" Insight metrics ", theme);
-    let Some(im) = &app.metrics.insights else {
-        placeholder(f, area, block, Line::styled("waiting for insight metrics…", theme.muted));
+fn render_analytics(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let m = &app.metrics;
+    let periods: Vec<Span> = PERIODS
+        .iter()
+        .flat_map(|d| {
+            let style = if *d == m.analytics_days { theme.tab_active } else { theme.muted };
+            [Span::styled(format!("{d}d"), style), Span::raw(" ")]
+        })
+        .collect();
+    let mut title = vec![Span::raw(" Report analytics ")];
+    title.extend(periods);
+    let block = panel(Line::from(title), theme);
+    let Some(a) = &m.analytics else {
+        let text = match &m.analytics_error {
+            Some(e) => Line::styled(format!("analytics unavailable: {e}"), theme.crit),
+            None => Line::styled("loading analytics…", theme.muted),
+        };
+        placeholder(f, area, block, text);
         return;
     };
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let s = &a.summary;
+    let p = &a.performance;
+    let pct = |v: f64| format!("{:.0}%", if v <= 1.0 { v * 100.0 } else { v });
     let line = |k: &str, v: String| {
-        Line::from(vec![Span::styled(format!("{k:<18}"), theme.muted), Span::raw(v)])
+        Line::from(vec![Span::styled(format!("{k:<12}"), theme.muted), Span::raw(v)])
     };
-    let w = area.width.saturating_sub(20) as usize;
-    let lines = vec![
-        line("total", im.total.to_string()),
-        line("last hour", im.generated_last_hour.to_string()),
-        line("avg rating", format!("{:.2} / 5", im.avg_rating)),
-        line("avg confidence", format!("{:.0}%", im.avg_confidence * 100.0)),
-        line("flagged", im.flagged.to_string()),
-        line("rating trend", fmt::spark(app.metrics.insight_avg_rating.iter(), w)),
+    let w = inner.width.saturating_sub(13) as usize;
+    let counts: Vec<f64> = a.trends.iter().map(|t| t.reports as f64).collect();
+    let confidence: Vec<f64> = a.trends.iter().map(|t| t.confidence).collect();
+    let secs = |ms: f64| {
+        let s = ms / 1000.0;
+        if s < 10.0 { format!("{s:.1}s") } else { fmt::duration(s) }
+    };
+    let mut lines = vec![
+        line("reports", format!("{} · {} accounts", s.total_reports, s.unique_accounts)),
+        line("pending", format!("{} · approval {}", s.pending_count, pct(s.approval_rate))),
+        line(
+            "scores",
+            format!("confidence {} · quality {}", pct(s.avg_confidence), pct(s.avg_quality_score)),
+        ),
+        line(
+            "processing",
+            format!(
+                "avg {} ({}–{})",
+                secs(p.avg_processing_time),
+                secs(p.min_processing_time),
+                secs(p.max_processing_time)
+            ),
+        ),
     ];
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let dates = match (a.trends.first(), a.trends.last()) {
+        (Some(first), Some(last)) => format!("{} … {}", first.date, last.date),
+        _ => "no reports in the period".into(),
+    };
+    // Tall panels get a bar chart of reports per day; short ones sparklines.
+    if inner.height >= 12 && !a.trends.is_empty() {
+        lines.push(Line::styled(format!("reports per day · {dates}"), theme.muted));
+        let text_h = lines.len() as u16;
+        let [text_area, chart_area] =
+            Layout::vertical([Constraint::Length(text_h), Constraint::Min(1)]).areas(inner);
+        f.render_widget(Paragraph::new(lines), text_area);
+        let n = a.trends.len() as u16;
+        let (bar_w, gap) = if chart_area.width >= n * 2 {
+            ((chart_area.width / n).saturating_sub(1).max(1), 1)
+        } else {
+            (1, 0)
+        };
+        let shown = (chart_area.width / (bar_w + gap)).max(1) as usize;
+        let bars: Vec<Bar> = a.trends[a.trends.len().saturating_sub(shown)..]
+            .iter()
+            .map(|t| Bar::default().value(t.reports).text_value(String::new()))
+            .collect();
+        let chart = BarChart::default()
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(bar_w)
+            .bar_gap(gap)
+            .bar_style(theme.accent);
+        f.render_widget(chart, chart_area);
+        return;
+    }
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<12}", "reports/day"), theme.muted),
+        Span::styled(fmt::spark(counts.iter().copied(), w), theme.accent),
+    ]));
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<12}", "confidence"), theme.muted),
+        Span::styled(fmt::spark(confidence.iter().copied(), w), theme.accent),
+    ]));
+    lines.push(Line::styled(format!("{:<12}{dates}", ""), theme.muted));
+    f.render_widget(Paragraph::new(lines), inner);
 }
