@@ -76,6 +76,17 @@ fn console(t: &Tmux, server: &str, data: &Path) {
     );
 }
 
+/// With the server gone: approve the first report on the Reports tab and
+/// wait until the decision shows as queued.
+fn approve_first_report_offline(t: &Tmux) {
+    t.send_keys("5");
+    t.wait_for(|s| s.contains("Reports ·"), Duration::from_secs(10), "the report queue");
+    t.send_keys("a");
+    t.wait_for(|s| s.contains("Approve 1 report?"), Duration::from_secs(5), "the confirm dialog");
+    t.send_keys("y");
+    t.wait_for(|s| s.contains("⧗1 pending"), Duration::from_secs(5), "the decision to be queued");
+}
+
 #[test]
 fn approve_and_rate_from_the_keyboard_reach_the_servers_database() {
     let dir = tempfile::tempdir().unwrap();
@@ -147,12 +158,7 @@ fn a_decision_queued_just_before_sigkill_is_delivered_once_after_restart() {
     let t = Tmux::start(100, 30);
     console(&t, &url, &data);
     backend.stop();
-    t.send_keys("5");
-    t.wait_for(|s| s.contains("Reports ·"), Duration::from_secs(10), "the report queue");
-    t.send_keys("a");
-    t.wait_for(|s| s.contains("Approve 1 report?"), Duration::from_secs(5), "the confirm dialog");
-    t.send_keys("y");
-    t.wait_for(|s| s.contains("⧗1 pending"), Duration::from_secs(5), "the decision to be queued");
+    approve_first_report_offline(&t);
     t.signal("KILL");
     drop(t);
 
@@ -188,12 +194,7 @@ fn quitting_with_a_decision_still_pending_says_so_and_keeps_it() {
     let t = Tmux::start(100, 30);
     console(&t, &backend.url(), &data);
     backend.stop();
-    t.send_keys("5");
-    t.wait_for(|s| s.contains("Reports ·"), Duration::from_secs(10), "the report queue");
-    t.send_keys("a");
-    t.wait_for(|s| s.contains("Approve 1 report?"), Duration::from_secs(5), "the confirm dialog");
-    t.send_keys("y");
-    t.wait_for(|s| s.contains("⧗1 pending"), Duration::from_secs(5), "the decision to be queued");
+    approve_first_report_offline(&t);
     t.send_keys("q");
     let end = t.wait_for(|s| s.contains("EXIT=0"), Duration::from_secs(10), "a clean exit");
     assert!(end.contains("1 action(s) not yet delivered"), "{end}");

@@ -10,7 +10,7 @@
 //! ```
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Clear, Row, Table};
 
@@ -69,11 +69,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     )
     .style(theme.title);
     let height = 2 + 1 + rows.len() as u16 + errors.len() as u16;
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [rect] =
-        Layout::horizontal([Constraint::Length(78.min(area.width))]).flex(Flex::Center).areas(row);
+    let rect = super::centered(area, 78, height);
     f.render_widget(Clear, rect);
     let block = Block::bordered().title(" Feeds · D or Esc closes ").border_style(theme.border);
     let inner = block.inner(rect);

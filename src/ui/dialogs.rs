@@ -2,24 +2,14 @@
 //! outbox view. Each shows its own keys.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
 
-use super::fmt;
+use super::{centered, fmt};
 use crate::app::{App, Modal, TextEntry};
 use crate::outbox::ItemStatus;
 use crate::theme::Theme;
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(row);
-    cell
-}
 
 fn frame(f: &mut Frame, rect: Rect, title: String, theme: &Theme) -> Rect {
     f.render_widget(Clear, rect);

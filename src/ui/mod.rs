@@ -69,6 +69,18 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme) {
     }
 }
 
+/// A `width` x `height` rectangle in the middle of `area` (clipped to it).
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    use ratatui::layout::Flex;
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}
+
 fn render_too_small(f: &mut Frame, area: Rect, theme: &Theme) {
     let msg = vec![
         Line::styled("Terminal too small", theme.warn),

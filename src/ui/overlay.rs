@@ -2,24 +2,14 @@
 //! the critical-alert toast.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::fmt;
+use super::{centered, fmt};
 use crate::app::App;
 use crate::keymap::HelpEntry;
 use crate::theme::Theme;
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(row);
-    cell
-}
 
 /// The keys for this tab and the global ones, generated from the keymap;
 /// only actions that do something here are listed.
