@@ -1,0 +1,128 @@
+//! Micro-benchmarks of the console's hot paths (issue 7): decoding price
+//! frames, applying updates to the state, rendering a tab at 200x50, and
+//! ratatui's frame diff. `cargo bench --bench core`.
+
+#[path = "../tests/common/fixture.rs"]
+#[allow(dead_code)]
+mod fixture;
+
+use std::time::Instant;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use meridian::app::{App, Settings, Tab};
+use meridian::event::{Event, FeedEvent};
+use meridian::keymap::Keymap;
+use meridian::protocol::{PriceKind, PriceUpdate, Timestamp, decode_price_frame};
+use meridian::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+fn update(i: usize, kind: PriceKind) -> PriceUpdate {
+    let p = 100.0 + (i % 97) as f64 * 0.37;
+    PriceUpdate {
+        kind,
+        symbol: format!("S{:04}", i % 1000),
+        price: Some(p),
+        bid: Some(p - 0.01),
+        ask: Some(p + 0.01),
+        timestamp: Some(Timestamp(1_705_660_245_123 + i as i64)),
+        volume: Some(1200.0 + i as f64),
+    }
+}
+
+fn decode(c: &mut Criterion) {
+    let one = update(1, PriceKind::Snapshot);
+    let json = serde_json::to_vec(&one).unwrap();
+    let pack = rmp_serde::to_vec_named(&one).unwrap();
+    let batch: Vec<_> = (0..100).map(|i| update(i, PriceKind::Delta)).collect();
+    let json_batch = serde_json::to_vec(&batch).unwrap();
+    let pack_batch = rmp_serde::to_vec_named(&batch).unwrap();
+    let mut g = c.benchmark_group("decode");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("json_one", |b| b.iter(|| decode_price_frame(&json, false).unwrap()));
+    g.bench_function("msgpack_one", |b| b.iter(|| decode_price_frame(&pack, true).unwrap()));
+    g.throughput(Throughput::Elements(100));
+    g.bench_function("json_batch_100", |b| {
+        b.iter(|| decode_price_frame(&json_batch, false).unwrap())
+    });
+    g.bench_function("msgpack_batch_100", |b| {
+        b.iter(|| decode_price_frame(&pack_batch, true).unwrap())
+    });
+    g.finish();
+}
+
+fn apply(c: &mut Criterion) {
+    let symbols: Vec<String> = (0..1000).map(|i| format!("S{i:04}")).collect();
+    // 1M updates across 1000 symbols, in the 1000-update batches the feed
+    // task hands over.
+    let batches: Vec<Vec<PriceUpdate>> = (0..1000)
+        .map(|b| (0..1000).map(|i| update(b * 1000 + i, PriceKind::Delta)).collect())
+        .collect();
+    let mut g = c.benchmark_group("apply");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(1_000_000));
+    g.bench_function("1m_updates_1000_symbols", |b| {
+        b.iter_batched(
+            || {
+                App::new(
+                    Settings::default(),
+                    Keymap::default_map(),
+                    symbols.clone(),
+                    Instant::now(),
+                )
+            },
+            |mut app| {
+                let mut fx = Vec::new();
+                for batch in &batches {
+                    app.update(Event::Feed(FeedEvent::Prices(batch.clone())), &mut fx);
+                }
+                app
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn render(c: &mut Criterion) {
+    let theme = Theme::by_name("default").unwrap();
+    let mut app = fixture::populated();
+    let mut g = c.benchmark_group("render_200x50");
+    for tab in Tab::ALL {
+        app.tab = tab;
+        let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
+        g.bench_function(tab.title().to_lowercase(), |b| {
+            b.iter(|| {
+                term.draw(|f| meridian::ui::render(f, &app, &theme)).unwrap();
+            })
+        });
+    }
+    g.finish();
+}
+
+fn diff(c: &mut Criterion) {
+    let theme = Theme::by_name("default").unwrap();
+    let mut app = fixture::populated();
+    app.tab = Tab::Markets;
+    let area = Rect::new(0, 0, 200, 50);
+    let draw = |app: &App| {
+        let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
+        term.draw(|f| meridian::ui::render(f, app, &theme)).unwrap();
+        term.backend().buffer().clone()
+    };
+    let before = draw(&app);
+    // One tick for every symbol, as between two frames of a busy feed.
+    let tick: Vec<PriceUpdate> = fixture::SYMBOLS
+        .iter()
+        .map(|s| PriceUpdate { symbol: s.to_string(), ..update(7, PriceKind::Delta) })
+        .collect();
+    app.update(Event::Feed(FeedEvent::Prices(tick)), &mut Vec::new());
+    let after = draw(&app);
+    assert_eq!(*before.area(), area);
+    c.bench_function("frame_diff_200x50", |b| b.iter(|| Buffer::diff(&before, &after).len()));
+}
+
+criterion_group!(benches, decode, apply, render, diff);
+criterion_main!(benches);
