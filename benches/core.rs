@@ -2,6 +2,7 @@
 //! frames, applying updates to the state, rendering a tab at 200x50, and
 //! ratatui's frame diff. `cargo bench --bench core`.
 
+#![allow(clippy::unwrap_used, reason = "a benchmark that cannot set up should stop")]
 #[path = "../tests/common/fixture.rs"]
 #[allow(dead_code)]
 mod fixture;
