@@ -169,11 +169,17 @@ impl Markets {
     pub fn apply(&mut self, updates: &[PriceUpdate], now: Instant) -> bool {
         let mut changed = false;
         for u in updates {
-            if !self.symbols.contains(&u.symbol) {
+            // Quotes exist only for watched symbols, so a hit needs no
+            // watchlist scan and no allocation.
+            if let Some(q) = self.quotes.get_mut(&u.symbol) {
+                q.apply(u, now);
+            } else if self.symbols.contains(&u.symbol) {
+                let mut q = Quote::new(self.history_points);
+                q.apply(u, now);
+                self.quotes.insert(u.symbol.clone(), q);
+            } else {
                 continue;
             }
-            let points = self.history_points;
-            self.quotes.entry(u.symbol.clone()).or_insert_with(|| Quote::new(points)).apply(u, now);
             changed = true;
         }
         changed
