@@ -82,8 +82,7 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
-    /// Print overall and per-service health and the backfill jobs; the exit
-    /// status is the health (0 healthy, 1 degraded, 2 down, 3 unknown, 4 config error)
+    /// Print health and backfill jobs; exit 0 healthy, 1 degraded, 2 down, 3 unknown, 4 config error
     Status(crate::headless::StatusArgs),
     /// Print a live feed (prices, backfill or health) as JSON lines
     Tail(crate::headless::TailArgs),
