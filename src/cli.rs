@@ -82,6 +82,19 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Print health and backfill jobs; exit 0 healthy, 1 degraded, 2 down, 3 unknown, 4 config error
+    Status(crate::headless::StatusArgs),
+    /// Print a live feed (prices, backfill or health) as JSON lines
+    Tail(crate::headless::TailArgs),
+    /// List reports, or approve, reject or flag one through the outbox
+    Reports {
+        #[command(subcommand)]
+        action: crate::headless::ReportsCommand,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(crate::headless::CompletionsArgs),
+    /// Print the man page (roff), e.g. `meridian man > meridian.1`
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

@@ -18,7 +18,7 @@ use crate::outbox::{Outbox, SenderConfig};
 use crate::theme::Theme;
 use crate::tui::{Console, run};
 
-fn load(conn: &ConnArgs) -> anyhow::Result<Loaded> {
+pub(crate) fn load(conn: &ConnArgs) -> anyhow::Result<Loaded> {
     Ok(Config::load(&conn.overrides(), &|k| std::env::var(k).ok())?)
 }
 
@@ -82,34 +82,12 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
         bell: config.ui.bell,
         server_label: redact_url(&config.server.url),
     };
-    let api = ApiClient::new(
-        &config.server.url,
-        token.as_deref(),
-        Duration::from_millis(config.server.request_timeout_ms),
-    )?;
-    let feed = |url: String| FeedOptions {
-        url,
-        token: token.clone(),
-        connect_timeout: Duration::from_millis(config.feeds.connect_timeout_ms),
-        backoff: Backoff {
-            base: Duration::from_millis(config.feeds.backoff_base_ms),
-            cap: Duration::from_millis(config.feeds.backoff_cap_ms),
-        },
-        ping_interval: Duration::from_secs(config.feeds.ping_interval_secs.max(1)),
-        max_frame_bytes: config.feeds.max_frame_bytes,
-    };
+    let api = api_client(&config, token.as_deref())?;
+    let feed = |url: String| feed_options(&config, token.clone(), url);
     let outbox_path = data_dir.join("outbox.db");
     let outbox = Outbox::open(&outbox_path)
         .with_context(|| format!("cannot open the outbox {}", outbox_path.display()))?;
-    let sender = SenderConfig {
-        base_url: config.server.url.clone(),
-        token: token.clone(),
-        timeout: Duration::from_millis(config.server.request_timeout_ms),
-        backoff: Backoff {
-            base: Duration::from_millis(config.feeds.backoff_base_ms),
-            cap: Duration::from_millis(config.feeds.backoff_cap_ms),
-        },
-    };
+    let sender = sender_config(&config, token.clone());
     let console = Console {
         app: App::new(settings, keymap, symbols, Instant::now()),
         theme,
@@ -140,6 +118,41 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
         let _ = tokio::time::timeout(Duration::from_secs(2), server.shutdown()).await;
     }
     result.map(ExitCode::from)
+}
+
+/// The REST client for the configured server (console and headless commands).
+pub(crate) fn api_client(config: &Config, token: Option<&str>) -> anyhow::Result<ApiClient> {
+    let timeout = Duration::from_millis(config.server.request_timeout_ms);
+    Ok(ApiClient::new(&config.server.url, token, timeout)?)
+}
+
+/// How a feed task connects and reconnects, from the `[feeds]` settings.
+pub(crate) fn feed_options(config: &Config, token: Option<String>, url: String) -> FeedOptions {
+    FeedOptions {
+        url,
+        token,
+        connect_timeout: Duration::from_millis(config.feeds.connect_timeout_ms),
+        backoff: backoff(config),
+        ping_interval: Duration::from_secs(config.feeds.ping_interval_secs.max(1)),
+        max_frame_bytes: config.feeds.max_frame_bytes,
+    }
+}
+
+/// How the outbox sender delivers, from the `[server]` and `[feeds]` settings.
+pub(crate) fn sender_config(config: &Config, token: Option<String>) -> SenderConfig {
+    SenderConfig {
+        base_url: config.server.url.clone(),
+        token,
+        timeout: Duration::from_millis(config.server.request_timeout_ms),
+        backoff: backoff(config),
+    }
+}
+
+fn backoff(config: &Config) -> Backoff {
+    Backoff {
+        base: Duration::from_millis(config.feeds.backoff_base_ms),
+        cap: Duration::from_millis(config.feeds.backoff_cap_ms),
+    }
 }
 
 /// `meridian config path|init|show`.

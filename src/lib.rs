@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod event;
 pub mod feeds;
+pub mod headless;
 pub mod keymap;
 pub mod launch;
 pub mod outbox;

@@ -33,7 +33,7 @@ use serde::Serialize;
 use tokio::sync::{broadcast, oneshot, watch};
 use tokio::task::JoinHandle;
 
-pub use options::{PriceFormat, ServeArgs};
+pub use options::{ForceHealth, PriceFormat, ServeArgs};
 
 use crate::protocol::{Envelope, Timestamp, paths};
 use backfill::BackfillSim;
@@ -70,7 +70,11 @@ impl App {
     }
 
     fn system_status(&self) -> crate::protocol::SystemStatus {
-        self.sim().monitor.status(self.ws_connections.load(Ordering::Relaxed))
+        let mut status = self.sim().monitor.status(self.ws_connections.load(Ordering::Relaxed));
+        if let Some(forced) = self.args.force_health {
+            status.overall = forced.into();
+        }
+        status
     }
 
     /// Send `data` to every monitoring client as a `kind` envelope.

@@ -4,6 +4,8 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
+use crate::protocol::Health;
+
 /// How price frames are encoded on `/ws/prices`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum PriceFormat {
@@ -12,6 +14,24 @@ pub enum PriceFormat {
     Json,
     /// MessagePack binary frames holding the same maps.
     Msgpack,
+}
+
+/// A health to report instead of the simulated one (`--force-health`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ForceHealth {
+    Healthy,
+    Degraded,
+    Down,
+}
+
+impl From<ForceHealth> for Health {
+    fn from(f: ForceHealth) -> Health {
+        match f {
+            ForceHealth::Healthy => Health::Healthy,
+            ForceHealth::Degraded => Health::Degraded,
+            ForceHealth::Down => Health::Down,
+        }
+    }
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -43,6 +63,10 @@ pub struct ServeArgs {
     /// Seconds between health/backfill/metric ticks (tests use small values)
     #[arg(long, default_value_t = 1.0)]
     pub tick_secs: f64,
+    /// Report this overall health (REST and feed) instead of the simulated
+    /// one, so runbooks and `meridian status` can be exercised
+    #[arg(long, value_enum, value_name = "HEALTH")]
+    pub force_health: Option<ForceHealth>,
 }
 
 impl ServeArgs {
@@ -59,6 +83,7 @@ impl ServeArgs {
             price_batch: 1,
             price_format: PriceFormat::Json,
             tick_secs: 1.0,
+            force_health: None,
         }
     }
 

@@ -15,7 +15,7 @@
 mod candles;
 mod diagnostics;
 mod dialogs;
-mod fmt;
+pub(crate) mod fmt;
 mod footer;
 mod header;
 mod overlay;

@@ -1,0 +1,334 @@
+//! `meridian reports list` (the approval queue, as a table or JSON) and
+//! `meridian reports approve|reject|flag ID`: the decision goes through the
+//! same durable outbox as the console's (`<data_dir>/outbox.db`), with its
+//! own Idempotency-Key, and we wait for that item's delivery.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand, ValueEnum};
+use tokio::sync::mpsc;
+
+use super::{EXIT_QUEUED, interrupted, print};
+use crate::api::ReportQuery;
+use crate::cli::ConnArgs;
+use crate::launch::{api_client, install_crypto, load, sender_config};
+use crate::outbox::{Action, ItemStatus, Outbox, OutboxEvent, spawn_sender};
+use crate::protocol::{Id, Report, ReportList};
+use crate::ui::fmt;
+
+const DECISION_EXIT_CODES: &str = "\
+Exit status:
+  0  the server applied the decision (the report's new status is printed)
+  1  the server refused it: already decided (409, says by whom), not allowed
+     (403) or invalid (4xx); the action is removed from the outbox
+  2  config or usage error
+  3  not delivered within --timeout (server unreachable, 5xx, ...): the action
+     stays queued in <data_dir>/outbox.db and is sent by the next `meridian`
+     or `meridian reports` run, with the same Idempotency-Key
+  130/143  interrupted (Ctrl-C / SIGTERM); the action stays queued likewise";
+
+#[derive(Debug, Subcommand)]
+pub enum ReportsCommand {
+    /// List reports (default: the first 20 of every status)
+    #[command(
+        after_help = "Exit status: 0 listed, 1 the server failed or refused, 2 config or usage error"
+    )]
+    List(ListArgs),
+    /// Approve a report
+    #[command(after_help = DECISION_EXIT_CODES)]
+    Approve {
+        /// The report's id
+        id: String,
+        /// Notes to keep with the approval
+        #[arg(long, value_name = "TEXT")]
+        notes: Option<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Reject a report (a reason is required)
+    #[command(after_help = DECISION_EXIT_CODES)]
+    Reject {
+        /// The report's id
+        id: String,
+        /// Why it is rejected
+        #[arg(long, value_name = "TEXT", value_parser = not_blank)]
+        reason: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Flag a report for a closer look (a reason is required)
+    #[command(after_help = DECISION_EXIT_CODES)]
+    Flag {
+        /// The report's id
+        id: String,
+        /// What is wrong with it
+        #[arg(long, value_name = "TEXT", value_parser = not_blank)]
+        reason: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    Pending,
+    Approved,
+    Rejected,
+    Flagged,
+}
+
+impl StatusFilter {
+    fn as_str(self) -> &'static str {
+        match self {
+            StatusFilter::Pending => "pending",
+            StatusFilter::Approved => "approved",
+            StatusFilter::Rejected => "rejected",
+            StatusFilter::Flagged => "flagged",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Only reports with this validation status
+    #[arg(long, value_enum)]
+    pub status: Option<StatusFilter>,
+    /// Only this account number
+    #[arg(long, value_name = "ACC")]
+    pub account: Option<String>,
+    /// Report date from (YYYY-MM-DD, inclusive)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Report date to (YYYY-MM-DD, inclusive)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// At most N reports
+    #[arg(long, default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub limit: u32,
+    /// Skip the first N (paging)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: u32,
+    /// Print the server's answer {reports, total, has_more} as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    /// Seconds to wait for delivery before leaving the action queued
+    #[arg(long, default_value = "30", value_name = "SECS", value_parser = seconds)]
+    pub timeout: Duration,
+}
+
+fn not_blank(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() { Err("must not be empty".into()) } else { Ok(s.to_owned()) }
+}
+
+fn seconds(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s.parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("`{s}` is not a number of seconds"))
+}
+
+pub async fn run(conn: &ConnArgs, command: ReportsCommand) -> anyhow::Result<ExitCode> {
+    let (action, wait) = match command {
+        ReportsCommand::List(args) => return list(conn, &args).await,
+        ReportsCommand::Approve { id, notes, wait } => {
+            (Action::Approve { report: Id(id), notes }, wait)
+        }
+        ReportsCommand::Reject { id, reason, wait } => {
+            (Action::Reject { report: Id(id), reason }, wait)
+        }
+        ReportsCommand::Flag { id, reason, wait } => {
+            (Action::FlagReport { report: Id(id), reason }, wait)
+        }
+    };
+    decide(conn, action, wait.timeout).await
+}
+
+async fn list(conn: &ConnArgs, args: &ListArgs) -> anyhow::Result<ExitCode> {
+    let loaded = load(conn)?;
+    install_crypto();
+    let api = api_client(&loaded.config, loaded.token.as_deref())?;
+    let query = ReportQuery {
+        status: args.status.map(|s| s.as_str().to_owned()),
+        account: args.account.clone(),
+        from: args.from.clone(),
+        to: args.to.clone(),
+        limit: args.limit,
+        offset: args.offset,
+    };
+    let list = match api.reports(&query).await {
+        Ok(list) => list,
+        Err(e) => {
+            eprintln!("meridian: cannot list reports: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let out = if args.json {
+        let mut s = serde_json::to_string(&list).context("cannot print the list")?;
+        s.push('\n');
+        s
+    } else {
+        table(&list, args.offset)
+    };
+    print(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn table(list: &ReportList, offset: u32) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<10} {:<12} {:<28} {:<10} {:>5} {:>7}  STATUS",
+        "ID", "ACCOUNT", "TITLE", "DATE", "CONF", "QUALITY"
+    );
+    for r in &list.reports {
+        let _ = writeln!(
+            s,
+            "{:<10} {:<12} {:<28} {:<10} {:>4.0}% {:>6.0}%  {}",
+            fmt::fit(r.id.as_str(), 10),
+            fmt::fit(&r.account_number, 12),
+            fmt::fit(&r.account_title, 28),
+            fmt::fit(&r.report_date, 10),
+            r.extraction_confidence * 100.0,
+            r.data_quality_score * 100.0,
+            r.validation_status.as_str(),
+        );
+    }
+    let shown = list.reports.len();
+    let _ = write!(s, "{shown} of {} report(s)", list.total);
+    if list.has_more {
+        let _ = write!(s, "; more with --offset {}", u64::from(offset) + shown as u64);
+    }
+    s.push('\n');
+    s
+}
+
+/// How waiting for our item ended.
+enum Wait {
+    Delivered(serde_json::Value),
+    /// The server refused it for good; the line to show.
+    Refused(String),
+    TimedOut,
+    Interrupted(u8),
+}
+
+async fn decide(conn: &ConnArgs, action: Action, timeout: Duration) -> anyhow::Result<ExitCode> {
+    let loaded = load(conn)?;
+    let (config, token) = (loaded.config, loaded.token);
+    let path = config.data_dir().join("outbox.db");
+    let outbox = Outbox::open(&path)
+        .with_context(|| format!("cannot open the outbox {}", path.display()))?;
+    // On disk before anything is sent: from here on the action is not lost.
+    let item = outbox.enqueue(action).context("cannot queue the action")?;
+    let what = item.action.describe();
+    let (tx, mut rx) = mpsc::channel::<OutboxEvent>(64);
+    let sender = spawn_sender(outbox.clone(), sender_config(&config, token), tx)?;
+
+    let deadline = tokio::time::sleep(timeout);
+    let signal = interrupted();
+    tokio::pin!(deadline, signal);
+    let mut last_error = None;
+    let end = loop {
+        let event = tokio::select! {
+            event = rx.recv() => event,
+            () = &mut deadline => break Wait::TimedOut,
+            code = &mut signal => break Wait::Interrupted(code),
+        };
+        let Some(event) = event else {
+            sender.shutdown().await;
+            anyhow::bail!("the outbox sender stopped unexpectedly; {what} stays queued");
+        };
+        if let Some(end) = ours(event, item.id, &mut last_error) {
+            break end;
+        }
+    };
+    // Interrupts a request in flight: the item stays pending with its key.
+    sender.shutdown().await;
+
+    Ok(match end {
+        Wait::Delivered(body) => {
+            print(delivered(&what, body).as_bytes())?;
+            ExitCode::SUCCESS
+        }
+        Wait::Refused(line) => {
+            // Told here, with an exit status: nobody is left to retry or drop it.
+            if let Err(e) = outbox.drop_item(item.id) {
+                tracing::warn!(error = %e, "could not drop a refused action");
+            }
+            eprintln!("meridian: {line}");
+            ExitCode::FAILURE
+        }
+        Wait::TimedOut | Wait::Interrupted(_) => {
+            let why = match &end {
+                Wait::TimedOut => format!("not delivered within {}s", timeout.as_secs_f64()),
+                _ => "interrupted".into(),
+            };
+            let last = last_error.map(|e| format!(" (last error: {e})")).unwrap_or_default();
+            eprintln!(
+                "meridian: {what}: {why}{last}; it stays queued in {} and is sent by the next \
+                 `meridian` or `meridian reports` run",
+                outbox.path().display()
+            );
+            ExitCode::from(if let Wait::Interrupted(code) = end { code } else { EXIT_QUEUED })
+        }
+    })
+}
+
+/// What an outbox event means for our item (`id`), if it is final. Retries
+/// are reported on stderr as they happen.
+fn ours(event: OutboxEvent, id: i64, last_error: &mut Option<String>) -> Option<Wait> {
+    let refused = |item: &crate::outbox::Item, text: String| {
+        Some(Wait::Refused(format!("{}: {text}", item.action.describe())))
+    };
+    match event {
+        OutboxEvent::Changed(items) => {
+            let item = items.iter().find(|i| i.id == id && i.status == ItemStatus::Pending)?;
+            if item.last_error.is_some() && item.last_error != *last_error {
+                *last_error = item.last_error.clone();
+                eprintln!(
+                    "meridian: {}: not delivered yet ({}); retrying",
+                    item.action.describe(),
+                    item.last_error.as_deref().unwrap_or_default()
+                );
+            }
+            None
+        }
+        OutboxEvent::Delivered { item, body } if item.id == id => Some(Wait::Delivered(body)),
+        OutboxEvent::Conflict { item, message, current } if item.id == id => {
+            let current = current.and_then(|v| serde_json::from_value::<Report>(v).ok());
+            let text = match current {
+                Some(r) => format!(
+                    "already {} by {} ({message})",
+                    r.validation_status.as_str(),
+                    r.approved_by.as_deref().unwrap_or("someone else")
+                ),
+                None => format!("conflict: {message}"),
+            };
+            refused(&item, text)
+        }
+        OutboxEvent::Forbidden { item, message } if item.id == id => {
+            refused(&item, format!("not allowed with this token: {message}"))
+        }
+        OutboxEvent::Rejected { item, status, message } if item.id == id => {
+            refused(&item, format!("refused by the server (HTTP {status}): {message}"))
+        }
+        // Older queued actions delivered on the way.
+        _ => None,
+    }
+}
+
+/// "report 17: approved by alice", from the server's answer.
+fn delivered(what: &str, body: serde_json::Value) -> String {
+    match serde_json::from_value::<Report>(body) {
+        Ok(r) => {
+            let by = r.approved_by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
+            format!("report {}: {}{by}\n", r.id, r.validation_status.as_str())
+        }
+        Err(_) => format!("{what}: done\n"),
+    }
+}

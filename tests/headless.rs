@@ -1,0 +1,272 @@
+//! The headless commands, as the real binary, against the reference server
+//! in-process on a loopback port 0 (its own runtime, so this thread can wait
+//! on child processes). Every wait is bounded.
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use meridian::protocol::{Report, ReportList, ValidationStatus};
+use meridian::server::{ForceHealth, ServeArgs, ServerHandle, start};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_meridian");
+/// A liveness bound for one run of the binary, not a speed assertion.
+const LIMIT: Duration = Duration::from_secs(30);
+
+struct Backend {
+    rt: tokio::runtime::Runtime,
+    handle: Option<ServerHandle>,
+}
+
+impl Backend {
+    fn start(args: ServeArgs) -> Backend {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let handle = rt.block_on(start(args)).expect("the reference server starts");
+        Backend { rt, handle: Some(handle) }
+    }
+
+    fn url(&self) -> String {
+        self.handle.as_ref().unwrap().base_url()
+    }
+
+    fn report(&self, id: &str) -> Report {
+        meridian::launch::install_crypto();
+        let url = format!("{}/api/v1/reports/{id}", self.url());
+        self.rt.block_on(async {
+            reqwest::Client::new().get(url).send().await.unwrap().json().await.unwrap()
+        })
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            let _ = self.rt.block_on(h.shutdown());
+        }
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// The binary with a private home, no MERIDIAN_* from the caller, and
+/// `--server URL --data-dir HOME/data`.
+fn command(home: &Path, server: &str) -> Command {
+    let mut cmd = Command::new(BIN);
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("MERIDIAN_")) {
+        cmd.env_remove(k);
+    }
+    let data = home.join("data");
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .args(["--server", server, "--data-dir", data.to_str().unwrap()]);
+    cmd
+}
+
+/// [`command`] with `args`, its output collected; killed after [`LIMIT`].
+fn meridian(home: &Path, server: &str, args: &[&str]) -> Run {
+    let mut child = command(home, server)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let reader = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = r.read_to_string(&mut s);
+            s
+        })
+    };
+    let out = reader(Box::new(child.stdout.take().unwrap()));
+    let err = reader(Box::new(child.stderr.take().unwrap()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("meridian {args:?} did not finish within {LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run { code: status.code(), stdout: out.join().unwrap(), stderr: err.join().unwrap() }
+}
+
+fn forced(health: Option<ForceHealth>) -> Backend {
+    Backend::start(ServeArgs { force_health: health, ..ServeArgs::for_tests() })
+}
+
+#[test]
+fn status_exit_codes_follow_the_overall_health() {
+    let home = tempfile::tempdir().unwrap();
+    for (health, code, word) in [
+        (ForceHealth::Healthy, 0, "healthy"),
+        (ForceHealth::Degraded, 1, "degraded"),
+        (ForceHealth::Down, 2, "down"),
+    ] {
+        let backend = forced(Some(health));
+        let run = meridian(home.path(), &backend.url(), &["status"]);
+        assert_eq!(run.code, Some(code), "{word}: {}", run.stderr);
+        assert!(run.stdout.starts_with(&format!("overall: {word}\n")), "{}", run.stdout);
+        assert!(run.stdout.contains("api-gateway") && run.stdout.contains("JOB"));
+
+        let run = meridian(home.path(), &backend.url(), &["status", "--json"]);
+        assert_eq!(run.code, Some(code), "{}", run.stderr);
+        let v: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(v["overall"], word);
+        assert!(!v["services"].as_array().unwrap().is_empty());
+        assert!(v["jobs"].as_array().unwrap().iter().all(|j| j["progress"].is_f64()));
+    }
+}
+
+#[test]
+fn status_is_3_when_nothing_listens_and_4_on_a_bad_command_line() {
+    let home = tempfile::tempdir().unwrap();
+    // A port that was free a moment ago, now closed: connection refused.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let run = meridian(home.path(), &format!("http://{addr}"), &["status"]);
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    assert!(run.stderr.starts_with("meridian: status unknown: cannot reach"), "{}", run.stderr);
+    assert_eq!(run.stderr.trim().lines().count(), 1, "one line: {}", run.stderr);
+    assert!(run.stdout.is_empty());
+
+    let run = meridian(home.path(), "http://127.0.0.1:9", &["status", "--bogus"]);
+    assert_eq!(run.code, Some(4), "{}", run.stderr);
+    let bad = home.path().join("bad.toml");
+    std::fs::write(&bad, "[ui]\nfsp = 60\n").unwrap();
+    let run =
+        meridian(home.path(), "http://127.0.0.1:9", &["--config", bad.to_str().unwrap(), "status"]);
+    assert_eq!(run.code, Some(4), "{}", run.stderr);
+    assert!(run.stderr.contains("fsp"), "{}", run.stderr);
+}
+
+#[test]
+fn tail_prints_json_lines_for_the_subscribed_symbols_only() {
+    let home = tempfile::tempdir().unwrap();
+    let backend = forced(None);
+    let args = ["--symbols", "AAPL,MSFT", "tail", "prices", "--count", "5"];
+    let run = meridian(home.path(), &backend.url(), &args);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let lines: Vec<Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 5, "{}", run.stdout);
+    for l in &lines {
+        assert!(matches!(l["symbol"].as_str(), Some("AAPL" | "MSFT")), "{l}");
+        assert!(matches!(l["type"].as_str(), Some("snapshot" | "delta")), "{l}");
+    }
+
+    let run = meridian(home.path(), &backend.url(), &["tail", "health", "--count", "1"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let v: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(v["type"], "system_status");
+    assert!(v["data"]["services"].is_array());
+
+    let run = meridian(home.path(), &backend.url(), &["tail", "backfill", "--count", "2"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 2);
+    assert!(run.stdout.lines().all(|l| l.starts_with(r#"{"job_id":"#)), "{}", run.stdout);
+}
+
+#[test]
+fn tail_ends_quietly_when_stdout_is_closed() {
+    let home = tempfile::tempdir().unwrap();
+    let backend = forced(None);
+    let mut child = command(home.path(), &backend.url())
+        .args(["--symbols", "AAPL", "tail", "prices"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < LIMIT, "tail kept running after stdout closed");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "quiet: {err}");
+}
+
+#[test]
+fn reports_list_and_decisions_through_the_outbox() {
+    let home = tempfile::tempdir().unwrap();
+    let backend = forced(None);
+    let url = backend.url();
+
+    let run = meridian(home.path(), &url, &["reports", "list", "--status", "pending", "--json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let list: ReportList = serde_json::from_str(&run.stdout).unwrap();
+    assert!(!list.reports.is_empty());
+    assert!(list.reports.iter().all(|r| r.validation_status == ValidationStatus::Pending));
+    let id = list.reports[0].id.to_string();
+
+    let run = meridian(home.path(), &url, &["reports", "list", "--status", "pending"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.starts_with("ID ") && run.stdout.contains(&id), "{}", run.stdout);
+
+    let run = meridian(home.path(), &url, &["reports", "approve", &id, "--notes", "checked"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.starts_with(&format!("report {id}: approved")), "{}", run.stdout);
+    assert_eq!(backend.report(&id).validation_status, ValidationStatus::Approved);
+    let outbox = meridian::outbox::Outbox::open(&home.path().join("data/outbox.db")).unwrap();
+    assert_eq!(outbox.pending_count().unwrap(), 0, "nothing left to send");
+
+    let run = meridian(home.path(), &url, &["reports", "approve", &id]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("already approved by"), "{}", run.stderr);
+    assert_eq!(outbox.pending_count().unwrap(), 0, "a refused action is not kept");
+
+    let run = meridian(home.path(), &url, &["reports", "reject", &id]);
+    assert_eq!(run.code, Some(2), "usage error: {}", run.stderr);
+    assert!(run.stderr.contains("--reason"), "{}", run.stderr);
+
+    let other = list.reports[1].id.to_string();
+    let run = meridian(home.path(), &url, &["reports", "flag", &other, "--reason", "odd totals"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(backend.report(&other).validation_status, ValidationStatus::Flagged);
+}
+
+#[test]
+fn an_undelivered_decision_stays_queued_with_its_own_exit_code() {
+    let home = tempfile::tempdir().unwrap();
+    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let args = ["reports", "reject", "7", "--reason", "dup", "--timeout", "1"];
+    let run = meridian(home.path(), &format!("http://{addr}"), &args);
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    assert!(run.stderr.contains("stays queued"), "{}", run.stderr);
+    let outbox = meridian::outbox::Outbox::open(&home.path().join("data/outbox.db")).unwrap();
+    assert_eq!(outbox.pending_count().unwrap(), 1);
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    let home = tempfile::tempdir().unwrap();
+    let run = meridian(home.path(), "http://127.0.0.1:9", &["completions", "bash"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("meridian") && run.stdout.contains("reports"));
+    let run = meridian(home.path(), "http://127.0.0.1:9", &["man"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains(".TH"), "{}", &run.stdout[..run.stdout.len().min(200)]);
+}
