@@ -3,55 +3,21 @@
 //! on child processes). Every wait is bounded.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod common;
+
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use meridian::protocol::{Report, ReportList, ValidationStatus};
-use meridian::server::{ForceHealth, ServeArgs, ServerHandle, start};
+use common::backend::Backend;
+use meridian::protocol::{ReportList, ValidationStatus};
+use meridian::server::{ForceHealth, ServeArgs};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_meridian");
 /// A liveness bound for one run of the binary, not a speed assertion.
 const LIMIT: Duration = Duration::from_secs(30);
-
-struct Backend {
-    rt: tokio::runtime::Runtime,
-    handle: Option<ServerHandle>,
-}
-
-impl Backend {
-    fn start(args: ServeArgs) -> Backend {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = rt.block_on(start(args)).expect("the reference server starts");
-        Backend { rt, handle: Some(handle) }
-    }
-
-    fn url(&self) -> String {
-        self.handle.as_ref().unwrap().base_url()
-    }
-
-    fn report(&self, id: &str) -> Report {
-        meridian::launch::install_crypto();
-        let url = format!("{}/api/v1/reports/{id}", self.url());
-        self.rt.block_on(async {
-            reqwest::Client::new().get(url).send().await.unwrap().json().await.unwrap()
-        })
-    }
-}
-
-impl Drop for Backend {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            let _ = self.rt.block_on(h.shutdown());
-        }
-    }
-}
 
 struct Run {
     code: Option<i32>,

@@ -8,50 +8,11 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::backend::Backend;
 use common::tmux::Tmux;
-use meridian::server::{ServeArgs, ServerHandle, start};
+use meridian::server::ServeArgs;
 
 const BIN: &str = env!("CARGO_BIN_EXE_meridian");
-
-/// The reference server on its own runtime, so this thread can drive tmux.
-struct Backend {
-    rt: tokio::runtime::Runtime,
-    handle: Option<ServerHandle>,
-}
-
-impl Backend {
-    fn start(args: ServeArgs) -> Backend {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a runtime for the server");
-        let handle = rt.block_on(start(args)).expect("the reference server starts");
-        Backend { rt, handle: Some(handle) }
-    }
-
-    fn url(&self) -> String {
-        self.handle.as_ref().unwrap().base_url()
-    }
-
-    /// Ids of the first report and the first insight the console will show.
-    fn first_rows(&self) -> (String, String) {
-        meridian::launch::install_crypto();
-        let api = meridian::api::ApiClient::new(&self.url(), None, Duration::from_secs(5)).unwrap();
-        self.rt.block_on(async {
-            let q = meridian::api::ReportQuery { limit: 1, ..Default::default() };
-            let report = api.reports(&q).await.unwrap().reports[0].id.to_string();
-            let insight = api.insights(1, 0).await.unwrap().insights[0].id.to_string();
-            (report, insight)
-        })
-    }
-
-    fn stop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.shutdown()).unwrap();
-        }
-    }
-}
 
 fn sql_count(db: &Path, sql: &str) -> i64 {
     let conn = rusqlite::Connection::open(db).unwrap();
@@ -146,7 +107,7 @@ fn a_decision_queued_just_before_sigkill_is_delivered_once_after_restart() {
     // Learn an address and prepare the database, then take the server away
     // so the decision cannot be delivered before the kill.
     let mut backend = Backend::start(ServeArgs { db: Some(db.clone()), ..ServeArgs::for_tests() });
-    let addr = backend.handle.as_ref().unwrap().addr();
+    let addr = backend.addr();
     let url = backend.url();
     let (report, _) = backend.first_rows();
     backend.stop();
