@@ -93,13 +93,7 @@ fn quote_row<'a>(
     let stale = q.is_stale(app.now, app.settings.prices_stale_after);
     let (chg, pct, chg_style) = match q.change() {
         Some((c, p)) => {
-            let style = if c > 0.0 {
-                theme.up
-            } else if c < 0.0 {
-                theme.down
-            } else {
-                theme.base
-            };
+            let style = change_style(c, theme);
             (format!("{c:+.2}"), format!("{p:+.2}%"), style)
         }
         None => ("—".into(), "—".into(), theme.base),
@@ -143,4 +137,15 @@ fn quote_row<'a>(
     ]);
     let row = Row::new(cells);
     if stale { row.style(theme.stale) } else { row.style(Style::default()) }
+}
+
+/// Up, down or unchanged, in the theme's colours.
+pub(super) fn change_style(change: f64, theme: &Theme) -> Style {
+    if change > 0.0 {
+        theme.up
+    } else if change < 0.0 {
+        theme.down
+    } else {
+        theme.base
+    }
 }

@@ -46,13 +46,7 @@ fn title<'a>(app: &App, theme: &Theme, symbol: &str, q: &Quote) -> Line<'a> {
         Span::styled(fmt::price(q.last), value),
     ];
     if let Some((c, p)) = q.change() {
-        let style = if c > 0.0 {
-            theme.up
-        } else if c < 0.0 {
-            theme.down
-        } else {
-            theme.base
-        };
+        let style = super::markets::change_style(c, theme);
         spans.push(Span::styled(format!(" {c:+.2} ({p:+.2}%)"), style));
     }
     spans.push(Span::styled(
