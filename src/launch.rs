@@ -74,32 +74,9 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
     };
     tracing::info!(server = %config.server.url, demo, symbols = symbols.len(), "starting console");
 
-    let settings = Settings {
-        demo,
-        prices_stale_after: Duration::from_secs_f64(config.feeds.prices_stale_after_secs),
-        health_stale_after: Duration::from_secs_f64(config.feeds.health_stale_after_secs),
-        history_points: config.ui.history_points,
-        bell: config.ui.bell,
-        server_label: redact_url(&config.server.url),
-    };
-    let api = api_client(&config, token.as_deref())?;
-    let feed = |url: String| feed_options(&config, token.clone(), url);
     let outbox_path = data_dir.join("outbox.db");
-    let outbox = Outbox::open(&outbox_path)
-        .with_context(|| format!("cannot open the outbox {}", outbox_path.display()))?;
-    let sender = sender_config(&config, token.clone());
-    let console = Console {
-        app: App::new(settings, keymap, symbols, Instant::now()),
-        theme,
-        fps: config.ui.fps,
-        api,
-        prices: feed(config.prices_url()),
-        backfill: feed(config.backfill_url()),
-        health: feed(config.health_url()),
-        data_dir,
-        outbox: outbox.clone(),
-        sender,
-    };
+    let console = build_console(&config, token, symbols, data_dir, demo, keymap, theme)?;
+    let outbox = console.outbox.clone();
     let result = run(console).await;
     // Quitting never drops a decision: say what is still waiting.
     if let Ok(n @ 1..) = outbox.pending_count() {
@@ -118,6 +95,45 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
         let _ = tokio::time::timeout(Duration::from_secs(2), server.shutdown()).await;
     }
     result.map(ExitCode::from)
+}
+
+/// The console for `config`: state, feeds, REST client and outbox, ready for
+/// [`crate::tui::Core::start`]. Shared by the terminal console and the
+/// end-to-end benchmarks, so both run the same code.
+pub fn build_console(
+    config: &Config,
+    token: Option<String>,
+    symbols: Vec<String>,
+    data_dir: std::path::PathBuf,
+    demo: bool,
+    keymap: Keymap,
+    theme: Theme,
+) -> anyhow::Result<Console> {
+    let settings = Settings {
+        demo,
+        prices_stale_after: Duration::from_secs_f64(config.feeds.prices_stale_after_secs),
+        health_stale_after: Duration::from_secs_f64(config.feeds.health_stale_after_secs),
+        history_points: config.ui.history_points,
+        bell: config.ui.bell,
+        server_label: redact_url(&config.server.url),
+    };
+    let api = api_client(config, token.as_deref())?;
+    let feed = |url: String| feed_options(config, token.clone(), url);
+    let outbox_path = data_dir.join("outbox.db");
+    let outbox = Outbox::open(&outbox_path)
+        .with_context(|| format!("cannot open the outbox {}", outbox_path.display()))?;
+    Ok(Console {
+        app: App::new(settings, keymap, symbols, Instant::now()),
+        theme,
+        fps: config.ui.fps,
+        api,
+        prices: feed(config.prices_url()),
+        backfill: feed(config.backfill_url()),
+        health: feed(config.health_url()),
+        data_dir,
+        outbox,
+        sender: sender_config(config, token),
+    })
 }
 
 /// The REST client for the configured server (console and headless commands).

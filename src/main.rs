@@ -9,6 +9,7 @@ use meridian::cli::{Cli, Command};
 use meridian::headless;
 
 fn main() -> ExitCode {
+    meridian::tui::mark_process_start();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return meridian::headless::parse_error(&e),

@@ -1,9 +1,13 @@
-//! The interactive console: the terminal, the event sources and the loop
-//! that drains events, applies them to the state and draws at most once per
-//! frame interval, only when something changed.
+//! The console's UI loop ([`Core`]), where its frames go ([`Screen`]), and
+//! the interactive terminal around them.
 
+mod core;
+mod driver;
 mod run;
+mod screen;
 mod sources;
 pub mod terminal;
 
-pub use run::{Console, run};
+pub use core::{Console, Core, mark_process_start};
+pub use run::run;
+pub use screen::{Screen, TermScreen, TestScreen};

@@ -7,23 +7,21 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::{Hide, Show};
+use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use crossterm::{execute, queue};
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 
-/// Frames are written through one buffer big enough for a whole 200x50
-/// frame, so each arrives in one write.
-pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
+use super::screen::TermScreen;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
 
 /// Restores the terminal when dropped.
 pub struct TerminalGuard {
-    pub terminal: Terminal<Backend>,
+    /// Frames are written through one buffer big enough for a whole
+    /// 200x50 frame, so each arrives in one write.
+    pub screen: TermScreen<BufWriter<Stdout>>,
 }
 
 impl TerminalGuard {
@@ -36,31 +34,15 @@ impl TerminalGuard {
             restore();
             return Err(e);
         }
-        let backend = CrosstermBackend::new(BufWriter::with_capacity(256 * 1024, io::stdout()));
-        let terminal = Terminal::new(backend).inspect_err(|_| restore())?;
-        Ok(TerminalGuard { terminal })
-    }
-
-    /// Draw one frame wrapped in synchronized output (DEC mode 2026), so a
-    /// terminal shows it whole, even over a slow link.
-    pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
-        use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-        queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-        self.terminal.draw(render)?;
-        queue!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
-        self.terminal.backend_mut().flush()
-    }
-
-    pub fn bell(&mut self) -> io::Result<()> {
-        let out = self.terminal.backend_mut();
-        out.write_all(b"\x07")?;
-        out.flush()
+        let out = BufWriter::with_capacity(256 * 1024, io::stdout());
+        let screen = TermScreen::new(out).inspect_err(|_| restore())?;
+        Ok(TerminalGuard { screen })
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = self.terminal.backend_mut().flush();
+        let _ = self.screen.terminal.backend_mut().flush();
         restore();
     }
 }

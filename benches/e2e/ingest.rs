@@ -1,0 +1,127 @@
+//! The console's loop against the reference server, and the two bare
+//! tokio-tungstenite loops that give its ceilings. Each runs on a
+//! single-threaded runtime: one core, as the budget says.
+
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use meridian::config::Config;
+use meridian::event::Event;
+use meridian::keymap::Keymap;
+use meridian::protocol::{PriceCommand, decode_price_frame};
+use meridian::theme::Theme;
+use meridian::tui::{Core, Screen};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::probe::Probe;
+
+pub fn symbols(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("S{i:04}")).collect()
+}
+
+fn one_core() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+}
+
+/// How long a run warms up, then measures.
+#[derive(Clone, Copy)]
+pub struct Window {
+    pub warmup: Duration,
+    pub measure: Duration,
+}
+
+/// Run the console's real loop (feeds, state, render at `ui.fps`) drawing
+/// to `screen` for the window; returns the probe with what it saw.
+pub fn console<S: Screen>(
+    server_url: &str,
+    watch: Vec<String>,
+    screen: S,
+    size: (u16, u16),
+    full_every: u64,
+    window: Window,
+) -> Probe<S> {
+    meridian::launch::install_crypto();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::default();
+    config.server.url = server_url.to_owned();
+    let theme = Theme::by_name(&config.ui.theme).expect("theme");
+    let console = meridian::launch::build_console(
+        &config,
+        None,
+        watch,
+        dir.path().to_path_buf(),
+        false,
+        Keymap::default_map(),
+        theme.clone(),
+    )
+    .expect("console");
+    // A trader's view: the watchlist.
+    let mut console = console;
+    console.app.tab = meridian::app::Tab::Markets;
+    let visible = crate::probe::visible_symbols(&console.app, &theme, size);
+    let mut probe = Probe::new(screen, visible, size, full_every);
+    one_core().block_on(async {
+        let core = Core::start(console).expect("core");
+        let stop = core.sender();
+        probe.measure_from = Instant::now() + window.warmup;
+        tokio::spawn(async move {
+            tokio::time::sleep(window.warmup + window.measure).await;
+            let _ = stop.send(Event::Terminate(0)).await;
+        });
+        core.run(&mut probe).await.expect("console loop");
+    });
+    probe
+}
+
+/// Updates per second the console ingested over the window, from the
+/// feed's message counter (frames of `batch` updates) as the UI saw it.
+pub fn console_rate(probe: &Probe<impl Screen>, batch: usize) -> f64 {
+    let counts = &probe.seen.counts;
+    let from = counts.iter().find(|(t, _)| *t >= probe.measure_from);
+    let (Some((t0, m0)), Some((t1, m1))) = (from, counts.last()) else { return 0.0 };
+    let secs = t1.duration_since(*t0).as_secs_f64();
+    if secs <= 0.0 { 0.0 } else { (m1 - m0) as f64 * batch as f64 / secs }
+}
+
+/// A bare loop: connect, subscribe to `watch`, read frames for the window.
+/// With `decode`, every frame goes through the console's decoder and the
+/// updates are counted; without, frames are counted and multiplied by the
+/// batch. Returns updates per second.
+pub fn bare(server_url: &str, watch: &[String], batch: usize, decode: bool, w: Window) -> f64 {
+    let url = format!("{}/ws/prices", server_url.replacen("http", "ws", 1));
+    one_core().block_on(async {
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("connect");
+        for s in watch {
+            let cmd = serde_json::to_string(&PriceCommand::Subscribe { symbol: s.clone() })
+                .expect("command");
+            ws.feed(Message::text(cmd)).await.expect("subscribe");
+        }
+        ws.flush().await.expect("flush");
+        let start = Instant::now();
+        let measure_from = start + w.warmup;
+        let end = measure_from + w.measure;
+        let (mut updates, mut measuring_since) = (0u64, None);
+        while let Some(Ok(msg)) = ws.next().await {
+            let now = Instant::now();
+            if now >= end {
+                break;
+            }
+            let n = match (&msg, decode) {
+                (Message::Text(t), true) => {
+                    decode_price_frame(t.as_bytes(), false).map_or(0, |d| d.items.len() as u64)
+                }
+                (Message::Binary(b), true) => {
+                    decode_price_frame(b, true).map_or(0, |d| d.items.len() as u64)
+                }
+                (Message::Text(_) | Message::Binary(_), false) => batch as u64,
+                _ => 0,
+            };
+            if now >= measure_from {
+                measuring_since.get_or_insert(now);
+                updates += n;
+            }
+        }
+        let secs = measuring_since.map_or(0.0, |t: Instant| t.elapsed().as_secs_f64());
+        if secs <= 0.0 { 0.0 } else { updates as f64 / secs }
+    })
+}

@@ -1,0 +1,244 @@
+//! End-to-end figures of the console (issue 7): ingest against its bare
+//! ceilings, tick-to-screen latency, terminal bytes, and the real binary's
+//! first frame, idle CPU and memory. `cargo bench --bench e2e`; the table is
+//! printed by `benches/run.sh`, which also runs the micro-benchmarks.
+//!
+//! Every figure is printed as a `ROW` line: figure, value, ceiling or
+//! budget, ratio. Nothing here asserts a time.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark that cannot set up should stop"
+)]
+
+mod ingest;
+mod probe;
+mod process;
+mod rows;
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use meridian::server::{PriceFormat, ServeArgs, ServerHandle};
+use meridian::tui::{TermScreen, TestScreen};
+
+use ingest::{Window, symbols};
+use probe::{Counting, percentile};
+use rows::{Row, row};
+
+/// The reference server on a one-worker runtime of its own (one core).
+struct Server {
+    rt: tokio::runtime::Runtime,
+    handle: Option<ServerHandle>,
+}
+
+impl Server {
+    fn start(args: ServeArgs) -> Server {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let handle = rt.block_on(meridian::server::start(args)).unwrap();
+        Server { rt, handle: Some(handle) }
+    }
+
+    fn url(&self) -> String {
+        self.handle.as_ref().unwrap().base_url()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            let _ = self.rt.block_on(async {
+                tokio::time::timeout(Duration::from_secs(2), h.shutdown()).await
+            });
+        }
+    }
+}
+
+fn quick() -> bool {
+    std::env::var_os("MERIDIAN_BENCH_QUICK").is_some()
+}
+
+fn secs(full: f64) -> Duration {
+    Duration::from_secs_f64(if quick() { full / 4.0 } else { full })
+}
+
+const FPS_BUDGET_MS: f64 = 1000.0 / 30.0 + 5.0;
+
+fn ingest_rows(out: &mut Vec<Row>) {
+    let watch = symbols(1000);
+    let batch = 100;
+    let w = Window { warmup: secs(1.5), measure: secs(5.0) };
+    for (format, name) in [(PriceFormat::Json, "JSON"), (PriceFormat::Msgpack, "MessagePack")] {
+        let args = ServeArgs {
+            price_rate: 0.0,
+            price_batch: batch,
+            price_format: format,
+            ..ServeArgs::demo()
+        };
+        let server = Server::start(args);
+        let count = ingest::bare(&server.url(), &watch, batch, false, w);
+        let decode = ingest::bare(&server.url(), &watch, batch, true, w);
+        let screen = TestScreen::new(200, 50).unwrap();
+        let probe = ingest::console(&server.url(), watch.clone(), screen, (200, 50), 0, w);
+        let console = ingest::console_rate(&probe, batch);
+        let fps = probe.seen.frames as f64 / (w.warmup + w.measure).as_secs_f64();
+        let label = |s: &str| format!("ingest {name}, 1000 symbols, batch {batch}: {s}");
+        out.push(row(label("bare loop, count frames"), count, "upd/s", None, None));
+        out.push(row(label("bare loop, decode"), decode, "upd/s", None, None));
+        out.push(row(label("console vs decoding loop"), console, "upd/s", Some(decode), Some(0.8)));
+        out.push(row(label("console vs counting loop"), console, "upd/s", Some(count), None));
+        out.push(row(
+            label("console vs 500k/s budget"),
+            console,
+            "upd/s",
+            Some(500_000.0),
+            Some(1.0),
+        ));
+        out.push(row(label("frames drawn"), fps, "fps", Some(30.0), None));
+    }
+}
+
+/// 1000 updates/s for 50 symbols on a 200x60 screen (all 50 rows visible):
+/// latency, and bytes written against a full redraw of every frame.
+fn screen_rows(out: &mut Vec<Row>) {
+    let watch = symbols(50);
+    let args = ServeArgs { price_rate: 20.0, price_batch: 1, ..ServeArgs::demo() };
+    let server = Server::start(args);
+    let w = Window { warmup: secs(2.0), measure: secs(10.0) };
+    let counter = Counting::default();
+    let screen = TermScreen::fixed(counter.clone(), 200, 60).unwrap();
+    let before = counter.0.load(Ordering::Relaxed);
+    let probe = ingest::console(&server.url(), watch, screen, (200, 60), 30, w);
+    let written = counter.0.load(Ordering::Relaxed) - before;
+    let total = (w.warmup + w.measure).as_secs_f64();
+    let frames = probe.seen.frames as f64;
+    let full = probe.seen.full_frame_bytes.iter().sum::<u64>() as f64
+        / probe.seen.full_frame_bytes.len().max(1) as f64;
+    let bytes_s = written as f64 / total;
+    let full_s = full * frames / total;
+    out.push(row(
+        "terminal output, 1000 upd/s, 50 visible symbols",
+        bytes_s,
+        "B/s",
+        Some(full_s),
+        Some(0.10),
+    ));
+    out.push(row("  (a full 200x60 redraw, mean)", full, "B", None, None));
+    latency_rows(out, "1000 upd/s, 50 symbols", &probe.seen.latencies_ms);
+
+    let watch = symbols(1000);
+    let args = ServeArgs { price_rate: 100.0, price_batch: 100, ..ServeArgs::demo() };
+    let server = Server::start(args);
+    let screen = TestScreen::new(200, 50).unwrap();
+    let probe = ingest::console(&server.url(), watch, screen, (200, 50), 0, w);
+    latency_rows(out, "100k upd/s, 1000 symbols", &probe.seen.latencies_ms);
+}
+
+fn latency_rows(out: &mut Vec<Row>, what: &str, samples: &[f64]) {
+    let mut s = samples.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    out.push(row(
+        format!("tick-to-screen p50, {what} (n={n})"),
+        percentile(&s, 0.5),
+        "ms",
+        None,
+        None,
+    ));
+    out.push(row(
+        format!("tick-to-screen p99, {what}"),
+        percentile(&s, 0.99),
+        "ms",
+        Some(FPS_BUDGET_MS),
+        Some(1.0),
+    ));
+}
+
+fn process_rows(out: &mut Vec<Row>) {
+    // First frame: a server with the demo defaults, the default watchlist.
+    let server = Server::start(ServeArgs::demo());
+    let default_watch: Vec<String> = meridian::config::Config::default().markets.symbols.clone();
+    let (mut from_exec, mut from_main) = (Vec::new(), Vec::new());
+    for _ in 0..if quick() { 3 } else { 7 } {
+        let t0 = probe::unix_ms_f64();
+        let c = process::Console::start(&server.url(), &default_watch, (200, 50));
+        if let Some((since_main, unix_us)) = c.first_frame(Duration::from_secs(10)) {
+            from_exec.push(unix_us / 1e3 - t0);
+            from_main.push(since_main);
+        }
+    }
+    from_exec.sort_by(f64::total_cmp);
+    from_main.sort_by(f64::total_cmp);
+    let median = |v: &[f64]| percentile(v, 0.5);
+    out.push(row(
+        "first frame, from tmux spawn (median)",
+        median(&from_exec),
+        "ms",
+        Some(150.0),
+        Some(1.0),
+    ));
+    out.push(row(
+        "first frame, from main() (median)",
+        median(&from_main),
+        "ms",
+        Some(150.0),
+        Some(1.0),
+    ));
+    drop(server);
+
+    // Idle: feeds connected, no price updates, no health ticks.
+    let args = ServeArgs { price_rate: 1e-6, tick_secs: 3600.0, ..ServeArgs::demo() };
+    let server = Server::start(args);
+    let c = process::Console::start(&server.url(), &default_watch, (200, 50));
+    std::thread::sleep(Duration::from_secs(1));
+    c.send_keys("4");
+    std::thread::sleep(Duration::from_secs(2));
+    let pid = c.pid();
+    let idle = secs(10.0);
+    let cpu0 = process::cpu_seconds(pid);
+    std::thread::sleep(idle);
+    let cpu = (process::cpu_seconds(pid) - cpu0) / idle.as_secs_f64() * 100.0;
+    out.push(row(format!("idle CPU over {}s", idle.as_secs()), cpu, "%", Some(0.5), Some(1.0)));
+    drop(c);
+    drop(server);
+
+    // Memory: 1000 symbols at full rate until the sparkline histories fill.
+    let args = ServeArgs { price_rate: 0.0, price_batch: 100, ..ServeArgs::demo() };
+    let server = Server::start(args);
+    let c = process::Console::start(&server.url(), &symbols(1000), (200, 50));
+    std::thread::sleep(Duration::from_secs(1));
+    c.send_keys("4");
+    std::thread::sleep(secs(12.0));
+    let rss = process::peak_rss_mib(c.pid());
+    assert!(c.screen().contains("S0000"), "the console is showing the watchlist");
+    out.push(row("peak RSS, 1000 symbols at full rate", rss, "MiB", Some(50.0), Some(1.0)));
+}
+
+/// One part of the run, adding its rows.
+type Section = fn(&mut Vec<Row>);
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter picks the sections.
+    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let wants = |s: &str| filter.is_empty() || filter.iter().any(|f| s.contains(f.as_str()));
+    let sections: [(&str, Section); 4] = [
+        ("ingest", ingest_rows),
+        ("screen", screen_rows),
+        ("process", process_rows),
+        ("micro", rows::criterion_rows),
+    ];
+    for (name, section) in sections {
+        if wants(name) {
+            let mut out = Vec::new();
+            section(&mut out);
+            for r in &out {
+                println!("{r}");
+            }
+        }
+    }
+}

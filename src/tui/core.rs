@@ -1,0 +1,149 @@
+//! The UI loop, independent of where frames go: drain every waiting event,
+//! apply it to the state, and draw once, at most `fps` times a second and
+//! only when something changed. Effects the state returns are carried out
+//! here. The terminal console and the benchmarks run this same loop.
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context as _;
+use tokio::sync::mpsc;
+
+use super::driver::Driver;
+use super::screen::Screen;
+use super::sources;
+use crate::api::ApiClient;
+use crate::app::App;
+use crate::event::{Effect, Event, FeedKind};
+use crate::feeds::{self, FeedOptions};
+use crate::outbox::{Outbox, SenderConfig};
+use crate::theme::Theme;
+
+/// Events waiting for the UI at most; producers wait (or coalesce) beyond.
+const CHANNEL: usize = 1024;
+
+static PROCESS_START: OnceLock<Instant> = OnceLock::new();
+
+/// Remember when the program started, for the first-frame log line.
+pub fn mark_process_start() {
+    let _ = PROCESS_START.set(Instant::now());
+}
+
+/// Everything the console needs to run.
+pub struct Console {
+    pub app: App,
+    pub theme: Theme,
+    pub fps: u32,
+    pub api: ApiClient,
+    pub prices: FeedOptions,
+    pub backfill: FeedOptions,
+    pub health: FeedOptions,
+    pub data_dir: std::path::PathBuf,
+    pub outbox: Outbox,
+    pub sender: SenderConfig,
+}
+
+/// The console's state and its event sources, started and ready to draw.
+pub struct Core {
+    app: App,
+    theme: Theme,
+    fps: u32,
+    tx: mpsc::Sender<Event>,
+    rx: mpsc::Receiver<Event>,
+    driver: Driver,
+}
+
+impl Core {
+    /// Start the feeds, the clock and the outbox sender (which resends what
+    /// an earlier run left). Nothing here touches the terminal.
+    pub fn start(console: Console) -> anyhow::Result<Core> {
+        let Console { app, theme, fps, api, prices, backfill, health, data_dir, outbox, sender } =
+            console;
+        let (tx, rx) = mpsc::channel::<Event>(CHANNEL);
+        let price_cmds = feeds::spawn_prices(prices, app.markets.symbols.clone(), tx.clone());
+        feeds::spawn_feed(FeedKind::Backfill, backfill, tx.clone());
+        feeds::spawn_feed(FeedKind::Health, health, tx.clone());
+        sources::spawn_clock(tx.clone());
+        let sender = crate::outbox::spawn_sender(outbox.clone(), sender, tx.clone())
+            .context("cannot start the outbox sender")?;
+        let driver = Driver { api, tx: tx.clone(), price_cmds, data_dir, outbox, sender };
+        Ok(Core { app, theme, fps, tx, rx, driver })
+    }
+
+    /// A sender for events from outside (keys, signals, a benchmark's stop).
+    pub fn sender(&self) -> mpsc::Sender<Event> {
+        self.tx.clone()
+    }
+
+    /// Run until the state asks to quit; returns the exit status (the code
+    /// of the [`Event::Terminate`] that ended it, 0 after `q`).
+    pub async fn run(self, screen: &mut impl Screen) -> anyhow::Result<u8> {
+        let Core { mut app, theme, fps, tx, mut rx, driver } = self;
+        drop(tx);
+        driver.outbox_changed();
+        for fx in app.start() {
+            driver.execute(fx);
+        }
+        let interval = Duration::from_secs_f64(1.0 / f64::from(fps.clamp(1, 240)));
+        let mut dirty = true;
+        let mut first_frame = true;
+        let mut next_frame = Instant::now();
+        let mut effects = Vec::new();
+        let mut status = 0u8;
+        loop {
+            if dirty && Instant::now() >= next_frame {
+                app.now = Instant::now();
+                app.wall = crate::protocol::Timestamp::now();
+                screen.draw(&app, &theme).context("cannot draw")?;
+                if first_frame {
+                    first_frame = false;
+                    log_first_frame();
+                }
+                dirty = false;
+                next_frame = Instant::now() + interval;
+            }
+            let deadline = tokio::time::Instant::from_std(next_frame);
+            let first = tokio::select! {
+                ev = rx.recv() => ev,
+                _ = tokio::time::sleep_until(deadline), if dirty => continue,
+            };
+            let Some(first) = first else { break };
+            app.now = Instant::now();
+            // Drain what else is waiting before drawing once.
+            let mut next = Some(first);
+            while let Some(ev) = next {
+                if let Event::Terminate(code) = ev {
+                    status = code;
+                }
+                dirty |= app.update(ev, &mut effects);
+                next = rx.try_recv().ok();
+            }
+            let mut quit = false;
+            for fx in effects.drain(..) {
+                match fx {
+                    Effect::Quit => quit = true,
+                    Effect::FullRedraw => {
+                        screen.clear().context("cannot clear the screen")?;
+                        dirty = true;
+                    }
+                    Effect::Bell => {
+                        let _ = screen.bell();
+                    }
+                    other => driver.execute(other),
+                }
+            }
+            if quit {
+                break;
+            }
+        }
+        Ok(status)
+    }
+}
+
+/// When the first frame was out: milliseconds since `main` began, and the
+/// wall clock (microseconds since the epoch) for measurements from outside.
+fn log_first_frame() {
+    let since_start = PROCESS_START.get().map(|t| t.elapsed().as_secs_f64() * 1e3);
+    let unix_us = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros());
+    tracing::info!(since_start_ms = since_start, unix_us = unix_us as u64, "first frame drawn");
+}

@@ -1,0 +1,131 @@
+//! Carries out the effects the state asks for: network calls, disk writes
+//! and feed commands. Results come back to the UI loop as events.
+
+use std::path::PathBuf;
+
+use tokio::sync::mpsc;
+
+use crate::api::ApiClient;
+use crate::event::{ApiEvent, Effect, Event};
+use crate::feeds::PriceCommand;
+use crate::outbox::{Outbox, OutboxEvent, SenderHandle};
+use crate::watchlist;
+
+/// Insights fetched at start.
+const PAGE: u32 = 50;
+
+/// Carries out effects that talk to the network or the disk.
+pub struct Driver {
+    pub api: ApiClient,
+    pub tx: mpsc::Sender<Event>,
+    pub price_cmds: mpsc::Sender<PriceCommand>,
+    pub data_dir: PathBuf,
+    pub outbox: Outbox,
+    pub sender: SenderHandle,
+}
+
+impl Driver {
+    pub fn execute(&self, fx: Effect) {
+        match fx {
+            Effect::Subscribe(s) => self.command(PriceCommand::Subscribe(s)),
+            Effect::Unsubscribe(s) => self.command(PriceCommand::Unsubscribe(s)),
+            Effect::SaveWatchlist(symbols) => {
+                if let Err(e) = watchlist::save(&self.data_dir, &symbols) {
+                    tracing::error!(error = %e, "cannot save the watchlist");
+                }
+            }
+            Effect::FetchInsights => self.fetch(|api| async move {
+                ApiEvent::Insights(api.insights(PAGE, 0).await.map_err(|e| e.to_string()))
+            }),
+            Effect::FetchReports(q) => self.fetch(|api| async move {
+                let offset = q.offset;
+                ApiEvent::Reports {
+                    offset,
+                    result: api.reports(&q).await.map_err(|e| e.to_string()),
+                }
+            }),
+            Effect::FetchAnalytics(days) => self.fetch(move |api| async move {
+                ApiEvent::Analytics {
+                    days,
+                    result: api.analytics(days).await.map_err(|e| e.to_string()),
+                }
+            }),
+            Effect::FetchStats(id) => self.fetch(|api| async move {
+                let result = api.feedback_stats(&id).await.map_err(|e| e.to_string());
+                ApiEvent::Stats(id, result)
+            }),
+            // Written durably here, in the UI loop, before the next key is
+            // read: a crash after this point cannot lose the decision.
+            Effect::Enqueue(actions) => {
+                for action in actions {
+                    let what = action.describe();
+                    if let Err(e) = self.outbox.enqueue(action) {
+                        tracing::error!(error = %e, "cannot queue an action");
+                        self.notice(format!("NOT QUEUED: {what}: {e}"));
+                    }
+                }
+                self.sender.wake();
+                self.outbox_changed();
+            }
+            Effect::OutboxRetry(id) => {
+                if let Err(e) = self.outbox.retry(id) {
+                    self.notice(format!("cannot retry: {e}"));
+                }
+                self.sender.wake();
+                self.outbox_changed();
+            }
+            Effect::OutboxDrop(id) => {
+                if let Err(e) = self.outbox.drop_item(id) {
+                    self.notice(format!("cannot drop: {e}"));
+                }
+                self.outbox_changed();
+            }
+            Effect::FetchKpis => self.fetch(|api| async move {
+                ApiEvent::Kpis(api.kpis().await.map_err(|e| e.to_string()))
+            }),
+            Effect::FetchStatus => {
+                self.fetch(|api| async move {
+                    ApiEvent::Status(api.status().await.map_err(|e| e.to_string()))
+                });
+                self.fetch(|api| async move {
+                    ApiEvent::Backfill(
+                        api.backfill().await.map(|l| l.jobs).map_err(|e| e.to_string()),
+                    )
+                });
+            }
+            Effect::Quit | Effect::FullRedraw | Effect::Bell => {}
+        }
+    }
+
+    /// Tell the state what the outbox holds now.
+    pub fn outbox_changed(&self) {
+        match self.outbox.items() {
+            Ok(items) => {
+                let _ = self.tx.try_send(Event::Outbox(OutboxEvent::Changed(items)));
+            }
+            Err(e) => self.notice(format!("cannot read the outbox: {e}")),
+        }
+    }
+
+    fn notice(&self, text: String) {
+        let _ = self.tx.try_send(Event::Notice(text));
+    }
+
+    fn command(&self, c: PriceCommand) {
+        if self.price_cmds.try_send(c).is_err() {
+            tracing::warn!("price feed task is not taking commands");
+        }
+    }
+
+    fn fetch<F, Fut>(&self, call: F)
+    where
+        F: FnOnce(ApiClient) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ApiEvent> + Send,
+    {
+        let (api, tx) = (self.api.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let ev = call(api).await;
+            let _ = tx.send(Event::Api(ev)).await;
+        });
+    }
+}
