@@ -81,5 +81,5 @@ async fn the_loop_draws_live_prices_and_ends_with_the_signal_status() {
     let text = screen_text(&screen.inner);
     let row = text.lines().find(|l| l.contains("AAPL")).expect("AAPL row on screen");
     assert!(row.chars().any(|c| c.is_ascii_digit()) && !row.contains("waiting"), "{text}");
-    server.shutdown().await;
+    server.shutdown().await.expect("server stops");
 }

@@ -11,9 +11,10 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use meridian::app::App;
 use meridian::protocol::Timestamp;
 use meridian::theme::Theme;
+use meridian::tui::CompactBackend;
 use meridian::tui::Screen;
 use ratatui::Terminal;
-use ratatui::backend::{Backend as _, CrosstermBackend, TestBackend};
+use ratatui::backend::{Backend as _, TestBackend};
 
 /// A writer that only counts what passes through it.
 #[derive(Clone, Default)]
@@ -108,7 +109,7 @@ impl<S: Screen> Screen for Probe<S> {
 }
 
 /// Bytes that writing every cell of this frame would take, with the same
-/// backend and the same synchronized-output wrapping as the console.
+/// encoder and the same synchronized-output wrapping as the console.
 pub fn full_redraw_bytes(app: &App, theme: &Theme, (w, h): (u16, u16)) -> io::Result<u64> {
     use crossterm::queue;
     use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -116,7 +117,7 @@ pub fn full_redraw_bytes(app: &App, theme: &Theme, (w, h): (u16, u16)) -> io::Re
     let frame = term.draw(|f| meridian::ui::render(f, app, theme)).map_err(io::Error::other)?;
     let buffer = frame.buffer.clone();
     let counter = Counting::default();
-    let mut backend = CrosstermBackend::new(counter.clone());
+    let mut backend = CompactBackend::new(counter.clone());
     queue!(backend, BeginSynchronizedUpdate)?;
     let cells = buffer
         .content

@@ -21,6 +21,18 @@ impl History {
         self.values.push_back(v);
     }
 
+    /// Replace the newest value (or push the first).
+    pub fn set_last(&mut self, v: f64) {
+        match self.values.back_mut() {
+            Some(last) => *last = v,
+            None => self.values.push_back(v),
+        }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.cap
+    }
+
     pub fn len(&self) -> usize {
         self.values.len()
     }

@@ -11,6 +11,12 @@ use crate::protocol::{PriceKind, PriceUpdate, Timestamp, normalize_symbol};
 /// Minutes of one-minute candles kept per symbol.
 pub const CANDLE_MINUTES: usize = 240;
 
+/// One sparkline point per this much time: the last price in it. Points
+/// are evenly spaced in time, and between two points only the newest one
+/// moves, so a busy row rewrites one cell per frame instead of shifting its
+/// whole sparkline on every tick.
+pub const TREND_BUCKET: Duration = Duration::from_secs(1);
+
 /// How long a changed price is flashed.
 pub const FLASH: Duration = Duration::from_millis(600);
 
@@ -31,7 +37,10 @@ pub struct Quote {
     pub server_time: Option<Timestamp>,
     /// When our copy was last refreshed (not the server's timestamp).
     pub received_at: Option<Instant>,
+    /// Last price per [`TREND_BUCKET`], oldest first.
     pub history: History,
+    /// Start of the newest history bucket.
+    bucket_start: Option<Instant>,
     pub candles: Candles,
     pub flash: Option<(Move, Instant)>,
 }
@@ -47,6 +56,7 @@ impl Quote {
             server_time: None,
             received_at: None,
             history: History::new(history_points),
+            bucket_start: None,
             candles: Candles::new(CANDLE_MINUTES),
             flash: None,
         }
@@ -67,7 +77,7 @@ impl Quote {
         self.server_time = u.timestamp.or(self.server_time);
         if let Some(p) = u.price {
             self.last = Some(p);
-            self.history.push(p);
+            self.record(p, now);
             if self.open.is_none() {
                 self.open = Some(p);
             }
@@ -82,6 +92,29 @@ impl Quote {
                 self.flash = Some((Move::Down, now));
             }
         }
+    }
+
+    /// Put `p` in the history bucket for `now`. Buckets that passed without
+    /// a price repeat the previous one, so the time axis stays even.
+    fn record(&mut self, p: f64, now: Instant) {
+        let Some(start) = self.bucket_start else {
+            self.history.push(p);
+            self.bucket_start = Some(now);
+            return;
+        };
+        let elapsed = now.saturating_duration_since(start);
+        if elapsed < TREND_BUCKET {
+            self.history.set_last(p);
+            return;
+        }
+        let steps = (elapsed.as_nanos() / TREND_BUCKET.as_nanos()) as usize;
+        if let Some(prev) = self.history.last() {
+            for _ in 1..steps.min(self.history.capacity()) {
+                self.history.push(prev);
+            }
+        }
+        self.history.push(p);
+        self.bucket_start = Some(start + TREND_BUCKET * steps as u32);
     }
 
     pub fn change(&self) -> Option<(f64, f64)> {
@@ -259,6 +292,19 @@ mod tests {
         assert_eq!(q.flashing(now), Some(Move::Up));
         m.apply(&[upd(PriceKind::Snapshot, "AAPL", Some(12.0), None)], now);
         assert_eq!(m.quotes["AAPL"].bid, None);
+    }
+
+    #[test]
+    fn the_trend_keeps_one_point_per_second_and_fills_quiet_seconds() {
+        let t0 = Instant::now();
+        let mut m = Markets::new(vec!["AAPL".into()], 10);
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        for (ms, p) in [(0, 10.0), (300, 11.0), (900, 12.0), (1_100, 13.0), (4_200, 14.0)] {
+            m.apply(&[upd(PriceKind::Delta, "AAPL", Some(p), None)], at(ms));
+        }
+        // 0-1 s ends at 12, 1-2 s at 13, 2-3 s and 3-4 s were quiet, 4-5 s: 14.
+        let trend: Vec<f64> = m.quotes["AAPL"].history.iter().collect();
+        assert_eq!(trend, vec![12.0, 13.0, 13.0, 13.0, 14.0]);
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub use candles::{Candle, Candles, window_stats};
 pub use feeds::{FeedState, Feeds, Indicator, format_age};
 pub use history::History;
 pub use lists::{Insights, Reports};
-pub use markets::{Markets, Move, Quote, SortKey};
+pub use markets::{Markets, Move, Quote, SortKey, TREND_BUCKET};
 pub use metrics::{INSIGHT_SERIES, Metrics, PERIODS, Signal};
 pub use review::{
     Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,

@@ -1,6 +1,7 @@
 //! The console's UI loop ([`Core`]), where its frames go ([`Screen`]), and
 //! the interactive terminal around them.
 
+mod compact;
 mod core;
 mod driver;
 mod run;
@@ -8,6 +9,7 @@ mod screen;
 mod sources;
 pub mod terminal;
 
+pub use compact::CompactBackend;
 pub use core::{Console, Core, mark_process_start};
 pub use run::run;
 pub use screen::{Screen, TermScreen, TestScreen};

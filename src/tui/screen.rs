@@ -7,7 +7,8 @@ use std::io::{self, Write};
 use crossterm::queue;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+
+use super::compact::CompactBackend;
 
 use crate::app::App;
 use crate::theme::Theme;
@@ -20,26 +21,26 @@ pub trait Screen {
     fn bell(&mut self) -> io::Result<()>;
 }
 
-/// A terminal reached through crossterm's escape sequences, written to `W`.
+/// A terminal reached through escape sequences written to `W`.
 ///
 /// Each frame is the cells that changed since the previous one (ratatui's
-/// diff), wrapped in synchronized output (DEC mode 2026) and flushed once,
+/// diff, encoded compactly by [`CompactBackend`]), wrapped in synchronized output (DEC mode 2026) and flushed once,
 /// so a terminal shows it whole even over a slow link. The screen is never
 /// cleared between frames.
 pub struct TermScreen<W: Write> {
-    pub terminal: Terminal<CrosstermBackend<W>>,
+    pub terminal: Terminal<CompactBackend<W>>,
 }
 
 impl<W: Write> TermScreen<W> {
     pub fn new(out: W) -> io::Result<Self> {
-        Ok(TermScreen { terminal: Terminal::new(CrosstermBackend::new(out))? })
+        Ok(TermScreen { terminal: Terminal::new(CompactBackend::new(out))? })
     }
 
     /// A screen of a fixed size, for writers that are not a terminal.
     pub fn fixed(out: W, width: u16, height: u16) -> io::Result<Self> {
         let area = ratatui::layout::Rect::new(0, 0, width, height);
         let options = ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(area) };
-        Ok(TermScreen { terminal: Terminal::with_options(CrosstermBackend::new(out), options)? })
+        Ok(TermScreen { terminal: Terminal::with_options(CompactBackend::new(out), options)? })
     }
 }
 

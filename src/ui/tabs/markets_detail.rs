@@ -83,10 +83,10 @@ fn render_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme, symbol: &str
     let chart = Chart::new(vec![data])
         .block(block)
         .x_axis(
-            Axis::default()
-                .bounds([0.0, (points.len() - 1) as f64])
-                .style(theme.muted)
-                .labels([Span::raw(format!("-{} ticks", points.len() - 1)), Span::raw("now")]),
+            Axis::default().bounds([0.0, (points.len() - 1) as f64]).style(theme.muted).labels([
+                Span::raw(format!("-{}", span_label(points.len() - 1))),
+                Span::raw("now"),
+            ]),
         )
         .y_axis(
             Axis::default()
@@ -117,4 +117,9 @@ fn render_candles(f: &mut Frame, area: Rect, theme: &Theme, q: &Quote) {
         CandleChart { candles: &shown, up: theme.up, down: theme.down, wick: theme.muted },
         inner,
     );
+}
+
+/// How far back `buckets` trend points reach, e.g. "2m" or "45s".
+fn span_label(buckets: usize) -> String {
+    fmt::age(Some(crate::app::TREND_BUCKET * buckets as u32))
 }
