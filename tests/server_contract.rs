@@ -251,10 +251,16 @@ async fn price_feed_sends_a_snapshot_then_only_subscribed_symbols() {
 }
 
 async fn batch_frames(format: PriceFormat) {
-    let args = ServeArgs { price_batch: 5, price_format: format, ..ServeArgs::for_tests() };
+    // Updates are spread over time; at 6000 a second, each 2 ms tick has
+    // about twelve, enough to fill batches of five.
+    let args = ServeArgs {
+        price_batch: 5,
+        price_rate: 1000.0,
+        price_format: format,
+        ..ServeArgs::for_tests()
+    };
     let s = Server::start(args).await;
     let mut ws = s.ws(protocol::paths::WS_PRICES).await;
-    // Each tick sends one update per symbol, so six fill a batch of five.
     let symbols = ["NVDA", "TSLA", "AMD", "INTC", "QCOM", "AVGO"];
     for sym in symbols {
         subscribe(&mut ws, sym).await;

@@ -113,7 +113,7 @@ fn screen_rows(out: &mut Vec<Row>) {
     let counter = Counting::default();
     let screen = TermScreen::fixed(counter.clone(), 200, 60).unwrap();
     let before = counter.0.load(Ordering::Relaxed);
-    let probe = ingest::console(&server.url(), watch, screen, (200, 60), 30, w);
+    let probe = ingest::console(&server.url(), watch, screen, (200, 60), 97, w);
     let written = counter.0.load(Ordering::Relaxed) - before;
     let total = (w.warmup + w.measure).as_secs_f64();
     let frames = probe.seen.frames as f64;

@@ -93,7 +93,9 @@ impl<S: Screen> Screen for Probe<S> {
                 self.seen.latencies_ms.push(end_ms - stamp.millis() as f64);
             }
         }
-        if measuring && self.full_every > 0 && self.seen.frames.is_multiple_of(self.full_every) {
+        let due = self.seen.full_frame_bytes.is_empty()
+            || self.seen.frames.is_multiple_of(self.full_every);
+        if measuring && self.full_every > 0 && due {
             self.seen.full_frame_bytes.push(full_redraw_bytes(app, theme, self.size)?);
         }
         Ok(())

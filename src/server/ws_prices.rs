@@ -1,6 +1,7 @@
 //! `/ws/prices`: per-connection subscriptions, each symbol a seeded random
 //! walk. With `--price-rate R` every subscribed symbol gets R updates per
-//! second; with 0 the session writes as fast as the socket takes them.
+//! second, spread evenly over time across the symbols; with 0 the session
+//! writes as fast as the socket takes them.
 
 use std::time::Duration;
 
@@ -16,7 +17,7 @@ use super::ws::{CLOSE_WAIT, Session, going_away};
 use super::{AppState, stopped};
 use crate::protocol::PriceCommand;
 
-/// Shortest timer period; faster rates send several rounds per period.
+/// Shortest timer period; faster rates send several updates per tick.
 const MIN_PERIOD: Duration = Duration::from_millis(2);
 /// In fast mode, frames fed before each flush.
 const FAST_BURST: usize = 64;
@@ -105,6 +106,40 @@ impl Feed {
     }
 }
 
+/// Spreads `rate` updates per second per symbol evenly over time, as ticks
+/// of a real market arrive, rather than one burst for every symbol at once.
+struct Pace {
+    rate: f64,
+    credit: f64,
+    last: std::time::Instant,
+}
+
+impl Pace {
+    fn new(rate: f64) -> Self {
+        Pace { rate, credit: 0.0, last: std::time::Instant::now() }
+    }
+
+    /// Timer period for `symbols` subscriptions: one update per tick when
+    /// the timer can go that fast.
+    fn period(&self, symbols: usize) -> Duration {
+        let total = self.rate * symbols.max(1) as f64;
+        Duration::from_secs_f64((1.0 / total).min(3600.0)).max(MIN_PERIOD)
+    }
+
+    /// Updates due since the last call (at most one second's worth, so a
+    /// stalled socket does not cause a burst).
+    fn owed(&mut self, symbols: usize) -> usize {
+        let now = std::time::Instant::now();
+        let per_sec = self.rate * symbols as f64;
+        let elapsed = now.duration_since(self.last).as_secs_f64();
+        self.last = now;
+        self.credit = (self.credit + per_sec * elapsed).min(per_sec.max(1.0));
+        let n = self.credit.floor();
+        self.credit -= n;
+        n as usize
+    }
+}
+
 /// What arrived from the client: keep going or stop.
 fn incoming(msg: Option<Result<Message, axum::Error>>) -> Option<Option<String>> {
     match msg {
@@ -124,13 +159,8 @@ async fn session(app: &AppState, socket: WebSocket) -> anyhow::Result<()> {
         writer: FrameWriter::new(args.price_format, args.price_batch),
     };
     let fast = !(args.price_rate.is_finite() && args.price_rate > 0.0);
-    let period = if fast {
-        MIN_PERIOD
-    } else {
-        Duration::from_secs_f64(1.0 / args.price_rate).max(MIN_PERIOD)
-    };
-    let rounds = ((args.price_rate * period.as_secs_f64()).round() as usize).max(1);
-    let mut every = interval(period);
+    let mut pace = Pace::new(args.price_rate);
+    let mut every = interval(pace.period(feed.walks.len()));
     every.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut shutdown = app.shutdown.clone();
     loop {
@@ -160,11 +190,21 @@ async fn session(app: &AppState, socket: WebSocket) -> anyhow::Result<()> {
         tokio::select! {
             msg = rx.next() => match incoming(msg) {
                 None => return Ok(()),
-                Some(Some(text)) => feed.command(&text, &mut tx).await?,
+                Some(Some(text)) => {
+                    let before = feed.walks.len();
+                    feed.command(&text, &mut tx).await?;
+                    if feed.walks.len() != before {
+                        if before == 0 {
+                            pace.last = std::time::Instant::now(); // no credit while idle
+                        }
+                        every = interval(pace.period(feed.walks.len()));
+                        every.set_missed_tick_behavior(MissedTickBehavior::Skip);
+                    }
+                }
                 Some(None) => {}
             },
             _ = every.tick(), if !feed.walks.is_empty() => {
-                let n = rounds * feed.walks.len();
+                let n = pace.owed(feed.walks.len());
                 tokio::select! {
                     r = async {
                         feed.produce(n, &mut tx).await?;

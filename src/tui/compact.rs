@@ -1,8 +1,9 @@
 //! A terminal backend that writes ratatui's frame diff in fewer bytes than
-//! crossterm's, for slow links: relative cursor moves within a row, the
-//! short 16-colour SGR forms (`31` rather than `38;5;1`, which terminals
-//! with few colours understand too), and one SGR sequence per style change.
-//! Everything but drawing is crossterm's.
+//! crossterm's, for slow links: relative cursor moves within a row, short
+//! gaps rewritten from what is known to be on screen when that is cheaper
+//! than a move, the short 16-colour SGR forms (`31` rather than `38;5;1`,
+//! which terminals with few colours understand too), and one SGR sequence
+//! per style change. Everything but drawing is crossterm's.
 
 use std::io::{self, Write};
 
@@ -15,11 +16,72 @@ use unicode_width::UnicodeWidthStr;
 pub struct CompactBackend<W: Write> {
     inner: CrosstermBackend<W>,
     out: Vec<u8>,
+    shadow: Shadow,
 }
 
 impl<W: Write> CompactBackend<W> {
     pub fn new(writer: W) -> Self {
-        CompactBackend { inner: CrosstermBackend::new(writer), out: Vec::with_capacity(64 * 1024) }
+        CompactBackend {
+            inner: CrosstermBackend::new(writer),
+            out: Vec::with_capacity(64 * 1024),
+            shadow: Shadow::default(),
+        }
+    }
+}
+
+/// What this backend wrote and is still on screen: cells by row, `None`
+/// where unknown (never written, or cleared by someone else).
+#[derive(Default)]
+struct Shadow {
+    rows: Vec<Vec<Option<(Pen, String)>>>,
+}
+
+impl Shadow {
+    fn get(&self, x: u16, y: u16) -> Option<&(Pen, String)> {
+        self.rows.get(y as usize)?.get(x as usize)?.as_ref()
+    }
+
+    fn set(&mut self, x: u16, y: u16, pen: Pen, symbol: &str) {
+        let (x, y) = (x as usize, y as usize);
+        if self.rows.len() <= y {
+            self.rows.resize_with(y + 1, Vec::new);
+        }
+        let row = &mut self.rows[y];
+        if row.len() <= x {
+            row.resize_with(x + 1, || None);
+        }
+        match &mut row[x] {
+            Some((p, s)) => {
+                *p = pen;
+                s.clear();
+                s.push_str(symbol);
+            }
+            slot => *slot = Some((pen, symbol.to_owned())),
+        }
+    }
+
+    fn unknown(&mut self, x: u16, y: u16) {
+        if let Some(slot) = self.rows.get_mut(y as usize).and_then(|r| r.get_mut(x as usize)) {
+            *slot = None;
+        }
+    }
+
+    fn forget(&mut self) {
+        self.rows.clear();
+    }
+
+    /// The bytes that rewrite cells `from..to` of row `y` as they are, if
+    /// all are known, narrow and drawn with `pen`.
+    fn refill(&self, y: u16, from: u16, to: u16, pen: Pen, budget: usize) -> Option<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(budget);
+        for x in from..to {
+            let (p, s) = self.get(x, y)?;
+            if *p != pen || s.width() != 1 || bytes.len() + s.len() >= budget {
+                return None;
+            }
+            bytes.extend_from_slice(s.as_bytes());
+        }
+        Some(bytes)
     }
 }
 
@@ -165,7 +227,11 @@ fn sgr(out: &mut Vec<u8>, from: Pen, to: Pen) {
 }
 
 /// Encode `content` (cells in row order, as ratatui's diff yields them).
-fn encode<'a>(out: &mut Vec<u8>, content: impl Iterator<Item = (u16, u16, &'a Cell)>) {
+fn encode<'a>(
+    out: &mut Vec<u8>,
+    shadow: &mut Shadow,
+    content: impl Iterator<Item = (u16, u16, &'a Cell)>,
+) {
     let mut pen = Pen::RESET;
     let mut cursor: Option<(u16, u16)> = None;
     for (x, y, cell) in content {
@@ -174,10 +240,17 @@ fn encode<'a>(out: &mut Vec<u8>, content: impl Iterator<Item = (u16, u16, &'a Ce
             Some(at) if at == (x, y) => {}
             Some((cx, cy)) if cy == y && x > cx => {
                 let gap = x - cx;
-                if gap == 1 {
-                    out.extend_from_slice(b"\x1b[C");
-                } else {
-                    let _ = write!(out, "\x1b[{gap}C");
+                let cuf: &[u8] = match gap {
+                    1 => b"\x1b[C",
+                    2..=9 => &[0x1b, b'[', b'0' + gap as u8, b'C'],
+                    _ => b"",
+                };
+                match shadow.refill(y, cx, x, pen, cuf.len()) {
+                    Some(same) if !cuf.is_empty() => out.extend_from_slice(&same),
+                    _ if !cuf.is_empty() => out.extend_from_slice(cuf),
+                    _ => {
+                        let _ = write!(out, "\x1b[{gap}C");
+                    }
                 }
             }
             _ if x == 0 => {
@@ -193,7 +266,11 @@ fn encode<'a>(out: &mut Vec<u8>, content: impl Iterator<Item = (u16, u16, &'a Ce
             pen = want;
         }
         out.extend_from_slice(symbol.as_bytes());
+        shadow.set(x, y, want, symbol);
         let width = symbol.width().max(1) as u16;
+        for covered in 1..width {
+            shadow.unknown(x.saturating_add(covered), y);
+        }
         cursor = Some((x.saturating_add(width), y));
     }
     if pen != Pen::RESET {
@@ -210,7 +287,7 @@ impl<W: Write> Backend for CompactBackend<W> {
     {
         let mut out = std::mem::take(&mut self.out);
         out.clear();
-        encode(&mut out, content);
+        encode(&mut out, &mut self.shadow, content);
         let result = self.inner.write_all(&out);
         self.out = out;
         result
@@ -229,9 +306,11 @@ impl<W: Write> Backend for CompactBackend<W> {
         self.inner.set_cursor_position(position)
     }
     fn clear(&mut self) -> io::Result<()> {
+        self.shadow.forget();
         self.inner.clear()
     }
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.shadow.forget();
         self.inner.clear_region(clear_type)
     }
     fn size(&self) -> io::Result<Size> {

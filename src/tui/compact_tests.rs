@@ -16,7 +16,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 
-use super::{CompactBackend, encode};
+use super::{CompactBackend, Shadow, encode};
 
 const W: u16 = 40;
 const H: u16 = 12;
@@ -161,12 +161,13 @@ fn random_frame_diffs_paint_exactly_the_buffer() {
     let mut parser = emulator();
     let mut shown = Buffer::empty(area);
     let (mut compact, mut crossterm) = (0usize, 0usize);
+    let mut on_screen = Shadow::default();
     for frame in 0..400 {
         let mut next = shown.clone();
         mutate(&mut next, &mut rng);
         let diff = shown.diff(&next);
         let mut bytes = Vec::new();
-        encode(&mut bytes, diff.iter().copied());
+        encode(&mut bytes, &mut on_screen, diff.iter().copied());
         let theirs = crossterm_bytes(&diff);
         assert!(bytes.len() <= theirs, "frame {frame}: {} > {theirs} bytes", bytes.len());
         compact += bytes.len();

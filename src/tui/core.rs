@@ -91,8 +91,9 @@ impl Core {
         let mut effects = Vec::new();
         let mut status = 0u8;
         loop {
-            if dirty && Instant::now() >= next_frame {
-                app.now = Instant::now();
+            let now = Instant::now();
+            if dirty && now >= next_frame {
+                app.now = now;
                 app.wall = crate::protocol::Timestamp::now();
                 screen.draw(&app, &theme).context("cannot draw")?;
                 if first_frame {
@@ -100,7 +101,9 @@ impl Core {
                     log_first_frame();
                 }
                 dirty = false;
-                next_frame = Instant::now() + interval;
+                // Frames start at most `fps` times a second; the time a
+                // frame takes to draw is not added to the wait.
+                next_frame = now + interval;
             }
             let deadline = tokio::time::Instant::from_std(next_frame);
             let first = tokio::select! {

@@ -107,7 +107,8 @@ fn quote_row<'a>(
     let num = |s: String| Line::from(s).right_aligned();
     let mut cells = vec![
         Cell::from(sym.to_owned()),
-        Cell::from(num(fmt::price(q.last))).style(last_style),
+        // The flash colours the price itself, not the cell's padding.
+        Cell::from(Line::from(Span::styled(fmt::price(q.last), last_style)).right_aligned()),
         Cell::from(num(chg)).style(chg_style),
         Cell::from(num(pct)).style(chg_style),
         Cell::from(num(fmt::price(q.bid))),
