@@ -84,22 +84,22 @@ impl SymbolWalk {
         }
     }
 
-    /// Advance the walk and write the next update into `out`, reusing its
-    /// allocation: a snapshot first and every [`SNAPSHOT_EVERY`] updates,
+    /// Advance the walk and write the next update, stamped `now`, into
+    /// `out`, reusing its allocation: a snapshot first and every [`SNAPSHOT_EVERY`] updates,
     /// otherwise a delta carrying only the fields that changed.
-    pub fn next_into(&mut self, out: &mut PriceUpdate) {
+    pub fn next_into(&mut self, out: &mut PriceUpdate, now: Timestamp) {
         let snapshot = self.sent.is_none() || self.since_snapshot >= SNAPSHOT_EVERY;
         if !snapshot {
             self.step();
         }
         let half = self.spread / 2.0;
-        let now = [self.price, cents(self.price - half), cents(self.price + half), self.volume];
+        let fields = [self.price, cents(self.price - half), cents(self.price + half), self.volume];
         out.symbol.clear();
         out.symbol.push_str(&self.symbol);
-        out.timestamp = Some(Timestamp::now());
+        out.timestamp = Some(now);
         let changed = |i: usize| match self.sent {
-            Some(prev) if !snapshot && prev[i] == now[i] => None,
-            _ => Some(now[i]),
+            Some(prev) if !snapshot && prev[i] == fields[i] => None,
+            _ => Some(fields[i]),
         };
         out.kind = if snapshot { PriceKind::Snapshot } else { PriceKind::Delta };
         out.price = changed(0);
@@ -107,7 +107,7 @@ impl SymbolWalk {
         out.ask = changed(2);
         out.volume = changed(3);
         self.since_snapshot = if snapshot { 0 } else { self.since_snapshot + 1 };
-        self.sent = Some(now);
+        self.sent = Some(fields);
     }
 }
 
@@ -184,7 +184,7 @@ mod tests {
     fn first_update_is_a_snapshot_then_deltas_carry_changes_only() {
         let mut w = SymbolWalk::new("AAPL", 42);
         let mut fw = FrameWriter::new(PriceFormat::Json, 1);
-        w.next_into(fw.slot());
+        w.next_into(fw.slot(), Timestamp::now());
         let Some(Message::Text(t)) = fw.finish().unwrap() else { panic!("no text frame") };
         let d = decode_price_frame(t.as_bytes(), false).unwrap();
         assert_eq!(d.items[0].kind, PriceKind::Snapshot);
@@ -192,7 +192,7 @@ mod tests {
         let mut deltas = 0;
         for _ in 0..50 {
             let u = fw.slot();
-            w.next_into(u);
+            w.next_into(u, Timestamp::now());
             deltas += usize::from(u.kind == PriceKind::Delta);
             fw.finish().unwrap();
         }
@@ -204,10 +204,10 @@ mod tests {
         let (mut a, mut b) = (SymbolWalk::new("MSFT", 7), SymbolWalk::new("MSFT", 7));
         let mut fw = FrameWriter::new(PriceFormat::Json, 1);
         for _ in 0..20 {
-            a.next_into(fw.slot());
+            a.next_into(fw.slot(), Timestamp::now());
             let x = fw.slots[0].price;
             fw.finish().unwrap();
-            b.next_into(fw.slot());
+            b.next_into(fw.slot(), Timestamp::now());
             assert_eq!(fw.slots[0].price, x);
             fw.finish().unwrap();
         }
@@ -219,7 +219,7 @@ mod tests {
             let mut w = SymbolWalk::new("TSLA", 1);
             let mut fw = FrameWriter::new(format, 10);
             while !fw.is_full() {
-                w.next_into(fw.slot());
+                w.next_into(fw.slot(), Timestamp::now());
             }
             let msg = fw.finish().unwrap().unwrap();
             let d = decode_price_frame(&msg.into_data(), binary).unwrap();

@@ -15,7 +15,7 @@ use tokio::time::{MissedTickBehavior, interval};
 use super::prices::{FrameWriter, SymbolWalk, normalize_symbol};
 use super::ws::{CLOSE_WAIT, Session, going_away};
 use super::{AppState, stopped};
-use crate::protocol::PriceCommand;
+use crate::protocol::{PriceCommand, Timestamp};
 
 /// Shortest timer period; faster rates send several updates per tick.
 const MIN_PERIOD: Duration = Duration::from_millis(2);
@@ -60,7 +60,7 @@ impl Feed {
                     }
                 };
                 self.walks[i].force_snapshot();
-                self.walks[i].next_into(self.writer.slot());
+                self.walks[i].next_into(self.writer.slot(), Timestamp::now());
                 if let Some(frame) = self.writer.finish()? {
                     tx.send(frame).await?;
                 }
@@ -80,12 +80,14 @@ impl Feed {
         count: usize,
         tx: &mut SplitSink<WebSocket, Message>,
     ) -> anyhow::Result<()> {
+        // One clock read per burst: the stamps are the send time to the ms.
+        let now = Timestamp::now();
         for _ in 0..count {
             if self.walks.is_empty() {
                 break;
             }
             self.next %= self.walks.len();
-            self.walks[self.next].next_into(self.writer.slot());
+            self.walks[self.next].next_into(self.writer.slot(), now);
             self.next += 1;
             if self.writer.is_full()
                 && let Some(frame) = self.writer.finish()?
