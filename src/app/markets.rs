@@ -2,6 +2,8 @@
 //! its recent history, sorting and the add-symbol prompt.
 
 use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
 use std::time::{Duration, Instant};
 
 use super::candles::Candles;
@@ -172,7 +174,8 @@ impl SortKey {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Markets {
     pub symbols: Vec<String>,
-    pub quotes: HashMap<String, Quote>,
+    /// Keyed with a fast, randomly seeded hasher: looked up once per tick.
+    pub quotes: HashMap<String, Quote, RandomState>,
     pub selected: usize,
     pub sort: SortKey,
     /// The add-symbol prompt's text while it is open.
@@ -187,7 +190,7 @@ impl Markets {
     pub fn new(symbols: Vec<String>, history_points: usize) -> Self {
         Markets {
             symbols,
-            quotes: HashMap::new(),
+            quotes: HashMap::default(),
             selected: 0,
             sort: SortKey::default(),
             input: None,

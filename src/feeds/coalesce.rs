@@ -4,11 +4,14 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use crate::protocol::{PriceKind, PriceUpdate};
 
 #[derive(Debug, Default)]
 pub struct Coalescer {
-    pending: HashMap<String, PriceUpdate>,
+    /// A fast hasher, randomly seeded (symbols come from the network).
+    pending: HashMap<String, PriceUpdate, RandomState>,
 }
 
 impl Coalescer {
