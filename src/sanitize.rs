@@ -2,6 +2,8 @@
 //! reach the terminal passes through [`clean`] once, where it is decoded into
 //! the model (see the `deserialize_with` helpers used by `protocol`).
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Deserializer};
 
 /// Longest string kept from the network, in characters; longer ones are cut
@@ -12,6 +14,34 @@ pub const MAX_TEXT_CHARS: usize = 4096;
 /// CSI/OSC/DCS sequence can start), DEL, bidi overrides and zero-width
 /// characters. Tabs and newlines become spaces; over-long text is truncated.
 pub fn clean(s: &str) -> String {
+    clean_cow(s).into_owned()
+}
+
+/// [`clean`] without the copy when there is nothing to clean: `s` comes back
+/// borrowed when it has no character that [`clean`] would drop or map and is
+/// no longer than [`MAX_TEXT_CHARS`] characters.
+pub fn clean_cow(s: &str) -> Cow<'_, str> {
+    if is_clean(s) { Cow::Borrowed(s) } else { Cow::Owned(clean_slow(s)) }
+}
+
+/// True when [`clean`] would return `s` unchanged. Tab, CR and LF are
+/// controls, so [`is_dangerous`] covers the characters that get mapped too.
+fn is_clean(s: &str) -> bool {
+    // Printable ASCII only: one byte per character, nothing to drop.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len() <= MAX_TEXT_CHARS;
+    }
+    let mut chars = 0usize;
+    for c in s.chars() {
+        if is_dangerous(c) {
+            return false;
+        }
+        chars += 1;
+    }
+    chars <= MAX_TEXT_CHARS
+}
+
+fn clean_slow(s: &str) -> String {
     let mut out = String::with_capacity(s.len().min(MAX_TEXT_CHARS));
     let mut chars = 0usize;
     for c in s.chars() {
@@ -87,6 +117,32 @@ mod tests {
         let s = clean(&long);
         assert_eq!(s.chars().count(), MAX_TEXT_CHARS + 1);
         assert!(s.ends_with('…'));
+    }
+
+    #[test]
+    fn clean_cow_borrows_only_what_clean_leaves_alone() {
+        let at_cap = "é".repeat(MAX_TEXT_CHARS);
+        let over_cap = "é".repeat(MAX_TEXT_CHARS + 1);
+        let ascii_over = "x".repeat(MAX_TEXT_CHARS + 1);
+        let dangerous_tail = format!("{}\u{200B}", "x".repeat(MAX_TEXT_CHARS));
+        let cases: [(&str, bool); 11] = [
+            ("AAPL", true),
+            ("", true),
+            ("BRK.B ü 株", true),
+            (&at_cap, true),
+            (&over_cap, false),
+            (&ascii_over, false),
+            (&dangerous_tail, false),
+            ("a\tb", false),
+            ("a\x1b[2Jb", false),
+            ("\u{7f}", false),
+            ("ab\u{202E}cd", false),
+        ];
+        for (s, borrowed) in cases {
+            let c = clean_cow(s);
+            assert_eq!(matches!(c, Cow::Borrowed(_)), borrowed, "{s:?}");
+            assert_eq!(c, clean_slow(s), "{s:?}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use super::{FeedOptions, PriceCommand, apply_command, coalesce::Coalescer};
 use crate::event::{Event, FeedEvent, FeedKind};
 use crate::protocol::{
-    PriceCommand as WireCommand, decode_backfill, decode_health, decode_price_frame,
+    PriceCommand as WireCommand, decode_backfill, decode_health, for_each_price,
 };
 
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -235,18 +235,24 @@ impl<'a> Session<'a> {
         }
         self.messages += 1;
         let event = match self.kind {
-            FeedKind::Prices => match decode_price_frame(data, binary) {
-                Ok(d) => {
-                    self.rejected += d.rejected as u64;
-                    for u in d.items {
-                        if self.symbols.contains(&u.symbol) {
-                            self.prices.push(u);
-                        }
+            FeedKind::Prices => {
+                // Straight into the coalescer, no Vec per frame. A frame
+                // that turns out bad may already have pushed its leading
+                // valid updates; each of those is a valid update all the same.
+                let (symbols, prices) = (&*self.symbols, &mut self.prices);
+                let pushed = for_each_price(data, binary, |u| {
+                    if symbols.contains(&u.symbol) {
+                        prices.push(u);
                     }
-                    return None;
-                }
-                Err(e) => return self.bad(e),
-            },
+                });
+                return match pushed {
+                    Ok(rejected) => {
+                        self.rejected += rejected as u64;
+                        None
+                    }
+                    Err(e) => self.bad(e),
+                };
+            }
             FeedKind::Backfill => match decode_backfill(data, binary) {
                 Ok(d) => {
                     self.rejected += d.rejected as u64;

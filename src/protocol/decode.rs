@@ -1,14 +1,13 @@
 //! Frame decoders. A frame is one WebSocket message; it may hold one update
 //! or a batch (a JSON array). Items that fail to decode or validate are
-//! counted in the result, never fatal.
+//! counted in the result, never fatal. Price frames, the hot path, have their
+//! own single-pass decoder in `price_decode`.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use thiserror::Error;
 
-use super::{
-    BACKFILL_PROGRESS, BackfillJob, Envelope, HealthMessage, PriceUpdate, health_types as ht,
-};
+use super::{BACKFILL_PROGRESS, BackfillJob, Envelope, HealthMessage, health_types as ht};
 
 #[derive(Debug, Error)]
 pub enum DecodeError {
@@ -53,14 +52,6 @@ fn decode_each<T>(
     Ok(out)
 }
 
-/// Decode a price-feed frame: a JSON object, a JSON array of them, or (when
-/// `binary`) a MessagePack map or array of maps.
-pub fn decode_price_frame(data: &[u8], binary: bool) -> Result<Decoded<PriceUpdate>, DecodeError> {
-    decode_each(data, binary, |v| {
-        serde_json::from_value::<PriceUpdate>(v).ok().filter(PriceUpdate::is_valid)
-    })
-}
-
 /// Decode a backfill-feed frame into jobs.
 pub fn decode_backfill(data: &[u8], binary: bool) -> Result<Decoded<BackfillJob>, DecodeError> {
     decode_each(data, binary, |v| {
@@ -102,7 +93,7 @@ pub fn decode_health(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{PriceKind, Timestamp};
+    use crate::protocol::{PriceKind, Timestamp, decode_price_frame};
 
     const ONE: &str = r#"{"type":"snapshot","symbol":"AAPL","price":150.25,"bid":150.24,
         "ask":150.26,"timestamp":1705660245123,"volume":1200,"exchange":"XNAS"}"#;

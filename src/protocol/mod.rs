@@ -5,13 +5,15 @@
 mod decode;
 mod ids;
 mod monitoring;
+mod price_decode;
 mod prices;
 mod rest;
 mod time;
 
-pub use decode::{DecodeError, decode_backfill, decode_health, decode_price_frame};
+pub use decode::{DecodeError, decode_backfill, decode_health};
 pub use ids::Id;
 pub use monitoring::*;
+pub use price_decode::{decode_price_frame, for_each_price};
 pub use prices::*;
 pub use rest::*;
 pub use time::Timestamp;
