@@ -229,9 +229,11 @@ async fn malformed_oversize_and_unknown_frames_are_counted_and_skipped() {
         text(&oversize),
         // One good item and one bad item in a batch.
         text(&json!([{"type":"delta","symbol":"AAPL","bid":150.4}, 7])),
+        // A batch cut short: its valid first item must not apply either.
+        Message::text(r#"[{"type":"delta","symbol":"AAPL","volume":5},{"type":"del"#),
         text(&json!({"type":"delta","symbol":"AAPL","price":150.5})),
     ];
-    let bad = 6;
+    let bad = 7;
     let url = serve(move |_, mut ws| {
         let frames = frames.clone();
         async move {

@@ -16,7 +16,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use super::{FeedOptions, PriceCommand, apply_command, coalesce::Coalescer};
 use crate::event::{Event, FeedEvent, FeedKind};
 use crate::protocol::{
-    PriceCommand as WireCommand, decode_backfill, decode_health, for_each_price,
+    PriceCommand as WireCommand, PriceUpdate, decode_backfill, decode_health, for_each_price,
 };
 
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -104,6 +104,8 @@ pub struct Session<'a> {
     tx: &'a mpsc::Sender<Event>,
     symbols: &'a mut BTreeSet<String>,
     prices: Coalescer,
+    /// Updates of the frame being decoded.
+    batch: Vec<PriceUpdate>,
     messages: u64,
     bytes: u64,
     rejected: u64,
@@ -122,6 +124,7 @@ impl<'a> Session<'a> {
             tx,
             symbols,
             prices: Coalescer::default(),
+            batch: Vec::new(),
             messages: 0,
             bytes: 0,
             rejected: 0,
@@ -236,22 +239,25 @@ impl<'a> Session<'a> {
         self.messages += 1;
         let event = match self.kind {
             FeedKind::Prices => {
-                // Straight into the coalescer, no Vec per frame. A frame
-                // that turns out bad may already have pushed its leading
-                // valid updates; each of those is a valid update all the same.
-                let (symbols, prices) = (&*self.symbols, &mut self.prices);
-                let pushed = for_each_price(data, binary, |u| {
-                    if symbols.contains(&u.symbol) {
-                        prices.push(u);
-                    }
-                });
-                return match pushed {
+                // A frame is applied whole or not at all: updates are
+                // collected first, in a buffer reused across frames.
+                let mut batch = std::mem::take(&mut self.batch);
+                batch.clear();
+                let result = for_each_price(data, binary, |u| batch.push(u));
+                let end = match result {
                     Ok(rejected) => {
                         self.rejected += rejected as u64;
+                        for u in batch.drain(..) {
+                            if self.symbols.contains(&u.symbol) {
+                                self.prices.push(u);
+                            }
+                        }
                         None
                     }
                     Err(e) => self.bad(e),
                 };
+                self.batch = batch;
+                return end;
             }
             FeedKind::Backfill => match decode_backfill(data, binary) {
                 Ok(d) => {
