@@ -60,6 +60,7 @@ pub fn console<S: Screen>(
     console.app.tab = meridian::app::Tab::Markets;
     let visible = crate::probe::visible_symbols(&console.app, &theme, size);
     let mut probe = Probe::new(screen, visible, size, full_every);
+    let (cpu0, t0) = (thread_cpu_seconds(), Instant::now());
     one_core().block_on(async {
         let core = Core::start(console).expect("core");
         let stop = core.sender();
@@ -70,7 +71,16 @@ pub fn console<S: Screen>(
         });
         core.run(&mut probe).await.expect("console loop");
     });
+    probe.seen.busy = (thread_cpu_seconds() - cpu0) / t0.elapsed().as_secs_f64();
     probe
+}
+
+/// CPU time of the calling thread, from the scheduler's counters.
+fn thread_cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |ns| ns / 1e9)
 }
 
 /// Updates per second the console ingested over the window, from the

@@ -81,8 +81,12 @@ fn ingest_rows(out: &mut Vec<Row>) {
             ..ServeArgs::demo()
         };
         let server = Server::start(args);
-        let count = ingest::bare(&server.url(), &watch, batch, false, w);
-        let decode = ingest::bare(&server.url(), &watch, batch, true, w);
+        // MERIDIAN_BENCH_CONSOLE_ONLY: skip the ceilings (for profiling).
+        let only = std::env::var_os("MERIDIAN_BENCH_CONSOLE_ONLY").is_some();
+        let bare = |decode| {
+            if only { f64::NAN } else { ingest::bare(&server.url(), &watch, batch, decode, w) }
+        };
+        let (count, decode) = (bare(false), bare(true));
         let screen = TestScreen::new(200, 50).unwrap();
         let probe = ingest::console(&server.url(), watch.clone(), screen, (200, 50), 0, w);
         let console = ingest::console_rate(&probe, batch);
@@ -100,6 +104,7 @@ fn ingest_rows(out: &mut Vec<Row>) {
             Some(1.0),
         ));
         out.push(row(label("frames drawn"), fps, "fps", Some(30.0), None));
+        out.push(row(label("console thread busy"), probe.seen.busy * 100.0, "%", None, None));
     }
 }
 

@@ -45,6 +45,8 @@ pub struct Seen {
     pub latencies_ms: Vec<f64>,
     /// Bytes a redraw of every cell would have written, sampled frames.
     pub full_frame_bytes: Vec<u64>,
+    /// Share of the run the console's thread was on the CPU.
+    pub busy: f64,
 }
 
 pub struct Probe<S> {

@@ -2,30 +2,45 @@
 //! for one symbol merge into one (latest wins; a delta keeps the fields it
 //! does not carry).
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use foldhash::fast::RandomState;
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 
 use crate::protocol::{PriceKind, PriceUpdate};
 
-#[derive(Debug, Default)]
+/// Pending updates keyed by their own symbol (no second copy of it), with
+/// a fast hasher, randomly seeded: symbols come from the network.
+#[derive(Default)]
 pub struct Coalescer {
-    /// A fast hasher, randomly seeded (symbols come from the network).
-    pending: HashMap<String, PriceUpdate, RandomState>,
+    pending: HashTable<PriceUpdate>,
+    hasher: RandomState,
+}
+
+impl std::fmt::Debug for Coalescer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Coalescer").field("pending", &self.pending.len()).finish()
+    }
 }
 
 impl Coalescer {
     pub fn push(&mut self, u: PriceUpdate) {
-        match self.pending.get_mut(&u.symbol) {
-            Some(prev) if u.kind == PriceKind::Delta => {
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(u.symbol.as_str());
+        let same = |p: &PriceUpdate| p.symbol == u.symbol;
+        match self.pending.entry(hash, same, |p| hasher.hash_one(p.symbol.as_str())) {
+            Entry::Occupied(mut e) if u.kind == PriceKind::Delta => {
+                let prev = e.get_mut();
                 prev.price = u.price.or(prev.price);
                 prev.bid = u.bid.or(prev.bid);
                 prev.ask = u.ask.or(prev.ask);
                 prev.volume = u.volume.or(prev.volume);
                 prev.timestamp = u.timestamp.or(prev.timestamp);
             }
-            _ => {
-                self.pending.insert(u.symbol.clone(), u);
+            Entry::Occupied(mut e) => *e.get_mut() = u,
+            Entry::Vacant(e) => {
+                e.insert(u);
             }
         }
     }
@@ -35,11 +50,14 @@ impl Coalescer {
     }
 
     pub fn take(&mut self) -> Vec<PriceUpdate> {
-        self.pending.drain().map(|(_, u)| u).collect()
+        self.pending.drain().collect()
     }
 
     pub fn forget(&mut self, symbol: &str) {
-        self.pending.remove(symbol);
+        let hash = self.hasher.hash_one(symbol);
+        if let Ok(e) = self.pending.find_entry(hash, |p| p.symbol == symbol) {
+            e.remove();
+        }
     }
 }
 
@@ -68,5 +86,15 @@ mod tests {
         let out = c.take();
         assert_eq!(out, vec![u(PriceKind::Snapshot, Some(2.0), Some(1.9))]);
         assert!(c.is_empty());
+    }
+
+    #[test]
+    fn a_snapshot_replaces_and_forget_drops_a_symbol() {
+        let mut c = Coalescer::default();
+        c.push(u(PriceKind::Delta, Some(1.0), Some(0.9)));
+        c.push(u(PriceKind::Snapshot, Some(3.0), None));
+        c.push(PriceUpdate { symbol: "MSFT".into(), ..u(PriceKind::Snapshot, Some(5.0), None) });
+        c.forget("MSFT");
+        assert_eq!(c.take(), vec![u(PriceKind::Snapshot, Some(3.0), None)]);
     }
 }

@@ -1,9 +1,10 @@
 //! One connected feed session: read, decode, coalesce, forward; answer
 //! watchlist commands; ping and notice a dead link.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::time::Duration;
 
+use foldhash::fast::RandomState;
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -103,6 +104,8 @@ pub struct Session<'a> {
     opts: &'a FeedOptions,
     tx: &'a mpsc::Sender<Event>,
     symbols: &'a mut BTreeSet<String>,
+    /// The same symbols, hashed: looked up once per price update.
+    watched: HashSet<String, RandomState>,
     prices: Coalescer,
     /// Updates of the frame being decoded.
     batch: Vec<PriceUpdate>,
@@ -122,6 +125,7 @@ impl<'a> Session<'a> {
             kind,
             opts,
             tx,
+            watched: symbols.iter().cloned().collect(),
             symbols,
             prices: Coalescer::default(),
             batch: Vec::new(),
@@ -199,6 +203,10 @@ impl<'a> Session<'a> {
                 cmd = recv_ref(&mut cmds) => {
                     let Some(cmd) = cmd else { cmds = None; continue };
                     apply_command(self.symbols, &cmd);
+                    match &cmd {
+                        PriceCommand::Subscribe(s) => self.watched.insert(s.clone()),
+                        PriceCommand::Unsubscribe(s) => self.watched.remove(s),
+                    };
                     let wire = match &cmd {
                         PriceCommand::Subscribe(s) => WireCommand::Subscribe { symbol: s.clone() },
                         PriceCommand::Unsubscribe(s) => { self.prices.forget(s); WireCommand::Unsubscribe { symbol: s.clone() } }
@@ -248,7 +256,7 @@ impl<'a> Session<'a> {
                     Ok(rejected) => {
                         self.rejected += rejected as u64;
                         for u in batch.drain(..) {
-                            if self.symbols.contains(&u.symbol) {
+                            if self.watched.contains(&u.symbol) {
                                 self.prices.push(u);
                             }
                         }
