@@ -24,6 +24,8 @@ pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Missed pongs after which the link is declared dead.
 const MAX_MISSED_PONGS: u32 = 2;
+/// While the UI is busy, how soon to look again whether it is free.
+const UI_BUSY_RECHECK: Duration = Duration::from_millis(1);
 /// How often counters are reported to the UI.
 const COUNTER_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -177,6 +179,10 @@ impl<'a> Session<'a> {
         let mut missed = 0u32;
         loop {
             let has_prices = !self.prices.is_empty();
+            // Hand prices over only when the UI has taken everything queued:
+            // at most one batch waits, and while the UI is busy, updates keep
+            // merging per symbol here (memory stays flat under a firehose).
+            let ui_idle = self.tx.capacity() == self.tx.max_capacity();
             tokio::select! {
                 msg = ws.next() => {
                     let data = match msg {
@@ -215,7 +221,8 @@ impl<'a> Session<'a> {
                         return End::Lost(e.to_string());
                     }
                 }
-                permit = self.tx.reserve(), if has_prices => {
+                _ = tokio::time::sleep(UI_BUSY_RECHECK), if has_prices && !ui_idle => {}
+                permit = self.tx.reserve(), if has_prices && ui_idle => {
                     let Ok(permit) = permit else { return End::Stop };
                     permit.send(Event::Feed(FeedEvent::Prices(self.prices.take())));
                 }
