@@ -158,9 +158,10 @@ fn end_marker() -> Value {
     json!({"type":"snapshot","symbol":"END","price":1.0,"bid":0.5,"ask":1.5})
 }
 
-async fn run_frames(frames: Vec<Message>) -> Console {
-    let count = frames.len() as u64;
-    let url = serve(move |_, mut ws| {
+/// A server that sends `frames` to every connection, then reads until the
+/// client goes away.
+async fn serve_frames(frames: Vec<Message>) -> String {
+    serve(move |_, mut ws| {
         let frames = frames.clone();
         async move {
             for f in frames {
@@ -169,7 +170,12 @@ async fn run_frames(frames: Vec<Message>) -> Console {
             drain(&mut ws).await;
         }
     })
-    .await;
+    .await
+}
+
+async fn run_frames(frames: Vec<Message>) -> Console {
+    let count = frames.len() as u64;
+    let url = serve_frames(frames).await;
     let mut c = Console::start(opts(url), syms(&["AAPL", "MSFT", "END"]));
     c.pump("the end marker", |a| a.markets.quotes.contains_key("END")).await;
     c.pump("every frame to be counted", |a| a.feeds.prices.messages >= count).await;
@@ -234,16 +240,7 @@ async fn malformed_oversize_and_unknown_frames_are_counted_and_skipped() {
         text(&json!({"type":"delta","symbol":"AAPL","price":150.5})),
     ];
     let bad = 7;
-    let url = serve(move |_, mut ws| {
-        let frames = frames.clone();
-        async move {
-            for f in frames {
-                ws.send(f).await.expect("client reads");
-            }
-            drain(&mut ws).await;
-        }
-    })
-    .await;
+    let url = serve_frames(frames).await;
     let mut c = Console::start(FeedOptions { max_frame_bytes: 4096, ..opts(url) }, syms(&["AAPL"]));
     c.pump("the last valid price and every rejection counted", |a| {
         a.markets.quotes.get("AAPL").is_some_and(|q| q.last == Some(150.5))
@@ -405,16 +402,7 @@ async fn a_frame_far_over_the_limit_is_dropped_and_the_link_kept() {
     let huge = text(&json!({"type":"snapshot","symbol":"AAPL","price":999.0,
                             "pad":"x".repeat(100 * 1024)}));
     let frames = vec![huge, text(&json!({"type":"snapshot","symbol":"AAPL","price":150.0}))];
-    let url = serve(move |_, mut ws| {
-        let frames = frames.clone();
-        async move {
-            for f in frames {
-                ws.send(f).await.expect("client reads");
-            }
-            drain(&mut ws).await;
-        }
-    })
-    .await;
+    let url = serve_frames(frames).await;
     let mut c = Console::start(FeedOptions { max_frame_bytes: 4096, ..opts(url) }, syms(&["AAPL"]));
     c.pump("the price after the huge frame, or the link lost", |a| {
         a.markets.quotes.contains_key("AAPL")

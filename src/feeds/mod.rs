@@ -8,9 +8,10 @@ mod backoff;
 mod coalesce;
 mod session;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::time::Duration;
 
+use foldhash::fast::RandomState;
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use tokio::sync::mpsc;
@@ -46,13 +47,13 @@ pub fn spawn_prices(
     tx: mpsc::Sender<Event>,
 ) -> mpsc::Sender<PriceCommand> {
     let (cmd_tx, cmd_rx) = mpsc::channel(256);
-    tokio::spawn(run(FeedKind::Prices, opts, tx, Some(cmd_rx), symbols.into_iter().collect()));
+    tokio::spawn(run(FeedKind::Prices, opts, tx, Some(cmd_rx), Subscriptions::new(symbols)));
     cmd_tx
 }
 
 /// Start the backfill or health feed.
 pub fn spawn_feed(kind: FeedKind, opts: FeedOptions, tx: mpsc::Sender<Event>) {
-    tokio::spawn(run(kind, opts, tx, None, BTreeSet::new()));
+    tokio::spawn(run(kind, opts, tx, None, Subscriptions::default()));
 }
 
 async fn run(
@@ -60,7 +61,7 @@ async fn run(
     opts: FeedOptions,
     tx: mpsc::Sender<Event>,
     mut cmds: Option<mpsc::Receiver<PriceCommand>>,
-    mut symbols: BTreeSet<String>,
+    mut symbols: Subscriptions,
 ) {
     let mut rng = SmallRng::from_os_rng();
     let mut attempt: u32 = 0;
@@ -102,7 +103,7 @@ async fn run(
             tokio::select! {
                 _ = &mut sleep => break,
                 cmd = recv(&mut cmds) => match cmd {
-                    Some(c) => apply_command(&mut symbols, &c),
+                    Some(c) => symbols.apply(&c),
                     None => cmds = None,
                 },
             }
@@ -118,9 +119,42 @@ pub(crate) async fn recv<T>(rx: &mut Option<mpsc::Receiver<T>>) -> Option<T> {
     }
 }
 
-pub(crate) fn apply_command(symbols: &mut BTreeSet<String>, c: &PriceCommand) {
-    match c {
-        PriceCommand::Subscribe(s) => symbols.insert(s.clone()),
-        PriceCommand::Unsubscribe(s) => symbols.remove(s),
-    };
+/// The symbols the price feed is subscribed to: in order, for the
+/// subscriptions sent after each connect, and hashed, for the check every
+/// incoming update goes through.
+#[derive(Debug, Default)]
+pub(crate) struct Subscriptions {
+    ordered: BTreeSet<String>,
+    hashed: HashSet<String, RandomState>,
+}
+
+impl Subscriptions {
+    fn new(symbols: Vec<String>) -> Self {
+        let mut subs = Subscriptions::default();
+        for s in symbols {
+            subs.apply(&PriceCommand::Subscribe(s));
+        }
+        subs
+    }
+
+    pub(crate) fn apply(&mut self, c: &PriceCommand) {
+        match c {
+            PriceCommand::Subscribe(s) => {
+                self.ordered.insert(s.clone());
+                self.hashed.insert(s.clone());
+            }
+            PriceCommand::Unsubscribe(s) => {
+                self.ordered.remove(s);
+                self.hashed.remove(s);
+            }
+        }
+    }
+
+    pub(crate) fn contains(&self, symbol: &str) -> bool {
+        self.hashed.contains(symbol)
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &String> {
+        self.ordered.iter()
+    }
 }

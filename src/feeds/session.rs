@@ -1,10 +1,8 @@
 //! One connected feed session: read, decode, coalesce, forward; answer
 //! watchlist commands; ping and notice a dead link.
 
-use std::collections::{BTreeSet, HashSet};
 use std::time::Duration;
 
-use foldhash::fast::RandomState;
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -14,7 +12,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::{FeedOptions, PriceCommand, apply_command, coalesce::Coalescer};
+use super::{FeedOptions, PriceCommand, Subscriptions, coalesce::Coalescer};
 use crate::event::{Event, FeedEvent, FeedKind};
 use crate::protocol::{
     PriceCommand as WireCommand, PriceUpdate, decode_backfill, decode_health, for_each_price,
@@ -105,9 +103,7 @@ pub struct Session<'a> {
     kind: FeedKind,
     opts: &'a FeedOptions,
     tx: &'a mpsc::Sender<Event>,
-    symbols: &'a mut BTreeSet<String>,
-    /// The same symbols, hashed: looked up once per price update.
-    watched: HashSet<String, RandomState>,
+    symbols: &'a mut Subscriptions,
     prices: Coalescer,
     /// Updates of the frame being decoded.
     batch: Vec<PriceUpdate>,
@@ -121,13 +117,12 @@ impl<'a> Session<'a> {
         kind: FeedKind,
         opts: &'a FeedOptions,
         tx: &'a mpsc::Sender<Event>,
-        symbols: &'a mut BTreeSet<String>,
+        symbols: &'a mut Subscriptions,
     ) -> Self {
         Session {
             kind,
             opts,
             tx,
-            watched: symbols.iter().cloned().collect(),
             symbols,
             prices: Coalescer::default(),
             batch: Vec::new(),
@@ -208,11 +203,7 @@ impl<'a> Session<'a> {
                 }
                 cmd = recv_ref(&mut cmds) => {
                     let Some(cmd) = cmd else { cmds = None; continue };
-                    apply_command(self.symbols, &cmd);
-                    match &cmd {
-                        PriceCommand::Subscribe(s) => self.watched.insert(s.clone()),
-                        PriceCommand::Unsubscribe(s) => self.watched.remove(s),
-                    };
+                    self.symbols.apply(&cmd);
                     let wire = match &cmd {
                         PriceCommand::Subscribe(s) => WireCommand::Subscribe { symbol: s.clone() },
                         PriceCommand::Unsubscribe(s) => { self.prices.forget(s); WireCommand::Unsubscribe { symbol: s.clone() } }
@@ -263,7 +254,7 @@ impl<'a> Session<'a> {
                     Ok(rejected) => {
                         self.rejected += rejected as u64;
                         for u in batch.drain(..) {
-                            if self.watched.contains(&u.symbol) {
+                            if self.symbols.contains(&u.symbol) {
                                 self.prices.push(u);
                             }
                         }

@@ -70,18 +70,33 @@ impl Shadow {
         self.rows.clear();
     }
 
-    /// The bytes that rewrite cells `from..to` of row `y` as they are, if
-    /// all are known, narrow and drawn with `pen`.
-    fn refill(&self, y: u16, from: u16, to: u16, pen: Pen, budget: usize) -> Option<Vec<u8>> {
-        let mut bytes = Vec::with_capacity(budget);
+    /// Append the bytes that rewrite cells `from..to` of row `y` as they
+    /// are, if all are known, narrow and drawn with `pen`, and together
+    /// shorter than `budget`; otherwise append nothing and say so.
+    fn refill(
+        &self,
+        out: &mut Vec<u8>,
+        y: u16,
+        from: u16,
+        to: u16,
+        pen: Pen,
+        budget: usize,
+    ) -> bool {
+        let start = out.len();
         for x in from..to {
-            let (p, s) = self.get(x, y)?;
-            if *p != pen || s.width() != 1 || bytes.len() + s.len() >= budget {
-                return None;
+            match self.get(x, y) {
+                Some((p, s))
+                    if *p == pen && s.width() == 1 && out.len() - start + s.len() < budget =>
+                {
+                    out.extend_from_slice(s.as_bytes());
+                }
+                _ => {
+                    out.truncate(start);
+                    return false;
+                }
             }
-            bytes.extend_from_slice(s.as_bytes());
         }
-        Some(bytes)
+        true
     }
 }
 
@@ -245,12 +260,10 @@ fn encode<'a>(
                     2..=9 => &[0x1b, b'[', b'0' + gap as u8, b'C'],
                     _ => b"",
                 };
-                match shadow.refill(y, cx, x, pen, cuf.len()) {
-                    Some(same) if !cuf.is_empty() => out.extend_from_slice(&same),
-                    _ if !cuf.is_empty() => out.extend_from_slice(cuf),
-                    _ => {
-                        let _ = write!(out, "\x1b[{gap}C");
-                    }
+                if cuf.is_empty() {
+                    let _ = write!(out, "\x1b[{gap}C");
+                } else if !shadow.refill(out, y, cx, x, pen, cuf.len()) {
+                    out.extend_from_slice(cuf);
                 }
             }
             _ if x == 0 => {

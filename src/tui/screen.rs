@@ -66,20 +66,18 @@ impl<W: Write> Screen for TermScreen<W> {
 /// In-memory screen for tests: ratatui's `TestBackend`.
 pub struct TestScreen {
     pub terminal: Terminal<ratatui::backend::TestBackend>,
-    pub frames: u64,
 }
 
 impl TestScreen {
     pub fn new(width: u16, height: u16) -> io::Result<Self> {
         let backend = ratatui::backend::TestBackend::new(width, height);
-        Ok(TestScreen { terminal: Terminal::new(backend).map_err(io::Error::other)?, frames: 0 })
+        Ok(TestScreen { terminal: Terminal::new(backend).map_err(io::Error::other)? })
     }
 }
 
 impl Screen for TestScreen {
     fn draw(&mut self, app: &App, theme: &Theme) -> io::Result<()> {
         self.terminal.draw(|f| crate::ui::render(f, app, theme)).map_err(io::Error::other)?;
-        self.frames += 1;
         Ok(())
     }
 
