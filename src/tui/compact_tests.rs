@@ -16,7 +16,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 
-use super::{CompactBackend, Shadow, encode};
+use super::CompactBackend;
+use crate::tui::encode::encode;
+use crate::tui::shadow::Shadow;
 
 const W: u16 = 40;
 const H: u16 = 12;
@@ -136,12 +138,32 @@ fn mutate(buf: &mut Buffer, rng: &mut SmallRng) {
             }
         }
     }
+    if rng.random_bool(0.3) {
+        scroll_left(buf, rng);
+    }
     if rng.random_bool(0.1) {
         let (x, y) = (rng.random_range(0..W - 4), rng.random_range(0..H));
         for dx in 0..4 {
             put(buf, x + dx, y, " ", Style::default());
         }
         buf.set_string(x, y, "漢字", random_style(rng));
+    }
+}
+
+/// Move the tail of a row left by one or two cells, new cells coming in at
+/// its end, as a scrolling sparkline does (rows holding a wide character
+/// are left alone).
+fn scroll_left(buf: &mut Buffer, rng: &mut SmallRng) {
+    use unicode_width::UnicodeWidthStr;
+    let (x, y, n) = (rng.random_range(0..W - 12), rng.random_range(0..H), rng.random_range(1..3));
+    if (0..W).any(|cx| buf[(cx, y)].symbol().width() != 1) {
+        return;
+    }
+    for cx in x..W - n {
+        buf[(cx, y)] = buf[(cx + n, y)].clone();
+    }
+    for cx in W - n..W {
+        put(buf, cx, y, SYMBOLS[rng.random_range(0..SYMBOLS.len())], random_style(rng));
     }
 }
 
@@ -161,7 +183,7 @@ fn random_frame_diffs_paint_exactly_the_buffer() {
     let mut parser = emulator();
     let mut shown = Buffer::empty(area);
     let (mut compact, mut crossterm) = (0usize, 0usize);
-    let mut on_screen = Shadow::default();
+    let mut on_screen = Shadow::blank(Some(W));
     for frame in 0..400 {
         let mut next = shown.clone();
         mutate(&mut next, &mut rng);
@@ -179,6 +201,39 @@ fn random_frame_diffs_paint_exactly_the_buffer() {
     // Runs of changed cells with gaps between them, as on a busy screen:
     // relative moves and short colour codes save a good share.
     assert!(compact * 10 < crossterm * 8, "{compact} vs {crossterm} bytes");
+}
+
+#[test]
+fn a_scrolling_sparkline_is_shifted_not_redrawn() {
+    let area = Rect::new(0, 0, W, H);
+    let mut parser = emulator();
+    let mut on_screen = Shadow::blank(Some(W));
+    let bars = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
+    let frame = |t: usize| {
+        let mut buf = Buffer::empty(area);
+        buf.set_string(0, 2, "AAPL 150.25 ", Style::default());
+        for x in 12..W - 1 {
+            let bar = bars[(x as usize + t) * 5 % 8];
+            buf.set_string(x, 2, bar, Style::default().fg(Color::Cyan));
+        }
+        buf.set_string(W - 1, 2, "│", Style::default());
+        buf
+    };
+    let mut shown = Buffer::empty(area);
+    let mut sizes = Vec::new();
+    for t in 0..4 {
+        let next = frame(t);
+        let mut bytes = Vec::new();
+        encode(&mut bytes, &mut on_screen, shown.diff(&next).into_iter());
+        parser.process(&bytes);
+        assert_same(parser.screen(), &next, t);
+        sizes.push(bytes.len());
+        shown = next;
+    }
+    // The first frame draws 27 bars of 3 bytes; each scroll after it is
+    // one delete, one new bar and the border put back.
+    assert!(sizes[0] > 27 * 3, "{sizes:?}");
+    assert!(sizes[1..].iter().all(|n| *n < 30), "{sizes:?}");
 }
 
 /// A writer the test can read after the backend has written to it.

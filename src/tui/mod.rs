@@ -4,8 +4,11 @@
 mod compact;
 mod core;
 mod driver;
+mod encode;
 mod run;
 mod screen;
+mod sgr;
+mod shadow;
 mod sources;
 pub mod terminal;
 

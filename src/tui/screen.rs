@@ -40,7 +40,8 @@ impl<W: Write> TermScreen<W> {
     pub fn fixed(out: W, width: u16, height: u16) -> io::Result<Self> {
         let area = ratatui::layout::Rect::new(0, 0, width, height);
         let options = ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(area) };
-        Ok(TermScreen { terminal: Terminal::with_options(CompactBackend::new(out), options)? })
+        let backend = CompactBackend::with_width(out, width);
+        Ok(TermScreen { terminal: Terminal::with_options(backend, options)? })
     }
 }
 
@@ -53,7 +54,12 @@ impl<W: Write> Screen for TermScreen<W> {
     }
 
     fn clear(&mut self) -> io::Result<()> {
-        self.terminal.clear()
+        // Not `Terminal::clear`: it asks the terminal where the cursor is
+        // and waits for the answer on stdin, which the input task reads;
+        // after two seconds it gives up and the console quit with it.
+        // Resizing to the same area clears without asking.
+        let area = self.terminal.get_frame().area();
+        self.terminal.resize(area)
     }
 
     fn bell(&mut self) -> io::Result<()> {
@@ -87,5 +93,53 @@ impl Screen for TestScreen {
 
     fn bell(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clearing_never_asks_the_terminal_and_redraws_every_cell() {
+        use std::sync::{Arc, Mutex};
+        #[derive(Clone, Default)]
+        struct Shared(Arc<Mutex<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.lock().map_err(|_| io::Error::other("poisoned"))?.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let out = Shared::default();
+        let mut screen = TermScreen::fixed(out.clone(), 80, 24).expect("screen");
+        let app = App::new(
+            crate::app::Settings::default(),
+            crate::keymap::Keymap::default_map(),
+            vec!["AAPL".into()],
+            std::time::Instant::now(),
+        );
+        let theme = Theme::by_name("default").expect("theme");
+        let bytes = |out: &Shared| std::mem::take(&mut *out.0.lock().expect("lock"));
+        screen.draw(&app, &theme).expect("first frame");
+        let first = bytes(&out);
+        screen.draw(&app, &theme).expect("same frame");
+        assert!(bytes(&out).len() < 64, "an unchanged frame writes next to nothing");
+        // A writer that is not a terminal cannot answer a cursor query:
+        // this fails if clearing asks for one.
+        screen.clear().expect("clear");
+        screen.draw(&app, &theme).expect("frame after clear");
+        let after = bytes(&out);
+        let cleared = |seq: &[u8]| after.windows(seq.len()).any(|w| w == seq);
+        assert!(cleared(b"\x1b[2J") || cleared(b"\x1b[J"), "the screen is cleared");
+        assert!(
+            after.len() + 16 >= first.len(),
+            "then drawn whole: {} vs {}",
+            after.len(),
+            first.len()
+        );
     }
 }
