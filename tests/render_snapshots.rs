@@ -179,3 +179,43 @@ fn review_tabs_show_pending_and_failed_actions() {
     let row = screen.lines().find(|l| l.contains("ACC-1007")).expect("report 101 row");
     assert!(row.contains('⧗'), "report 101 is marked pending: {row}");
 }
+
+/// A watchlist longer than the screen, cursor on its last symbol: the
+/// screen shows the window ending at the cursor, every row with its
+/// sparkline, and the cursor row highlighted sparkline included.
+#[test]
+fn a_long_watchlist_scrolls_to_the_cursor_with_every_sparkline() {
+    use ratatui::style::Modifier;
+    let mut app = common::fixture::busy_watchlist(60, 20);
+    app.markets.selected = 59;
+    let theme = Theme::by_name("default").expect("built-in theme");
+    let mut term = Terminal::new(TestBackend::new(120, 20)).expect("test terminal");
+    term.draw(|f| meridian::ui::render(f, &app, &theme)).expect("draw");
+    let buf = term.backend().buffer();
+    let line = |y: u16| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>();
+    let rows: Vec<(u16, String)> = (0..20)
+        .map(line)
+        .enumerate()
+        .filter(|(_, l)| l.contains("│S00"))
+        .map(|(y, l)| (y as u16, l))
+        .collect();
+    assert!(
+        rows.len() >= 10,
+        "a screenful of rows:\n{}",
+        (0..20).map(line).collect::<Vec<_>>().join("\n")
+    );
+    let (last_y, last) = rows.last().expect("rows");
+    assert!(last.contains("S0059"), "the cursor's row is on screen: {last}");
+    assert!(
+        rows[0].1.contains(&format!("S{:04}", 60 - rows.len())),
+        "the window ends at the cursor"
+    );
+    for (_, l) in &rows {
+        assert!(l.contains("▁") || l.contains("█"), "every row has a sparkline: {l}");
+    }
+    let bar = (0..120).find(|x| "▁▂▃▄▅▆▇█".contains(buf[(*x, *last_y)].symbol())).expect("a bar");
+    assert!(
+        buf[(bar, *last_y)].modifier.contains(Modifier::REVERSED),
+        "the cursor row's sparkline is highlighted like the rest of the row"
+    );
+}

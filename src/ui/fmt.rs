@@ -2,6 +2,10 @@
 
 use std::time::Duration;
 
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
 pub use crate::app::format_age;
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -9,6 +13,15 @@ const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 /// A one-line sparkline of the newest `width` values, scaled to their own
 /// min..max. Empty when there are no values.
 pub fn spark(values: impl ExactSizeIterator<Item = f64> + Clone, width: usize) -> String {
+    spark_bars(values, width).collect()
+}
+
+/// The bars of [`spark`], one per value: a gap for a value that is not a
+/// number, the middle bar when all are equal.
+pub fn spark_bars(
+    values: impl ExactSizeIterator<Item = f64> + Clone,
+    width: usize,
+) -> impl Iterator<Item = char> {
     let skip = values.len().saturating_sub(width);
     let vals = values.skip(skip);
     let (lo, hi) = vals
@@ -16,7 +29,7 @@ pub fn spark(values: impl ExactSizeIterator<Item = f64> + Clone, width: usize) -
         .filter(|v| v.is_finite())
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(v), h.max(v)));
     let range = hi - lo;
-    vals.map(|v| {
+    vals.map(move |v| {
         if !v.is_finite() {
             ' '
         } else if range <= f64::EPSILON {
@@ -26,7 +39,28 @@ pub fn spark(values: impl ExactSizeIterator<Item = f64> + Clone, width: usize) -
             BARS[i.min(BARS.len() - 1)]
         }
     })
-    .collect()
+}
+
+/// Draw [`spark`] straight into the cells of a one-row `area`, patching
+/// `style` over what is there. A busy watchlist draws one of these per row
+/// every frame; writing cells directly skips the text layout a `Span`
+/// would go through for each bar.
+pub fn draw_spark(
+    buf: &mut Buffer,
+    area: Rect,
+    values: impl ExactSizeIterator<Item = f64> + Clone,
+    style: Style,
+) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let start = buf.index_of(area.x, area.y);
+    let cells = &mut buf.content[start..start + area.width as usize];
+    for (cell, bar) in cells.iter_mut().zip(spark_bars(values, area.width as usize)) {
+        let mut utf8 = [0u8; 4];
+        cell.set_symbol(bar.encode_utf8(&mut utf8)).set_style(style);
+    }
 }
 
 /// A price with two decimals, or four below 1.

@@ -248,3 +248,36 @@ fn kpi(
     json!({"id": id, "name": name, "unit": unit, "current_value": v, "direction": dir,
            "target": {"value": target, "threshold": {"warning": warn, "critical": crit}}, "status": "ON_TRACK", "history": history})
 }
+
+/// A watchlist of `n` symbols after `seconds` of one tick per symbol every
+/// 50 ms: every row has data and a sparkline as long as the history keeps.
+/// Returns the app and the instant its clock is at.
+pub fn busy_watchlist(n: usize, seconds: u32) -> App {
+    let t0 = Instant::now();
+    let symbols: Vec<String> = (0..n).map(|i| format!("S{i:04}")).collect();
+    let mut app = App::new(Settings::default(), Keymap::default_map(), symbols.clone(), t0);
+    app.tab = meridian::app::Tab::Markets;
+    let mut fx = Vec::new();
+    for step in 0..seconds * 20 {
+        let updates = symbols
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let p = 50.0 + i as f64 * 7.0 + ((step as f64 + i as f64) * 0.37).sin() * 2.0;
+                let p = (p * 100.0).round() / 100.0;
+                PriceUpdate {
+                    kind: PriceKind::Snapshot,
+                    symbol: s.clone(),
+                    price: Some(p),
+                    bid: Some(p - 0.01),
+                    ask: Some(p + 0.02),
+                    timestamp: Some(Timestamp(1_705_660_245_000 + step as i64 * 50)),
+                    volume: Some(1000.0 + step as f64 * 100.0),
+                }
+            })
+            .collect();
+        app.now = t0 + Duration::from_millis(step as u64 * 50);
+        app.update(Event::Feed(FeedEvent::Prices(updates)), &mut fx);
+    }
+    app
+}

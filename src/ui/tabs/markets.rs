@@ -8,7 +8,7 @@
 //! ```
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
@@ -56,15 +56,20 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     header.extend(["Vol", "Age", "Trend"]);
     widths.extend([Constraint::Length(6), Constraint::Length(4), Constraint::Min(6)]);
-    let fixed: u16 =
-        widths.iter().map(|c| if let Constraint::Length(n) = c { *n + 1 } else { 1 }).sum();
-    let spark_w = area.width.saturating_sub(fixed + 2).max(6) as usize;
 
+    // Only the rows on screen are built: the window a table scrolled just
+    // far enough to show the cursor would show, so a watchlist of
+    // thousands costs what one screenful does.
+    let inner = block.inner(area);
+    let room = inner.height.saturating_sub(1).max(1) as usize;
     let rows = m.rows();
-    let table_rows: Vec<Row> = rows
+    let selected = m.selected.min(rows.len() - 1);
+    let offset = (selected + 1).saturating_sub(room);
+    let window = &rows[offset..(offset + room).min(rows.len())];
+    let table_rows: Vec<Row> = window
         .iter()
         .map(|sym| match m.quotes.get(*sym) {
-            Some(q) => quote_row(sym, q, app, theme, wide, spark_w),
+            Some(q) => quote_row(sym, q, app, theme, wide),
             None => Row::new(vec![Cell::from((*sym).to_owned()), Cell::from("waiting for data…")])
                 .style(theme.stale),
         })
@@ -74,22 +79,33 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let line = Line::from(h);
         Cell::from(if i == 0 || h == "Trend" { line } else { line.right_aligned() })
     }));
-    let table = Table::new(table_rows, widths)
+    let table = Table::new(table_rows, widths.clone())
         .header(header.style(theme.title))
         .row_highlight_style(theme.selected)
         .block(block);
-    let mut state = cursor(m.selected, rows.len());
+    let mut state = cursor(selected - offset, window.len());
     f.render_stateful_widget(table, area, &mut state);
+
+    // The sparklines go straight into the trend column's cells, under the
+    // row highlight like the rest of the row.
+    let columns = Layout::horizontal(widths).flex(Flex::Start).spacing(1).split(inner);
+    let trend = columns[columns.len() - 1];
+    for (i, sym) in window.iter().enumerate() {
+        let Some(q) = m.quotes.get(*sym) else { continue };
+        if q.is_stale(app.now, app.settings.prices_stale_after) {
+            continue;
+        }
+        let y = trend.y + 1 + i as u16;
+        if y >= inner.bottom() {
+            break;
+        }
+        let style =
+            if offset + i == selected { theme.accent.patch(theme.selected) } else { theme.accent };
+        fmt::draw_spark(f.buffer_mut(), Rect { y, height: 1, ..trend }, q.history.iter(), style);
+    }
 }
 
-fn quote_row<'a>(
-    sym: &str,
-    q: &Quote,
-    app: &App,
-    theme: &Theme,
-    wide: bool,
-    spark_w: usize,
-) -> Row<'a> {
+fn quote_row<'a>(sym: &str, q: &Quote, app: &App, theme: &Theme, wide: bool) -> Row<'a> {
     let stale = q.is_stale(app.now, app.settings.prices_stale_after);
     let (chg, pct, chg_style) = match q.change() {
         Some((c, p)) => {
@@ -100,8 +116,10 @@ fn quote_row<'a>(
     };
     let last_style = match q.flashing(app.now) {
         _ if stale => theme.stale,
-        Some(Move::Up) => theme.up.patch(theme.selected),
-        Some(Move::Down) => theme.down.patch(theme.selected),
+        // In the direction's colour alone: reversing it too would cost
+        // every ticking row two more style changes per frame.
+        Some(Move::Up) => theme.up,
+        Some(Move::Down) => theme.down,
         None => theme.base,
     };
     let num = |s: String| Line::from(s).right_aligned();
@@ -133,7 +151,8 @@ fn quote_row<'a>(
             // Say it in words too, for terminals without colour.
             Cell::from(Span::styled("stale", theme.warn))
         } else {
-            Cell::from(fmt::spark(q.history.iter(), spark_w)).style(theme.accent)
+            // Drawn over this cell by `render`, straight into the buffer.
+            Cell::default()
         },
     ]);
     let row = Row::new(cells);
