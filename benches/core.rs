@@ -15,6 +15,7 @@ use meridian::event::{Event, FeedEvent};
 use meridian::keymap::Keymap;
 use meridian::protocol::{PriceKind, PriceUpdate, Timestamp, decode_price_frame};
 use meridian::theme::Theme;
+use meridian::tui::{Screen, TermScreen};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -100,7 +101,40 @@ fn render(c: &mut Criterion) {
             })
         });
     }
+    // The watchlist full: every row on screen with a quote and a sparkline
+    // as long as the history keeps.
+    let busy = fixture::busy_watchlist(1000, 130);
+    let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    g.bench_function("markets_1000_symbols_full_history", |b| {
+        b.iter(|| {
+            term.draw(|f| meridian::ui::render(f, &busy, &theme)).unwrap();
+        })
+    });
     g.finish();
+}
+
+/// One whole frame of a busy watchlist as the terminal gets it: a tick for
+/// each of 50 symbols, then render, diff and the compact encoding.
+fn frame(c: &mut Criterion) {
+    let theme = Theme::by_name("default").unwrap();
+    let mut app = fixture::busy_watchlist(50, 130);
+    let mut screen = TermScreen::fixed(std::io::sink(), 200, 60).unwrap();
+    let mut step = 0u32;
+    c.bench_function("frame_200x60_50_ticking_rows", |b| {
+        b.iter(|| {
+            step += 1;
+            let tick = (0..50)
+                .map(|i| PriceUpdate {
+                    symbol: format!("S{i:04}"),
+                    price: Some(50.0 + i as f64 * 7.0 + (step as f64 * 0.1).sin()),
+                    ..update(0, PriceKind::Delta)
+                })
+                .collect();
+            app.now += std::time::Duration::from_millis(33);
+            app.update(Event::Feed(FeedEvent::Prices(tick)), &mut Vec::new());
+            screen.draw(&app, &theme).unwrap();
+        })
+    });
 }
 
 fn diff(c: &mut Criterion) {
@@ -125,5 +159,5 @@ fn diff(c: &mut Criterion) {
     c.bench_function("frame_diff_200x50", |b| b.iter(|| Buffer::diff(&before, &after).len()));
 }
 
-criterion_group!(benches, decode, apply, render, diff);
+criterion_group!(benches, decode, apply, render, diff, frame);
 criterion_main!(benches);

@@ -5,10 +5,12 @@
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
+use meridian::app::{App, TREND_BUCKET};
 use meridian::config::Config;
 use meridian::event::Event;
 use meridian::keymap::Keymap;
-use meridian::protocol::{PriceCommand, decode_price_frame};
+use meridian::protocol::{PriceCommand, PriceKind, PriceUpdate, Timestamp, decode_price_frame};
+use meridian::server::{ServeArgs, SymbolWalk};
 use meridian::theme::Theme;
 use meridian::tui::{Core, Screen};
 use tokio_tungstenite::tungstenite::Message;
@@ -30,16 +32,32 @@ pub struct Window {
     pub measure: Duration,
 }
 
+/// One run of the console against a server.
+pub struct Run<'a> {
+    pub server_url: &'a str,
+    pub watch: Vec<String>,
+    /// The screen's size, for the probe's own renders.
+    pub size: (u16, u16),
+    /// Sample a full-redraw size every this many frames (0 = never).
+    pub full_every: u64,
+    pub window: Window,
+    /// Start every watched symbol with a full trend history, as after some
+    /// minutes of running (see [`seed_history`]).
+    pub history: bool,
+    /// The byte count of the writer the screen draws to, if any.
+    pub counter: Option<crate::probe::Counting>,
+}
+
+impl<'a> Run<'a> {
+    pub fn new(server_url: &'a str, watch: Vec<String>, size: (u16, u16), window: Window) -> Self {
+        Run { server_url, watch, size, full_every: 0, window, history: true, counter: None }
+    }
+}
+
 /// Run the console's real loop (feeds, state, render at `ui.fps`) drawing
 /// to `screen` for the window; returns the probe with what it saw.
-pub fn console<S: Screen>(
-    server_url: &str,
-    watch: Vec<String>,
-    screen: S,
-    size: (u16, u16),
-    full_every: u64,
-    window: Window,
-) -> Probe<S> {
+pub fn console<S: Screen>(run: Run<'_>, screen: S) -> Probe<S> {
+    let Run { server_url, watch, size, full_every, window, history, counter } = run;
     meridian::launch::install_crypto();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::default();
@@ -58,8 +76,13 @@ pub fn console<S: Screen>(
     // A trader's view: the watchlist.
     let mut console = console;
     console.app.tab = meridian::app::Tab::Markets;
+    if history {
+        let watched = console.app.markets.symbols.clone();
+        seed_history(&mut console.app, &watched, ServeArgs::demo().seed);
+    }
     let visible = crate::probe::visible_symbols(&console.app, &theme, size);
     let mut probe = Probe::new(screen, visible, size, full_every);
+    probe.counter = counter;
     let (cpu0, t0) = (thread_cpu_seconds(), Instant::now());
     one_core().block_on(async {
         let core = Core::start(console).expect("core");
@@ -74,6 +97,62 @@ pub fn console<S: Screen>(
     probe.seen.busy = (thread_cpu_seconds() - cpu0) / t0.elapsed().as_secs_f64();
     probe
 }
+
+/// Fill every watched symbol's trend history, as if the console had run
+/// for as many seconds as it keeps points: a steady state in which every
+/// sparkline is full and moves each second. The past is the server's own
+/// random walk for the symbol, scaled to end at the price the server will
+/// send first, so the live ticks continue it without a jump.
+pub fn seed_history(app: &mut App, watch: &[String], server_seed: u64) {
+    let points = app.settings.history_points;
+    let now = Instant::now();
+    let mut u = PriceUpdate {
+        kind: PriceKind::Snapshot,
+        symbol: String::new(),
+        price: None,
+        bid: None,
+        ask: None,
+        timestamp: None,
+        volume: None,
+    };
+    for sym in watch {
+        let first = {
+            SymbolWalk::new(sym, server_seed).next_into(&mut u, Timestamp::now());
+            u.price.expect("a snapshot has a price")
+        };
+        let mut past = SymbolWalk::new(sym, server_seed ^ 0x5eed);
+        let (mut seconds, mut last) = (Vec::with_capacity(points), first);
+        for _ in 0..points {
+            for _ in 0..TICKS_PER_SECOND {
+                // A delta leaves out a price that did not move.
+                past.next_into(&mut u, Timestamp::now());
+                last = u.price.unwrap_or(last);
+            }
+            seconds.push(last);
+        }
+        let scale = first / seconds.last().copied().unwrap_or(first);
+        for (i, p) in seconds.iter().enumerate() {
+            let ago = TREND_BUCKET * (points - i) as u32;
+            let at = now.checked_sub(ago).expect("the machine has been up for minutes");
+            let price = p * scale;
+            let tick = PriceUpdate {
+                kind: PriceKind::Snapshot,
+                symbol: sym.clone(),
+                price: Some(price),
+                bid: Some(price - 0.01),
+                ask: Some(price + 0.01),
+                timestamp: Some(Timestamp::from_millis(
+                    Timestamp::now().millis() - ago.as_millis() as i64,
+                )),
+                volume: None,
+            };
+            app.markets.apply(std::slice::from_ref(&tick), at);
+        }
+    }
+}
+
+/// The rate the screen benchmark runs each symbol at.
+const TICKS_PER_SECOND: usize = 20;
 
 /// CPU time of the calling thread, from the scheduler's counters.
 fn thread_cpu_seconds() -> f64 {

@@ -17,13 +17,12 @@ mod probe;
 mod process;
 mod rows;
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use meridian::server::{PriceFormat, ServeArgs, ServerHandle};
 use meridian::tui::{TermScreen, TestScreen};
 
-use ingest::{Window, symbols};
+use ingest::{Run, Window, symbols};
 use probe::{Counting, percentile};
 use rows::{Row, row};
 
@@ -88,7 +87,7 @@ fn ingest_rows(out: &mut Vec<Row>) {
         };
         let (count, decode) = (bare(false), bare(true));
         let screen = TestScreen::new(200, 50).unwrap();
-        let probe = ingest::console(&server.url(), watch.clone(), screen, (200, 50), 0, w);
+        let probe = ingest::console(Run::new(&server.url(), watch.clone(), (200, 50), w), screen);
         let console = ingest::console_rate(&probe, batch);
         let fps = probe.seen.frames as f64 / (w.warmup + w.measure).as_secs_f64();
         let label = |s: &str| format!("ingest {name}, 1000 symbols, batch {batch}: {s}");
@@ -111,36 +110,53 @@ fn ingest_rows(out: &mut Vec<Row>) {
 /// 1000 updates/s for 50 symbols on a 200x60 screen (all 50 rows visible):
 /// latency, and bytes written against a full redraw of every frame.
 fn screen_rows(out: &mut Vec<Row>) {
-    let watch = symbols(50);
     let args = ServeArgs { price_rate: 20.0, price_batch: 1, ..ServeArgs::demo() };
     let server = Server::start(args);
     let w = Window { warmup: secs(2.0), measure: secs(10.0) };
-    let counter = Counting::default();
-    let screen = TermScreen::fixed(counter.clone(), 200, 60).unwrap();
-    let before = counter.0.load(Ordering::Relaxed);
-    let probe = ingest::console(&server.url(), watch, screen, (200, 60), 97, w);
-    let written = counter.0.load(Ordering::Relaxed) - before;
-    let total = (w.warmup + w.measure).as_secs_f64();
-    let frames = probe.seen.frames as f64;
-    let full = probe.seen.full_frame_bytes.iter().sum::<u64>() as f64
-        / probe.seen.full_frame_bytes.len().max(1) as f64;
-    let bytes_s = written as f64 / total;
-    let full_s = full * frames / total;
-    out.push(row(
-        "terminal output, 1000 upd/s, 50 visible symbols",
-        bytes_s,
-        "B/s",
-        Some(full_s),
-        Some(0.10),
-    ));
-    out.push(row("  (a full 200x60 redraw, mean)", full, "B", None, None));
-    latency_rows(out, "1000 upd/s, 50 symbols", &probe.seen.latencies_ms);
+    // Steady state (every sparkline full and scrolling each second), then
+    // the first seconds after start (sparklines still filling).
+    for (history, what) in [(true, "steady"), (false, "first seconds")] {
+        let counter = Counting::default();
+        let screen = TermScreen::fixed(counter.clone(), 200, 60).unwrap();
+        let url = server.url();
+        let run = Run {
+            full_every: 97,
+            history,
+            counter: Some(counter),
+            ..Run::new(&url, symbols(50), (200, 60), w)
+        };
+        let probe = ingest::console(run, screen);
+        let seen = &probe.seen;
+        let full = seen.full_frame_bytes.iter().sum::<u64>() as f64
+            / seen.full_frame_bytes.len().max(1) as f64;
+        let secs = seen.measured_secs.max(f64::MIN_POSITIVE);
+        let bytes_s = seen.measured_bytes as f64 / secs;
+        let full_s = full * seen.measured_frames.saturating_sub(1) as f64 / secs;
+        out.push(row(
+            format!("terminal output, 1000 upd/s, 50 visible symbols, {what}"),
+            bytes_s,
+            "B/s",
+            Some(full_s),
+            Some(0.10),
+        ));
+        out.push(row("  (a full 200x60 redraw, mean)", full, "B", None, None));
+        if !history {
+            break;
+        }
+        latency_rows(out, "1000 upd/s, 50 symbols", &seen.latencies_ms);
+        let mut draw = seen.draw_ms.clone();
+        draw.sort_by(f64::total_cmp);
+        for (p, label) in [(0.5, "p50"), (0.99, "p99")] {
+            let ms = percentile(&draw, p);
+            out.push(row(format!("  (frame: render, diff, write; {label})"), ms, "ms", None, None));
+        }
+    }
 
     let watch = symbols(1000);
     let args = ServeArgs { price_rate: 100.0, price_batch: 100, ..ServeArgs::demo() };
     let server = Server::start(args);
     let screen = TestScreen::new(200, 50).unwrap();
-    let probe = ingest::console(&server.url(), watch, screen, (200, 50), 0, w);
+    let probe = ingest::console(Run::new(&server.url(), watch, (200, 50), w), screen);
     latency_rows(out, "100k upd/s, 1000 symbols", &probe.seen.latencies_ms);
 }
 

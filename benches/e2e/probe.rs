@@ -47,6 +47,13 @@ pub struct Seen {
     pub full_frame_bytes: Vec<u64>,
     /// Share of the run the console's thread was on the CPU.
     pub busy: f64,
+    /// Milliseconds each measured frame took to render, diff and write.
+    pub draw_ms: Vec<f64>,
+    /// Bytes written and frames drawn while measuring (with a counter).
+    pub measured_bytes: u64,
+    pub measured_frames: u64,
+    /// Seconds from the first measured frame to the last.
+    pub measured_secs: f64,
 }
 
 pub struct Probe<S> {
@@ -60,6 +67,9 @@ pub struct Probe<S> {
     /// Sample the full-redraw size every this many frames (0 = never).
     full_every: u64,
     size: (u16, u16),
+    /// The writer's byte count, when the screen writes through one.
+    pub counter: Option<Counting>,
+    measuring_since: Option<(Instant, u64)>,
 }
 
 impl<S: Screen> Probe<S> {
@@ -72,15 +82,28 @@ impl<S: Screen> Probe<S> {
             measure_from: Instant::now(),
             full_every,
             size,
+            counter: None,
+            measuring_since: None,
         }
     }
 }
 
 impl<S: Screen> Screen for Probe<S> {
     fn draw(&mut self, app: &App, theme: &Theme) -> io::Result<()> {
+        let start = Instant::now();
         self.inner.draw(app, theme)?;
         let end_ms = unix_ms_f64();
         let now = Instant::now();
+        if now >= self.measure_from {
+            self.seen.draw_ms.push(now.duration_since(start).as_secs_f64() * 1e3);
+            if let Some(c) = &self.counter {
+                let bytes = c.0.load(Ordering::Relaxed);
+                let (t0, b0) = *self.measuring_since.get_or_insert((now, bytes));
+                self.seen.measured_bytes = bytes - b0;
+                self.seen.measured_frames += 1;
+                self.seen.measured_secs = now.duration_since(t0).as_secs_f64();
+            }
+        }
         self.seen.frames += 1;
         let messages = app.feeds.prices.messages;
         if self.seen.counts.last().is_none_or(|(_, m)| *m != messages) {

@@ -39,7 +39,7 @@ fn num(v: f64) -> String {
 impl fmt::Display for Row {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ceiling = self.ceiling.map_or("-".into(), |c| format!("{} {}", num(c), self.unit));
-        let ratio = self.ceiling.map_or("-".into(), |c| format!("{:.2}", self.value / c));
+        let ratio = self.ceiling.map_or("-".into(), |c| format!("{:.3}", self.value / c));
         let budget = self.budget_ratio.map_or("-".into(), |b| format!("{b:.2}"));
         write!(
             f,
@@ -76,7 +76,14 @@ pub fn criterion_rows(out: &mut Vec<Row>) {
     if let Some(ns) = criterion_mean_ns("apply/1m_updates_1000_symbols") {
         out.push(row("apply 1M updates, 1000 symbols", 1e6 / (ns / 1e9), "upd/s", None, None));
     }
-    let tabs = ["insights", "status", "metrics", "markets", "reports"];
+    let tabs = [
+        "insights",
+        "status",
+        "metrics",
+        "markets",
+        "markets_1000_symbols_full_history",
+        "reports",
+    ];
     let worst = tabs
         .iter()
         .filter_map(|t| criterion_mean_ns(&format!("render_200x50/{t}")).map(|ns| (ns, *t)))
@@ -92,5 +99,8 @@ pub fn criterion_rows(out: &mut Vec<Row>) {
     }
     if let Some(ns) = criterion_mean_ns("frame_diff_200x50") {
         out.push(row("ratatui frame diff 200x50", ns / 1e6, "ms", None, None));
+    }
+    if let Some(ns) = criterion_mean_ns("frame_200x60_50_ticking_rows") {
+        out.push(row("whole frame, 50 ticking rows at 200x60", ns / 1e6, "ms", None, None));
     }
 }

@@ -34,6 +34,8 @@ use tokio::sync::{broadcast, oneshot, watch};
 use tokio::task::JoinHandle;
 
 pub use options::{ForceHealth, PriceFormat, ServeArgs};
+/// The simulated walk of one symbol, for fixtures that need its prices.
+pub use prices::SymbolWalk;
 
 use crate::protocol::{Envelope, Timestamp, paths};
 use backfill::BackfillSim;
