@@ -470,3 +470,27 @@ async fn shutdown_closes_open_feeds() {
         assert!(ended.await.unwrap());
     }
 }
+
+#[tokio::test]
+async fn a_time_scale_speeds_up_the_price_stamps() {
+    // At 600 times real time a minute of stamps passes in a tenth of a
+    // second: enough to fill candle history quickly in demos and benches.
+    let args = ServeArgs { time_scale: 600.0, ..ServeArgs::for_tests() };
+    let s = Server::start(args).await;
+    let mut ws = s.ws(protocol::paths::WS_PRICES).await;
+    subscribe(&mut ws, "AAPL").await;
+    let stamp = |bytes: &[u8], binary| {
+        let d = decode_price_frame(bytes, binary).unwrap();
+        d.items[0].timestamp.expect("the reference server stamps every update").millis()
+    };
+    let (bytes, binary) = next_frame(&mut ws).await;
+    let (first, real) = (stamp(&bytes, binary), std::time::Instant::now());
+    let mut last = first;
+    while real.elapsed() < std::time::Duration::from_millis(300) {
+        let (bytes, binary) = next_frame(&mut ws).await;
+        last = stamp(&bytes, binary);
+    }
+    let real_ms = real.elapsed().as_millis() as i64;
+    assert!(last - first >= real_ms * 300, "{} ms of stamps in {real_ms} ms", last - first);
+    s.stop().await;
+}

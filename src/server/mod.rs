@@ -62,6 +62,7 @@ struct App {
     post_lock: tokio::sync::Mutex<()>,
     ws_connections: AtomicU64,
     shutdown: watch::Receiver<bool>,
+    price_clock: options::PriceClock,
 }
 
 type AppState = Arc<App>;
@@ -179,6 +180,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
         .with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
+    let args_clock = args.price_clock();
     let app = Arc::new(App {
         sim: Mutex::new(Sim {
             backfill: BackfillSim::new(args.seed),
@@ -192,6 +194,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
         post_lock: tokio::sync::Mutex::new(()),
         ws_connections: AtomicU64::new(0),
         shutdown: stop_rx,
+        price_clock: args_clock,
     });
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(serve(app, listener, stop_tx, shutdown_rx));

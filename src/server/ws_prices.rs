@@ -15,7 +15,7 @@ use tokio::time::{MissedTickBehavior, interval};
 use super::prices::{FrameWriter, SymbolWalk, normalize_symbol};
 use super::ws::{CLOSE_WAIT, Session, going_away};
 use super::{AppState, stopped};
-use crate::protocol::{PriceCommand, Timestamp};
+use crate::protocol::PriceCommand;
 
 /// Shortest timer period; faster rates send several updates per tick.
 const MIN_PERIOD: Duration = Duration::from_millis(2);
@@ -33,6 +33,7 @@ pub async fn prices(ws: WebSocketUpgrade, State(app): State<AppState>) -> Respon
 
 struct Feed {
     seed: u64,
+    clock: super::options::PriceClock,
     walks: Vec<SymbolWalk>,
     next: usize,
     writer: FrameWriter,
@@ -60,7 +61,7 @@ impl Feed {
                     }
                 };
                 self.walks[i].force_snapshot();
-                self.walks[i].next_into(self.writer.slot(), Timestamp::now());
+                self.walks[i].next_into(self.writer.slot(), self.clock.now());
                 if let Some(frame) = self.writer.finish()? {
                     tx.send(frame).await?;
                 }
@@ -81,7 +82,7 @@ impl Feed {
         tx: &mut SplitSink<WebSocket, Message>,
     ) -> anyhow::Result<()> {
         // One clock read per burst: the stamps are the send time to the ms.
-        let now = Timestamp::now();
+        let now = self.clock.now();
         for _ in 0..count {
             if self.walks.is_empty() {
                 break;
@@ -156,6 +157,7 @@ async fn session(app: &AppState, socket: WebSocket) -> anyhow::Result<()> {
     let args = &app.args;
     let mut feed = Feed {
         seed: args.seed,
+        clock: app.price_clock,
         walks: Vec::new(),
         next: 0,
         writer: FrameWriter::new(args.price_format, args.price_batch),
