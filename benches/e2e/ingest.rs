@@ -105,19 +105,11 @@ pub fn console<S: Screen>(run: Run<'_>, screen: S) -> Probe<S> {
 /// send first, so the live ticks continue it without a jump.
 pub fn seed_history(app: &mut App, watch: &[String], server_seed: u64) {
     let points = app.settings.history_points;
-    let now = Instant::now();
-    let mut u = PriceUpdate {
-        kind: PriceKind::Snapshot,
-        symbol: String::new(),
-        price: None,
-        bid: None,
-        ask: None,
-        timestamp: None,
-        volume: None,
-    };
+    let (now, wall) = (Instant::now(), Timestamp::now());
+    let mut u = PriceUpdate::blank();
     for sym in watch {
         let first = {
-            SymbolWalk::new(sym, server_seed).next_into(&mut u, Timestamp::now());
+            SymbolWalk::new(sym, server_seed).next_into(&mut u, wall);
             u.price.expect("a snapshot has a price")
         };
         let mut past = SymbolWalk::new(sym, server_seed ^ 0x5eed);
@@ -125,7 +117,7 @@ pub fn seed_history(app: &mut App, watch: &[String], server_seed: u64) {
         for _ in 0..points {
             for _ in 0..TICKS_PER_SECOND {
                 // A delta leaves out a price that did not move.
-                past.next_into(&mut u, Timestamp::now());
+                past.next_into(&mut u, wall);
                 last = u.price.unwrap_or(last);
             }
             seconds.push(last);
@@ -141,9 +133,7 @@ pub fn seed_history(app: &mut App, watch: &[String], server_seed: u64) {
                 price: Some(price),
                 bid: Some(price - 0.01),
                 ask: Some(price + 0.01),
-                timestamp: Some(Timestamp::from_millis(
-                    Timestamp::now().millis() - ago.as_millis() as i64,
-                )),
+                timestamp: Some(Timestamp::from_millis(wall.millis() - ago.as_millis() as i64)),
                 volume: None,
             };
             app.markets.apply(std::slice::from_ref(&tick), at);

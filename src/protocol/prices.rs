@@ -42,6 +42,19 @@ pub struct PriceUpdate {
 }
 
 impl PriceUpdate {
+    /// A snapshot with no symbol and no fields: a slot to write into.
+    pub fn blank() -> Self {
+        PriceUpdate {
+            kind: PriceKind::Snapshot,
+            symbol: String::new(),
+            price: None,
+            bid: None,
+            ask: None,
+            timestamp: None,
+            volume: None,
+        }
+    }
+
     /// A price that is not finite or is negative is rejected (protocol §1).
     pub fn is_valid(&self) -> bool {
         let ok = |v: Option<f64>| v.is_none_or(|p| p.is_finite() && p >= 0.0);

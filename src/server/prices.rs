@@ -136,15 +136,7 @@ impl FrameWriter {
     /// The next free slot of the frame being built.
     pub fn slot(&mut self) -> &mut PriceUpdate {
         if self.len == self.slots.len() {
-            self.slots.push(PriceUpdate {
-                kind: PriceKind::Snapshot,
-                symbol: String::new(),
-                price: None,
-                bid: None,
-                ask: None,
-                timestamp: None,
-                volume: None,
-            });
+            self.slots.push(PriceUpdate::blank());
         }
         self.len += 1;
         &mut self.slots[self.len - 1]
