@@ -9,7 +9,7 @@ use meridian::app::{App, TREND_BUCKET};
 use meridian::config::Config;
 use meridian::event::Event;
 use meridian::keymap::Keymap;
-use meridian::protocol::{PriceCommand, PriceKind, PriceUpdate, Timestamp, decode_price_frame};
+use meridian::protocol::{PriceCommand, PriceKind, PriceUpdate, Timestamp, for_each_price};
 use meridian::server::{ServeArgs, SymbolWalk};
 use meridian::theme::Theme;
 use meridian::tui::{Core, Screen};
@@ -163,7 +163,8 @@ pub fn console_rate(probe: &Probe<impl Screen>, batch: usize) -> f64 {
 }
 
 /// A bare loop: connect, subscribe to `watch`, read frames for the window.
-/// With `decode`, every frame goes through the console's decoder and the
+/// With `decode`, every frame goes through the console's decoder into a
+/// buffer reused across frames (as the console's feed does) and the
 /// updates are counted; without, frames are counted and multiplied by the
 /// batch. Returns updates per second.
 pub fn bare(server_url: &str, watch: &[String], batch: usize, decode: bool, w: Window) -> f64 {
@@ -180,18 +181,15 @@ pub fn bare(server_url: &str, watch: &[String], batch: usize, decode: bool, w: W
         let measure_from = start + w.warmup;
         let end = measure_from + w.measure;
         let (mut updates, mut measuring_since) = (0u64, None);
+        let mut items = Vec::new();
         while let Some(Ok(msg)) = ws.next().await {
             let now = Instant::now();
             if now >= end {
                 break;
             }
             let n = match (&msg, decode) {
-                (Message::Text(t), true) => {
-                    decode_price_frame(t.as_bytes(), false).map_or(0, |d| d.items.len() as u64)
-                }
-                (Message::Binary(b), true) => {
-                    decode_price_frame(b, true).map_or(0, |d| d.items.len() as u64)
-                }
+                (Message::Text(t), true) => decode_into(&mut items, t.as_bytes(), false),
+                (Message::Binary(b), true) => decode_into(&mut items, b, true),
                 (Message::Text(_) | Message::Binary(_), false) => batch as u64,
                 _ => 0,
             };
@@ -203,4 +201,13 @@ pub fn bare(server_url: &str, watch: &[String], batch: usize, decode: bool, w: W
         let secs = measuring_since.map_or(0.0, |t: Instant| t.elapsed().as_secs_f64());
         if secs <= 0.0 { 0.0 } else { updates as f64 / secs }
     })
+}
+
+/// Decode a frame's updates into `items` (emptied first); how many.
+fn decode_into(items: &mut Vec<PriceUpdate>, data: &[u8], binary: bool) -> u64 {
+    items.clear();
+    match for_each_price(data, binary, |u| items.push(u)) {
+        Ok(_) => items.len() as u64,
+        Err(_) => 0,
+    }
 }

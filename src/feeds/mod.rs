@@ -8,10 +8,9 @@ mod backoff;
 mod coalesce;
 mod session;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
-use foldhash::fast::RandomState;
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use tokio::sync::mpsc;
@@ -119,13 +118,12 @@ pub(crate) async fn recv<T>(rx: &mut Option<mpsc::Receiver<T>>) -> Option<T> {
     }
 }
 
-/// The symbols the price feed is subscribed to: in order, for the
-/// subscriptions sent after each connect, and hashed, for the check every
-/// incoming update goes through.
+/// The symbols the price feed is subscribed to, in order: what each new
+/// connection subscribes to. (Each session's [`Coalescer`] filters the
+/// incoming updates by the same list.)
 #[derive(Debug, Default)]
 pub(crate) struct Subscriptions {
     ordered: BTreeSet<String>,
-    hashed: HashSet<String, RandomState>,
 }
 
 impl Subscriptions {
@@ -141,17 +139,11 @@ impl Subscriptions {
         match c {
             PriceCommand::Subscribe(s) => {
                 self.ordered.insert(s.clone());
-                self.hashed.insert(s.clone());
             }
             PriceCommand::Unsubscribe(s) => {
                 self.ordered.remove(s);
-                self.hashed.remove(s);
             }
         }
-    }
-
-    pub(crate) fn contains(&self, symbol: &str) -> bool {
-        self.hashed.contains(symbol)
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &String> {

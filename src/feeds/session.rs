@@ -119,12 +119,13 @@ impl<'a> Session<'a> {
         tx: &'a mpsc::Sender<Event>,
         symbols: &'a mut Subscriptions,
     ) -> Self {
+        let prices = Coalescer::watching(symbols.iter());
         Session {
             kind,
             opts,
             tx,
             symbols,
-            prices: Coalescer::default(),
+            prices,
             batch: Vec::new(),
             messages: 0,
             bytes: 0,
@@ -205,8 +206,8 @@ impl<'a> Session<'a> {
                     let Some(cmd) = cmd else { cmds = None; continue };
                     self.symbols.apply(&cmd);
                     let wire = match &cmd {
-                        PriceCommand::Subscribe(s) => WireCommand::Subscribe { symbol: s.clone() },
-                        PriceCommand::Unsubscribe(s) => { self.prices.forget(s); WireCommand::Unsubscribe { symbol: s.clone() } }
+                        PriceCommand::Subscribe(s) => { self.prices.watch(s); WireCommand::Subscribe { symbol: s.clone() } }
+                        PriceCommand::Unsubscribe(s) => { self.prices.unwatch(s); WireCommand::Unsubscribe { symbol: s.clone() } }
                     };
                     if let Err(e) = ws.send(command(&wire)).await {
                         return End::Lost(e.to_string());
@@ -253,10 +254,10 @@ impl<'a> Session<'a> {
                 let end = match result {
                     Ok(rejected) => {
                         self.rejected += rejected as u64;
+                        // Updates for symbols not (or no longer) watched
+                        // are dropped here (protocol §1).
                         for u in batch.drain(..) {
-                            if self.symbols.contains(&u.symbol) {
-                                self.prices.push(u);
-                            }
+                            self.prices.push(u);
                         }
                         None
                     }
