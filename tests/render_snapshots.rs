@@ -97,6 +97,17 @@ fn a_stale_symbol_is_marked_in_words() {
 }
 
 #[test]
+fn a_symbol_without_data_yet_says_so_in_full() {
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Markets;
+    app.markets.symbols.push("NEWCO".into());
+    let screen = draw(&app, 80, 24);
+    let row = screen.lines().find(|l| l.contains("NEWCO")).expect("NEWCO row");
+    assert!(row.contains("waiting for data…"), "{row}");
+    assert!(!row.contains("stale"), "{row}");
+}
+
+#[test]
 fn diagnostics_popup_shows_counters_and_the_last_error() {
     let mut app = common::fixture::populated();
     app.show_diagnostics = true;

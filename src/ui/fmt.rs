@@ -65,26 +65,94 @@ pub fn draw_spark(
 
 /// A price with two decimals, or four below 1.
 pub fn price(v: Option<f64>) -> String {
-    match v {
-        Some(p) if p.abs() < 1.0 => format!("{p:.4}"),
-        Some(p) => format!("{p:.2}"),
-        None => "—".into(),
-    }
+    let mut s = String::new();
+    write_price(&mut s, v);
+    s
+}
+
+/// [`price`], appended to `out`.
+pub fn write_price(out: &mut String, v: Option<f64>) {
+    use std::fmt::Write as _;
+    let _ = match v {
+        Some(p) if p.abs() < 1.0 => write!(out, "{p:.4}"),
+        Some(p) => write!(out, "{p:.2}"),
+        None => write!(out, "—"),
+    };
 }
 
 /// 1234 -> "1.2K", 5_600_000 -> "5.6M".
 pub fn compact(v: f64) -> String {
+    let mut s = String::new();
+    write_compact(&mut s, v);
+    s
+}
+
+/// [`compact`], appended to `out`.
+pub fn write_compact(out: &mut String, v: f64) {
+    use std::fmt::Write as _;
     let a = v.abs();
-    if a >= 1e9 {
-        format!("{:.1}B", v / 1e9)
+    let _ = if a >= 1e9 {
+        write!(out, "{:.1}B", v / 1e9)
     } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
+        write!(out, "{:.1}M", v / 1e6)
     } else if a >= 1e4 {
-        format!("{:.1}K", v / 1e3)
+        write!(out, "{:.1}K", v / 1e3)
     } else if a.fract() == 0.0 {
-        format!("{v:.0}")
+        write!(out, "{v:.0}")
     } else {
-        format!("{v:.1}")
+        write!(out, "{v:.1}")
+    };
+}
+
+/// Where [`draw_text`] puts text that is narrower than its area.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// Write one line of `text` into a one-row `area`, patching `style` over
+/// the cells it covers; text wider than the area loses its end (left
+/// aligned) or its start (right aligned), as a ratatui `Line` would. The
+/// watchlist writes every cell of every row this way each frame, without
+/// building a `Table` of `Line`s first.
+pub fn draw_text(buf: &mut Buffer, area: Rect, text: &str, align: Align, style: Style) {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let area = area.intersection(buf.area);
+    if area.is_empty() || text.is_empty() {
+        return;
+    }
+    let ascii = text.is_ascii();
+    let width = if ascii { text.len() } else { text.width() };
+    let room = usize::from(area.width);
+    let (x, text) = match align {
+        _ if width <= room && align == Align::Right => (area.right() - width as u16, text),
+        Align::Right => {
+            // Drop whole characters from the start until the rest fits.
+            let mut cut = width - room;
+            let mut start = 0;
+            for (i, c) in text.char_indices() {
+                if cut == 0 {
+                    start = i;
+                    break;
+                }
+                cut = cut.saturating_sub(c.width().unwrap_or(0));
+                start = i + c.len_utf8();
+            }
+            (area.x, &text[start..])
+        }
+        Align::Left => (area.x, text),
+    };
+    if ascii {
+        let start = buf.index_of(x, area.y);
+        let end = buf.index_of(area.right() - 1, area.y) + 1;
+        let cells = &mut buf.content[start..end];
+        for (cell, b) in cells.iter_mut().zip(text.bytes()) {
+            cell.set_char(char::from(b)).set_style(style);
+        }
+    } else {
+        let left = usize::from(area.right() - x);
+        buf.set_stringn(x, area.y, text, left, style);
     }
 }
 
@@ -137,6 +205,38 @@ mod tests {
         assert_eq!(spark([1.0, 2.0, 3.0].into_iter(), 10), "▁▅█");
         assert_eq!(spark([5.0, 5.0].into_iter(), 10), "▄▄");
         assert_eq!(spark([1.0, 2.0, 3.0, 4.0].into_iter(), 2), "▁█");
+    }
+
+    fn line(buf: &Buffer) -> String {
+        buf.content.iter().map(|c| c.symbol()).collect()
+    }
+
+    #[test]
+    fn text_is_aligned_and_cut_like_a_line() {
+        use ratatui::style::{Color, Modifier};
+        let area = Rect::new(0, 0, 10, 1);
+        let cell = Rect::new(2, 0, 6, 1);
+        let red = Style::new().fg(Color::Red);
+        let cases = [
+            ("1.25", Align::Right, "    1.25  "),
+            ("1.25", Align::Left, "  1.25    "),
+            ("12345678.9", Align::Right, "  5678.9  "),
+            ("12345678.9", Align::Left, "  123456  "),
+            ("—", Align::Right, "       —  "),
+            ("waiting for…", Align::Left, "  waitin  "),
+            ("…1234567", Align::Right, "  234567  "),
+        ];
+        for (text, align, want) in cases {
+            let mut buf = Buffer::empty(area);
+            buf.set_style(area, Style::new().add_modifier(Modifier::BOLD));
+            draw_text(&mut buf, cell, text, align, red);
+            assert_eq!(line(&buf), want, "{text:?} {align:?}");
+            // The style is patched over the cells written, nowhere else.
+            let written = want.char_indices().filter(|(_, c)| *c != ' ').count();
+            let red_cells = buf.content.iter().filter(|c| c.fg == Color::Red).count();
+            assert_eq!(red_cells, written, "{text:?}");
+            assert!(buf.content.iter().all(|c| c.modifier.contains(Modifier::BOLD)));
+        }
     }
 
     #[test]

@@ -7,19 +7,40 @@
 //! └────────────────────────────────────────────────────────────────────┘
 //! ```
 
+use std::fmt::Write as _;
+
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table};
+use ratatui::text::Line;
 
-use super::{cursor, panel, placeholder};
+use super::{panel, placeholder};
 use crate::app::{App, Move, Quote};
 use crate::theme::Theme;
-use crate::ui::fmt;
+use crate::ui::fmt::{self, Align};
 
 /// Below this inner width the spread column is dropped.
 const WIDE: u16 = 100;
+
+/// The watchlist's columns: heading, width, alignment. Spread only when
+/// wide; the trend column takes what is left.
+fn columns(wide: bool) -> Vec<(&'static str, Constraint, Align)> {
+    let num = |h, w| (h, Constraint::Length(w), Align::Right);
+    let mut cols = vec![
+        ("Symbol", Constraint::Length(8), Align::Left),
+        num("Last", 10),
+        num("Chg", 8),
+        num("Chg%", 8),
+        num("Bid", 10),
+        num("Ask", 10),
+    ];
+    if wide {
+        cols.push(num("Spread", 7));
+    }
+    cols.extend([num("Vol", 6), num("Age", 4), ("Trend", Constraint::Min(6), Align::Left)]);
+    cols
+}
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.markets;
@@ -40,80 +61,105 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
-    let wide = area.width >= WIDE;
-    let mut header = vec!["Symbol", "Last", "Chg", "Chg%", "Bid", "Ask"];
-    let mut widths = vec![
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Length(10),
-    ];
-    if wide {
-        header.push("Spread");
-        widths.push(Constraint::Length(7));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.is_empty() {
+        return;
     }
-    header.extend(["Vol", "Age", "Trend"]);
-    widths.extend([Constraint::Length(6), Constraint::Length(4), Constraint::Min(6)]);
+    let cols = columns(area.width >= WIDE);
+    let rects =
+        Layout::horizontal(cols.iter().map(|c| c.1)).flex(Flex::Start).spacing(1).split(inner);
+    let buf = f.buffer_mut();
 
-    // Only the rows on screen are built: the window a table scrolled just
+    // Cells are written straight into the buffer: a busy watchlist redraws
+    // every visible row each frame, and a `Table` of `Line`s would lay out
+    // each cell's text first.
+    let heading = Rect { height: 1, ..inner };
+    buf.set_style(heading, theme.title);
+    for ((name, _, align), r) in cols.iter().zip(rects.iter()) {
+        fmt::draw_text(buf, Rect { y: heading.y, height: 1, ..*r }, name, *align, Style::default());
+    }
+
+    // Only the rows on screen are drawn: the window a table scrolled just
     // far enough to show the cursor would show, so a watchlist of
     // thousands costs what one screenful does.
-    let inner = block.inner(area);
     let room = inner.height.saturating_sub(1).max(1) as usize;
     let rows = m.rows();
     let selected = m.selected.min(rows.len() - 1);
     let offset = (selected + 1).saturating_sub(room);
     let window = &rows[offset..(offset + room).min(rows.len())];
-    let table_rows: Vec<Row> = window
-        .iter()
-        .map(|sym| match m.quotes.get(*sym) {
-            Some(q) => quote_row(sym, q, app, theme, wide),
-            None => Row::new(vec![Cell::from((*sym).to_owned()), Cell::from("waiting for data…")])
-                .style(theme.stale),
-        })
-        .collect();
-    // Numbers are right-aligned, and so are their headings.
-    let header = Row::new(header.into_iter().enumerate().map(|(i, h)| {
-        let line = Line::from(h);
-        Cell::from(if i == 0 || h == "Trend" { line } else { line.right_aligned() })
-    }));
-    let table = Table::new(table_rows, widths.clone())
-        .header(header.style(theme.title))
-        .row_highlight_style(theme.selected)
-        .block(block);
-    let mut state = cursor(selected - offset, window.len());
-    f.render_stateful_widget(table, area, &mut state);
-
-    // The sparklines go straight into the trend column's cells, under the
-    // row highlight like the rest of the row.
-    let columns = Layout::horizontal(widths).flex(Flex::Start).spacing(1).split(inner);
-    let trend = columns[columns.len() - 1];
+    let mut text = String::new();
     for (i, sym) in window.iter().enumerate() {
-        let Some(q) = m.quotes.get(*sym) else { continue };
-        if q.is_stale(app.now, app.settings.prices_stale_after) {
-            continue;
-        }
-        let y = trend.y + 1 + i as u16;
+        let y = inner.y + 1 + i as u16;
         if y >= inner.bottom() {
             break;
         }
-        let style =
-            if offset + i == selected { theme.accent.patch(theme.selected) } else { theme.accent };
-        fmt::draw_spark(f.buffer_mut(), Rect { y, height: 1, ..trend }, q.history.iter(), style);
+        let row = RowCells { area: Rect { y, height: 1, ..inner }, rects: &rects, cols: &cols };
+        let is_selected = offset + i == selected;
+        let live = match m.quotes.get(*sym) {
+            Some(q) => quote_row(buf, &row, &mut text, sym, q, app, theme),
+            None => {
+                buf.set_style(row.area, theme.stale);
+                row.text(buf, 0, sym, Style::default());
+                // Said across the number columns, where it fits.
+                let rest = Rect { x: rects[1].x, width: inner.right() - rects[1].x, ..row.area };
+                fmt::draw_text(buf, rest, "waiting for data…", Align::Left, Style::default());
+                false
+            }
+        };
+        if is_selected {
+            buf.set_style(row.area, theme.selected);
+        }
+        // The sparkline goes into the trend cell, under the highlight like
+        // the rest of the row.
+        if let Some(q) = m.quotes.get(*sym).filter(|_| live) {
+            let style = if is_selected { theme.accent.patch(theme.selected) } else { theme.accent };
+            fmt::draw_spark(buf, row.cell(rects.len() - 1), q.history.iter(), style);
+        }
     }
 }
 
-fn quote_row<'a>(sym: &str, q: &Quote, app: &App, theme: &Theme, wide: bool) -> Row<'a> {
+/// The cells of one row of the watchlist.
+struct RowCells<'a> {
+    area: Rect,
+    rects: &'a [Rect],
+    cols: &'a [(&'static str, Constraint, Align)],
+}
+
+impl RowCells<'_> {
+    fn cell(&self, col: usize) -> Rect {
+        Rect { y: self.area.y, height: 1, ..self.rects[col] }
+    }
+
+    /// `text` in column `col`, aligned as the column is, in `style`.
+    fn text(&self, buf: &mut Buffer, col: usize, text: &str, style: Style) {
+        fmt::draw_text(buf, self.cell(col), text, self.cols[col].2, style);
+    }
+
+    /// Like [`RowCells::text`], with the whole cell (padding too) in
+    /// `cell_style` first.
+    fn styled_cell(&self, buf: &mut Buffer, col: usize, text: &str, cell_style: Style) {
+        buf.set_style(self.cell(col), cell_style);
+        self.text(buf, col, text, Style::default());
+    }
+}
+
+/// Draw a quote's cells, reusing `text` for the numbers. Returns whether
+/// the quote is live (its sparkline is drawn; a stale one says "stale").
+fn quote_row(
+    buf: &mut Buffer,
+    row: &RowCells<'_>,
+    text: &mut String,
+    sym: &str,
+    q: &Quote,
+    app: &App,
+    theme: &Theme,
+) -> bool {
     let stale = q.is_stale(app.now, app.settings.prices_stale_after);
-    let (chg, pct, chg_style) = match q.change() {
-        Some((c, p)) => {
-            let style = change_style(c, theme);
-            (format!("{c:+.2}"), format!("{p:+.2}%"), style)
-        }
-        None => ("—".into(), "—".into(), theme.base),
-    };
+    if stale {
+        buf.set_style(row.area, theme.stale);
+    }
+    row.text(buf, 0, sym, Style::default());
     let last_style = match q.flashing(app.now) {
         _ if stale => theme.stale,
         // In the direction's colour alone: reversing it too would cost
@@ -122,41 +168,54 @@ fn quote_row<'a>(sym: &str, q: &Quote, app: &App, theme: &Theme, wide: bool) -> 
         Some(Move::Down) => theme.down,
         None => theme.base,
     };
-    let num = |s: String| Line::from(s).right_aligned();
-    let mut cells = vec![
-        Cell::from(sym.to_owned()),
-        // The flash colours the price itself, not the cell's padding.
-        Cell::from(Line::from(Span::styled(fmt::price(q.last), last_style)).right_aligned()),
-        Cell::from(num(chg)).style(chg_style),
-        Cell::from(num(pct)).style(chg_style),
-        Cell::from(num(fmt::price(q.bid))),
-        Cell::from(num(fmt::price(q.ask))),
-    ];
-    if wide {
-        cells.push(Cell::from(num(q
-            .spread()
-            .map(|s| format!("{s:.2}"))
-            .unwrap_or_else(|| "—".into()))));
+    // The flash colours the price itself, not the cell's padding.
+    text.clear();
+    fmt::write_price(text, q.last);
+    row.text(buf, 1, text, last_style);
+    match q.change() {
+        Some((c, p)) => {
+            let style = change_style(c, theme);
+            text.clear();
+            let _ = write!(text, "{c:+.2}");
+            row.styled_cell(buf, 2, text, style);
+            text.clear();
+            let _ = write!(text, "{p:+.2}%");
+            row.styled_cell(buf, 3, text, style);
+        }
+        None => {
+            row.styled_cell(buf, 2, "—", theme.base);
+            row.styled_cell(buf, 3, "—", theme.base);
+        }
     }
+    let mut col = 4;
+    for v in [q.bid, q.ask] {
+        text.clear();
+        fmt::write_price(text, v);
+        row.text(buf, col, text, Style::default());
+        col += 1;
+    }
+    if row.cols[col].0 == "Spread" {
+        text.clear();
+        match q.spread() {
+            Some(s) => drop(write!(text, "{s:.2}")),
+            None => text.push('—'),
+        }
+        row.text(buf, col, text, Style::default());
+        col += 1;
+    }
+    text.clear();
+    match q.volume {
+        Some(v) => fmt::write_compact(text, v),
+        None => text.push('—'),
+    }
+    row.text(buf, col, text, Style::default());
     let age = fmt::age(q.age(app.now));
-    let age_cell = if stale {
-        Cell::from(Line::from(Span::styled(age, theme.warn)).right_aligned())
-    } else {
-        Cell::from(num(age))
-    };
-    cells.extend([
-        Cell::from(num(q.volume.map(fmt::compact).unwrap_or_else(|| "—".into()))),
-        age_cell,
-        if stale {
-            // Say it in words too, for terminals without colour.
-            Cell::from(Span::styled("stale", theme.warn))
-        } else {
-            // Drawn over this cell by `render`, straight into the buffer.
-            Cell::default()
-        },
-    ]);
-    let row = Row::new(cells);
-    if stale { row.style(theme.stale) } else { row.style(Style::default()) }
+    row.text(buf, col + 1, &age, if stale { theme.warn } else { Style::default() });
+    if stale {
+        // Said in words too, for terminals without colour.
+        row.text(buf, col + 2, "stale", theme.warn);
+    }
+    !stale
 }
 
 /// Up, down or unchanged, in the theme's colours.
