@@ -101,9 +101,7 @@ impl Core {
                     log_first_frame();
                 }
                 dirty = false;
-                // Frames start at most `fps` times a second; the time a
-                // frame takes to draw is not added to the wait.
-                next_frame = now + interval;
+                next_frame = next_frame_after(next_frame, now, interval);
             }
             let deadline = tokio::time::Instant::from_std(next_frame);
             let first = tokio::select! {
@@ -143,10 +141,40 @@ impl Core {
     }
 }
 
+/// When the frame after one due at `due` and started at `now` may start.
+///
+/// Frames start at most `fps` times a second and keep to a grid `interval`
+/// apart: the timer wakes the loop up to a millisecond late, and counting
+/// from `now` would add that to every frame's wait. The time a frame takes
+/// to draw is not added either. After a pause (nothing changed for longer
+/// than an interval) the grid starts again from `now`.
+fn next_frame_after(due: Instant, now: Instant, interval: Duration) -> Instant {
+    if now.saturating_duration_since(due) < interval { due + interval } else { now + interval }
+}
+
 /// When the first frame was out: milliseconds since `main` began, and the
 /// wall clock (microseconds since the epoch) for measurements from outside.
 fn log_first_frame() {
     let since_start = PROCESS_START.get().map(|t| t.elapsed().as_secs_f64() * 1e3);
     let unix_us = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros());
     tracing::info!(since_start_ms = since_start, unix_us = unix_us as u64, "first frame drawn");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_keep_to_their_grid_and_restart_after_a_pause() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let interval = ms(33);
+        // Woken a millisecond late: the next frame is still due on the grid.
+        assert_eq!(next_frame_after(t0, t0 + ms(1), interval), t0 + ms(33));
+        // On time.
+        assert_eq!(next_frame_after(t0, t0, interval), t0 + ms(33));
+        // After a pause, a full interval from this frame, never sooner.
+        assert_eq!(next_frame_after(t0, t0 + ms(500), interval), t0 + ms(533));
+        assert_eq!(next_frame_after(t0, t0 + ms(33), interval), t0 + ms(66));
+    }
 }
