@@ -119,6 +119,14 @@ impl Quote {
         self.bucket_start = Some(start + TREND_BUCKET * steps as u32);
     }
 
+    /// The trend of whole seconds: every history bucket but the one still
+    /// filling. The watchlist's sparkline draws these, so it moves once a
+    /// second rather than with every tick (the Last column carries the live
+    /// price), which keeps a busy screen calm and its output small.
+    pub fn closed_trend(&self) -> impl ExactSizeIterator<Item = f64> + Clone + '_ {
+        self.history.iter().take(self.history.len().saturating_sub(1))
+    }
+
     pub fn change(&self) -> Option<(f64, f64)> {
         let (last, open) = (self.last?, self.open?);
         let pct = if open != 0.0 { (last - open) / open * 100.0 } else { 0.0 };
@@ -308,6 +316,14 @@ mod tests {
         // 0-1 s ends at 12, 1-2 s at 13, 2-3 s and 3-4 s were quiet, 4-5 s: 14.
         let trend: Vec<f64> = m.quotes["AAPL"].history.iter().collect();
         assert_eq!(trend, vec![12.0, 13.0, 13.0, 13.0, 14.0]);
+        // The sparkline's trend leaves out the second still filling: a tick
+        // within it does not move the sparkline; the next second's does.
+        let closed = |m: &Markets| m.quotes["AAPL"].closed_trend().collect::<Vec<_>>();
+        assert_eq!(closed(&m), vec![12.0, 13.0, 13.0, 13.0]);
+        m.apply(&[upd(PriceKind::Delta, "AAPL", Some(20.0), None)], at(4_600));
+        assert_eq!(closed(&m), vec![12.0, 13.0, 13.0, 13.0]);
+        m.apply(&[upd(PriceKind::Delta, "AAPL", Some(21.0), None)], at(5_100));
+        assert_eq!(closed(&m), vec![12.0, 13.0, 13.0, 13.0, 20.0]);
     }
 
     #[test]

@@ -110,11 +110,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if is_selected {
             buf.set_style(row.area, theme.selected);
         }
-        // The sparkline goes into the trend cell, under the highlight like
-        // the rest of the row.
+        // The sparkline of whole seconds goes into the trend cell, under
+        // the highlight like the rest of the row.
         if let Some(q) = m.quotes.get(*sym).filter(|_| live) {
             let style = if is_selected { theme.accent.patch(theme.selected) } else { theme.accent };
-            fmt::draw_spark(buf, row.cell(rects.len() - 1), q.history.iter(), style);
+            fmt::draw_spark(buf, row.cell(rects.len() - 1), q.closed_trend(), style);
         }
     }
 }
