@@ -97,14 +97,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let row = RowCells { area: Rect { y, height: 1, ..inner }, rects: &rects, cols: &cols };
         let is_selected = offset + i == selected;
         let live = match m.quotes.get(*sym) {
-            Some(q) => quote_row(buf, &row, &mut text, sym, q, app, theme),
+            Some(q) => quote_row(buf, &row, &mut text, sym, q, app, theme).then_some(q),
             None => {
                 buf.set_style(row.area, theme.stale);
                 row.text(buf, 0, sym, Style::default());
                 // Said across the number columns, where it fits.
                 let rest = Rect { x: rects[1].x, width: inner.right() - rects[1].x, ..row.area };
                 fmt::draw_text(buf, rest, "waiting for data…", Align::Left, Style::default());
-                false
+                None
             }
         };
         if is_selected {
@@ -112,7 +112,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         // The sparkline of whole seconds goes into the trend cell, under
         // the highlight like the rest of the row.
-        if let Some(q) = m.quotes.get(*sym).filter(|_| live) {
+        if let Some(q) = live {
             let style = if is_selected { theme.accent.patch(theme.selected) } else { theme.accent };
             fmt::draw_spark(buf, row.cell(rects.len() - 1), q.closed_trend(), style);
         }
