@@ -196,10 +196,10 @@ fn quote_row(
     }
     if row.cols[col].0 == "Spread" {
         text.clear();
-        match q.spread() {
-            Some(s) => drop(write!(text, "{s:.2}")),
-            None => text.push('—'),
-        }
+        let _ = match q.spread() {
+            Some(s) => write!(text, "{s:.2}"),
+            None => write!(text, "—"),
+        };
         row.text(buf, col, text, Style::default());
         col += 1;
     }
