@@ -21,7 +21,16 @@ pub fn clean(s: &str) -> String {
 /// borrowed when it has no character that [`clean`] would drop or map and is
 /// no longer than [`MAX_TEXT_CHARS`] characters.
 pub fn clean_cow(s: &str) -> Cow<'_, str> {
-    if is_clean(s) { Cow::Borrowed(s) } else { Cow::Owned(clean_slow(s)) }
+    if is_clean(s) { Cow::Borrowed(s) } else { Cow::Owned(clean_slow(s, Lines::Join)) }
+}
+
+/// What [`clean_slow`] does with line breaks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    /// One line: tab, CR and LF become spaces.
+    Join,
+    /// Keep LF; CR is dropped, a tab becomes a space.
+    Keep,
 }
 
 /// True when [`clean`] would return `s` unchanged. Tab, CR and LF are
@@ -41,12 +50,19 @@ fn is_clean(s: &str) -> bool {
     chars <= MAX_TEXT_CHARS
 }
 
-fn clean_slow(s: &str) -> String {
+fn clean_slow(s: &str, lines: Lines) -> String {
     let mut out = String::with_capacity(s.len().min(MAX_TEXT_CHARS));
     let mut chars = 0usize;
-    for c in s.chars() {
+    let mut input = s.chars().peekable();
+    while let Some(c) = input.next() {
         let mapped = match c {
+            '\n' if lines == Lines::Keep => '\n',
+            '\r' if lines == Lines::Keep => continue,
             '\t' | '\n' | '\r' => ' ',
+            '\x1b' | '\u{9b}' | '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => {
+                skip_sequence(c, &mut input);
+                continue;
+            }
             c if is_dangerous(c) => continue,
             c => c,
         };
@@ -60,9 +76,57 @@ fn clean_slow(s: &str) -> String {
     out
 }
 
-/// Like [`clean`] but keeps newlines, for multi-line text such as summaries.
+/// Consume the rest of the escape sequence that `intro` (ESC, or an 8-bit
+/// C1 introducer) starts, so none of it (a title, a clipboard payload, a
+/// link target) is shown as text either:
+/// - CSI (`ESC [`, U+009B): parameters and intermediates, then the final
+///   byte;
+/// - OSC, DCS, SOS, PM, APC (`ESC ] P X ^ _`, U+009D U+0090 U+0098 U+009E
+///   U+009F): a string up to ST (`ESC \`, U+009C) or BEL, or to the end of
+///   the text when it never ends, as a terminal would swallow it;
+/// - any other escape (`ESC c`, `ESC ( B`, `ESC 7`): its intermediates and
+///   final character.
+fn skip_sequence(intro: char, input: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    let kind = if intro == '\x1b' {
+        match input.peek() {
+            Some(&c @ ('[' | ']' | 'P' | 'X' | '^' | '_')) => {
+                input.next();
+                c
+            }
+            Some(_) => {
+                // nF: intermediates (0x20-0x2F), then one final character.
+                while input.next_if(|c| matches!(c, ' '..='/')).is_some() {}
+                input.next_if(|c| matches!(c, '0'..='~'));
+                return;
+            }
+            None => return,
+        }
+    } else {
+        match intro {
+            '\u{9b}' => '[',
+            '\u{9d}' => ']',
+            _ => 'P',
+        }
+    };
+    if kind == '[' {
+        while input.next_if(|c| matches!(c, ' '..='?')).is_some() {}
+        input.next_if(|c| matches!(c, '@'..='~'));
+        return;
+    }
+    while let Some(c) = input.next() {
+        match c {
+            '\x07' | '\u{9c}' => return,
+            '\x1b' if input.next_if_eq(&'\\').is_some() => return,
+            _ => {}
+        }
+    }
+}
+
+/// Like [`clean`] but keeps newlines (CR is dropped), for multi-line text
+/// such as summaries. An escape sequence is removed whole even when it
+/// spans lines.
 pub fn clean_multiline(s: &str) -> String {
-    s.split('\n').map(clean).collect::<Vec<_>>().join("\n")
+    if is_clean(s) { s.to_owned() } else { clean_slow(s, Lines::Keep) }
 }
 
 fn is_dangerous(c: char) -> bool {
@@ -107,6 +171,41 @@ mod tests {
     }
 
     #[test]
+    fn terminal_attacks_are_removed_whole() {
+        let cases = [
+            // OSC 52: write the clipboard (BEL and ST endings).
+            ("a\x1b]52;c;cm0gLXJmIH4=\x07b", "ab"),
+            ("a\x1b]52;c;cm0gLXJmIH4=\x1b\\b", "ab"),
+            // OSC 8: a link whose text hides its target.
+            ("\x1b]8;;https://evil.example\x1b\\bank\x1b]8;;\x1b\\", "bank"),
+            // OSC 0 and 2: the window title.
+            ("\x1b]0;pwned\x07ok", "ok"),
+            ("\x1b]2;pwned\x1b\\ok", "ok"),
+            // CSI 6n: make the terminal type its answer into our stdin.
+            ("a\x1b[6nb", "ab"),
+            // Clear, colours, cursor moves.
+            ("\x1b[2J\x1b[1;31mred\x1b[0m\x1b[10;10H!", "red!"),
+            // DCS and APC passthrough (tmux, kitty graphics).
+            ("a\x1bPtmux;\x1b\x1b]0;x\x07\x1b\\b", "ab"),
+            ("a\x1b_Gf=100;AAAA\x1b\\b", "ab"),
+            // ESC c (full reset), ESC ( 0 (line drawing charset), ESC 7.
+            ("a\x1bcb\x1b(0c\x1b7d", "abcd"),
+            // An OSC that never ends swallows the rest, as a terminal would.
+            ("safe\x1b]0;never ends", "safe"),
+            // 8-bit C1: CSI, OSC with 8-bit ST, DCS, APC.
+            ("a\u{9b}2Jb", "ab"),
+            ("a\u{9d}0;t\u{9c}b", "ab"),
+            ("a\u{90}q\u{9c}b\u{9f}x\x07c", "abc"),
+            // BEL on its own, and a lone ESC at the end.
+            ("ding\x07\x1b", "ding"),
+        ];
+        for (attack, shown) in cases {
+            assert_eq!(clean(attack), shown, "{attack:?}");
+            assert_eq!(clean_cow(attack), shown, "{attack:?}");
+        }
+    }
+
+    #[test]
     fn bidi_and_zero_width_are_removed() {
         assert_eq!(clean("ab\u{202E}cd\u{200B}e\u{2067}"), "abcde");
     }
@@ -141,12 +240,14 @@ mod tests {
         for (s, borrowed) in cases {
             let c = clean_cow(s);
             assert_eq!(matches!(c, Cow::Borrowed(_)), borrowed, "{s:?}");
-            assert_eq!(c, clean_slow(s), "{s:?}");
+            assert_eq!(c, clean_slow(s, Lines::Join), "{s:?}");
         }
     }
 
     #[test]
     fn multiline_keeps_lines_but_cleans_each() {
-        assert_eq!(clean_multiline("a\x1bb\nc\td"), "ab\nc d");
+        assert_eq!(clean_multiline("a\x1b[1mb\r\nc\td"), "ab\nc d");
+        // A sequence that spans lines goes whole, its payload too.
+        assert_eq!(clean_multiline("x\x1b]0;one\ntwo\x07y\nz"), "xy\nz");
     }
 }

@@ -438,3 +438,24 @@ async fn a_frame_over_the_memory_bound_is_counted_and_the_feed_reconnects() {
     assert_eq!(c.app.feeds.prices.reconnects, 1);
     c.pump("the oversize frame to be counted", |a| a.feeds.prices.rejected >= 1).await;
 }
+
+#[tokio::test]
+async fn a_hostile_close_reason_reaches_the_state_without_its_escapes() {
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+    meridian::launch::install_crypto();
+    let url = serve(|_, mut ws| async move {
+        let reason = "bye\x1b]0;pwned\x07\x1b[2J\u{202E}now";
+        let frame = CloseFrame { code: CloseCode::Away, reason: reason.into() };
+        let _ = ws.send(Message::Close(Some(frame))).await;
+        drain(&mut ws).await;
+    })
+    .await;
+    let mut c = Console::start(opts(url), syms(&["AAPL"]));
+    c.pump("the close to be reported", |a| {
+        matches!(a.feeds.prices.link, Link::Reconnecting { .. })
+    })
+    .await;
+    let Link::Reconnecting { error, .. } = &c.app.feeds.prices.link else { unreachable!() };
+    assert!(error.contains("closed by server (1001 byenow)"), "error: {error:?}");
+}

@@ -196,7 +196,8 @@ impl<'a> Session<'a> {
                         Message::Binary(b) => { if let Some(end) = self.on_frame(&b, true).await { return end; } }
                         Message::Pong(_) => missed = 0,
                         Message::Close(frame) => {
-                            let why = frame.map(|f| format!("closed by server ({} {})", u16::from(f.code), f.reason)).unwrap_or_else(|| "closed by server".into());
+                            // The reason is the server's text: cleaned before it can reach the screen.
+                            let why = frame.map(|f| format!("closed by server ({} {})", u16::from(f.code), crate::sanitize::clean(&f.reason))).unwrap_or_else(|| "closed by server".into());
                             return End::Lost(why);
                         }
                         Message::Ping(_) | Message::Frame(_) => {}
