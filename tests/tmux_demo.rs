@@ -85,8 +85,8 @@ fn demo_shows_live_tabs_and_quits_cleanly() {
 }
 
 #[test]
-fn sigterm_and_sighup_restore_the_terminal() {
-    for (signal, status) in [("TERM", "143"), ("HUP", "129")] {
+fn sigterm_sighup_and_sigint_restore_the_terminal() {
+    for (signal, status) in [("TERM", "143"), ("HUP", "129"), ("INT", "130")] {
         let t = start_demo();
         t.signal(signal);
         let end = t.wait_for(

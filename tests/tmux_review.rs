@@ -1,6 +1,7 @@
 //! The reviewer's path end to end: the real console in tmux against the
 //! reference server, decisions made from the keyboard, found afterwards in
-//! the server's database; and a decision that survives SIGKILL.
+//! the server's database; and a decision that survives SIGKILL, SIGTERM,
+//! SIGHUP and SIGINT.
 
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 mod common;
@@ -100,12 +101,22 @@ fn approve_and_rate_from_the_keyboard_reach_the_servers_database() {
 }
 
 #[test]
-fn a_decision_queued_just_before_sigkill_is_delivered_once_after_restart() {
+fn a_decision_queued_just_before_a_kill_or_a_signal_is_delivered_once_after_restart() {
+    // SIGKILL gives the program no chance at all; SIGTERM, SIGHUP (the SSH
+    // link dropped) and SIGINT end it through its own handler.
+    for (signal, status) in
+        [("KILL", None), ("TERM", Some(143)), ("HUP", Some(129)), ("INT", Some(130))]
+    {
+        decision_survives(signal, status);
+    }
+}
+
+fn decision_survives(signal: &str, status: Option<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
     let data = dir.path().join("data");
     // Learn an address and prepare the database, then take the server away
-    // so the decision cannot be delivered before the kill.
+    // so the decision cannot be delivered before the signal.
     let mut backend = Backend::start(ServeArgs { db: Some(db.clone()), ..ServeArgs::for_tests() });
     let addr = backend.addr();
     let url = backend.url();
@@ -120,14 +131,25 @@ fn a_decision_queued_just_before_sigkill_is_delivered_once_after_restart() {
     console(&t, &url, &data);
     backend.stop();
     approve_first_report_offline(&t);
-    t.signal("KILL");
+    t.signal(signal);
+    if let Some(status) = status {
+        let end = t.wait_for(
+            |s| s.contains(&format!("EXIT={status}")),
+            Duration::from_secs(15),
+            "the program to exit through its handler",
+        );
+        assert!(
+            end.contains("not yet delivered"),
+            "SIG{signal}: the queued decision is mentioned:\n{end}"
+        );
+    }
     drop(t);
 
     let mut backend =
         Backend::start(ServeArgs { listen: addr, db: Some(db.clone()), ..ServeArgs::for_tests() });
     let t = Tmux::start(100, 30);
     console(&t, &url, &data);
-    eventually(20, "the approval after the restart", || {
+    eventually(20, &format!("the approval after SIG{signal} and a restart"), || {
         sql_count(
             &db,
             &format!(
@@ -142,7 +164,7 @@ fn a_decision_queued_just_before_sigkill_is_delivered_once_after_restart() {
             "SELECT count(*) FROM idempotency WHERE request = 'POST /api/v1/reports/{report}/approve'"
         ),
     );
-    assert_eq!(keys, 1);
+    assert_eq!(keys, 1, "SIG{signal}");
     t.send_keys("q");
     backend.stop();
 }
