@@ -8,6 +8,7 @@ mod db;
 mod db_insights;
 mod db_reports;
 mod error;
+mod hostile;
 mod idempotency;
 mod monitor;
 mod options;
@@ -168,9 +169,13 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
             (Some(dir), path)
         }
     };
+    let hostile = args.hostile;
     let db = tokio::task::spawn_blocking(move || -> anyhow::Result<Db> {
         let db = Db::open(&path)?;
         let added = db.blocking(seed::seed_if_empty)?;
+        if hostile {
+            db.blocking(hostile::poison_insights)?;
+        }
         tracing::info!(added, db = %path.display(), "database ready");
         Ok(db)
     })
@@ -184,7 +189,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
     let app = Arc::new(App {
         sim: Mutex::new(Sim {
             backfill: BackfillSim::new(args.seed),
-            monitor: MonitorSim::new(args.seed),
+            monitor: MonitorSim::new(args.seed).hostile(args.hostile),
         }),
         args,
         db,

@@ -60,6 +60,8 @@ pub struct MonitorSim {
     performance: Performance,
     signals: Vec<SignalMetric>,
     alert_seq: u64,
+    /// Wrap the text sent in terminal attacks (`serve --hostile`).
+    hostile: bool,
 }
 
 /// A freshly drawn insight, not yet stored.
@@ -111,7 +113,19 @@ impl MonitorSim {
                 metric("model_drift", 0.04, None),
             ],
             alert_seq: 0,
+            hostile: false,
         }
+    }
+
+    /// With `on`, service messages and alerts come wrapped in terminal
+    /// attacks (`serve --hostile`).
+    pub fn hostile(mut self, on: bool) -> Self {
+        self.hostile = on;
+        self
+    }
+
+    fn text(&self, s: String) -> String {
+        if self.hostile { super::hostile::wrap(&s) } else { s }
     }
 
     pub fn status(&self, websocket_connections: u64) -> SystemStatus {
@@ -147,8 +161,8 @@ impl MonitorSim {
         Alert {
             id: Id(format!("alert-{}", self.alert_seq)),
             severity,
-            title,
-            message,
+            title: self.text(title),
+            message: self.text(message),
             source: source.into(),
         }
     }
@@ -170,18 +184,19 @@ impl MonitorSim {
             let base = self.base_latency[i] * if new == Health::Degraded { 6.0 } else { 1.0 };
             let latency = self.jitter(base, 25.0, 0.1, 60_000.0);
             let name = self.services[i].name.clone();
+            let message = match new {
+                Health::Down => Some(self.text("health check failing".into())),
+                Health::Degraded => Some(self.text("latency above SLO".into())),
+                _ => None,
+            };
             let s = &mut self.services[i];
             s.latency_ms = latency;
             s.checked_at = Some(now);
             s.status = new;
+            s.message = message;
             if new != Health::Healthy {
                 s.uptime_pct = (s.uptime_pct - 0.01).max(90.0);
             }
-            s.message = match new {
-                Health::Down => Some("health check failing".into()),
-                Health::Degraded => Some("latency above SLO".into()),
-                _ => None,
-            };
             if new != old {
                 let (severity, verb) = match new {
                     Health::Down => (Severity::Critical, "is down"),

@@ -71,6 +71,11 @@ pub struct ServeArgs {
     /// from the server's start (e.g. 240 shows an hour of candles in 15 s)
     #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
     pub time_scale: f64,
+    /// Wrap the text the server sends (insight titles and summaries, service
+    /// messages, alerts) in terminal attacks: escape sequences, bidi
+    /// overrides, controls. A client that cleans its input shows plain text.
+    #[arg(long)]
+    pub hostile: bool,
 }
 
 impl ServeArgs {
@@ -89,6 +94,7 @@ impl ServeArgs {
             tick_secs: 1.0,
             force_health: None,
             time_scale: 1.0,
+            hostile: false,
         }
     }
 

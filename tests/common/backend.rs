@@ -56,6 +56,13 @@ impl Backend {
         })
     }
 
+    /// The first insight's title as the console decodes it.
+    pub fn first_insight_title(&self) -> String {
+        meridian::launch::install_crypto();
+        let api = meridian::api::ApiClient::new(&self.url(), None, Duration::from_secs(5)).unwrap();
+        self.rt.block_on(async { api.insights(1, 0).await.unwrap().insights[0].title.clone() })
+    }
+
     pub fn stop(&mut self) {
         if let Some(h) = self.handle.take() {
             self.rt.block_on(h.shutdown()).expect("the server shuts down");

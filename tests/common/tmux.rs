@@ -109,6 +109,24 @@ impl Tmux {
         }
     }
 
+    /// Set a global tmux option (e.g. `set-clipboard on`).
+    pub fn set_global(&self, option: &str, value: &str) {
+        let out = run(&["-L", &self.socket, "set-option", "-g", option, value]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// The pane's title, as an OSC 0 or 2 from the program would set it.
+    pub fn pane_title(&self) -> String {
+        let out = run(&["-L", &self.socket, "display-message", "-p", "-t", "t", "#{pane_title}"]);
+        String::from_utf8_lossy(&out.stdout).trim_end().to_owned()
+    }
+
+    /// tmux's paste buffers, as an OSC 52 clipboard write would add one.
+    pub fn buffers(&self) -> String {
+        let out = run(&["-L", &self.socket, "list-buffers"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     pub fn home(&self) -> &Path {
         self.home.path()
     }
