@@ -6,6 +6,8 @@
 //! and the watchlist was subscribed again (each symbol priced after the
 //! last restart).
 
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
