@@ -8,6 +8,8 @@
 
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -17,7 +19,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use meridian::app::{App, Tab};
 use meridian::config::Config;
 use meridian::event::{Event, FeedKind, Link};
-use meridian::keymap::Keymap;
 use meridian::outbox::ItemStatus;
 use meridian::server::{ServeArgs, ServerHandle, start};
 use meridian::theme::Theme;
@@ -119,17 +120,8 @@ async fn server_restarts_lose_no_action_and_every_feed_resumes() {
     config.server.url = server.as_ref().unwrap().base_url();
     config.feeds.backoff_base_ms = 50;
     config.feeds.backoff_cap_ms = 500;
-    let theme = Theme::by_name("default").expect("theme");
-    let mut console = meridian::launch::build_console(
-        &config,
-        None,
-        SYMBOLS.iter().map(|s| s.to_string()).collect(),
-        dir.path().join("data"),
-        false,
-        Keymap::default_map(),
-        theme,
-    )
-    .expect("console");
+    let symbols = SYMBOLS.iter().map(|s| s.to_string()).collect();
+    let mut console = common::console(&config, symbols, &dir.path().join("data"));
     console.app.tab = Tab::Insights;
     let core = Core::start(console).expect("core starts");
     let tx = core.sender();

@@ -2,12 +2,13 @@
 //! the loop the terminal console and the benchmarks share draws live prices
 //! and ends with the status of the signal that stopped it.
 
+mod common;
+
 use std::time::Duration;
 
 use meridian::app::{App, Tab};
 use meridian::config::Config;
 use meridian::event::Event;
-use meridian::keymap::Keymap;
 use meridian::server::{ServeArgs, start};
 use meridian::theme::Theme;
 use meridian::tui::{Core, Screen, TestScreen};
@@ -54,18 +55,8 @@ async fn the_loop_draws_live_prices_and_ends_with_the_signal_status() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::default();
     config.server.url = server.base_url();
-    let theme = Theme::by_name("default").expect("theme");
     let symbols = vec!["AAPL".to_owned(), "MSFT".to_owned()];
-    let mut console = meridian::launch::build_console(
-        &config,
-        None,
-        symbols,
-        dir.path().to_path_buf(),
-        false,
-        Keymap::default_map(),
-        theme,
-    )
-    .expect("console");
+    let mut console = common::console(&config, symbols, dir.path());
     console.app.tab = Tab::Markets;
     let core = Core::start(console).expect("core starts");
     let mut screen = StopWhenPriced {

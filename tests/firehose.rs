@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -14,7 +16,6 @@ use std::time::{Duration, Instant};
 use meridian::app::{App, Tab};
 use meridian::config::Config;
 use meridian::event::Event;
-use meridian::keymap::Keymap;
 use meridian::server::{ServeArgs, start};
 use meridian::theme::Theme;
 use meridian::tui::{Core, Screen, TestScreen};
@@ -64,16 +65,7 @@ fn a_firehose_faster_than_the_ui_keeps_memory_flat() {
     let mut config = Config::default();
     config.server.url = server.base_url();
     let symbols: Vec<String> = (0..1000).map(|i| format!("S{i:04}")).collect();
-    let mut console = meridian::launch::build_console(
-        &config,
-        None,
-        symbols,
-        dir.path().to_path_buf(),
-        false,
-        Keymap::default_map(),
-        Theme::by_name("default").unwrap(),
-    )
-    .unwrap();
+    let mut console = common::console(&config, symbols, dir.path());
     console.app.tab = Tab::Markets;
 
     let rt =

@@ -99,3 +99,23 @@ pub async fn subscribe(ws: &mut Ws, symbol: &str) {
     let cmd = json!({"type": "subscribe", "symbol": symbol}).to_string();
     ws.send(Message::text(cmd)).await.unwrap();
 }
+
+/// The console as `meridian` builds it for `config` (no token, the default
+/// keys and theme), watching `symbols`, keeping its data in `data_dir`:
+/// ready for `tui::Core` to run headless.
+pub fn console(
+    config: &meridian::config::Config,
+    symbols: Vec<String>,
+    data_dir: &std::path::Path,
+) -> meridian::tui::Console {
+    meridian::launch::build_console(
+        config,
+        None,
+        symbols,
+        data_dir.to_path_buf(),
+        false,
+        meridian::keymap::Keymap::default_map(),
+        meridian::theme::Theme::by_name("default").expect("built-in theme"),
+    )
+    .expect("console")
+}
