@@ -55,6 +55,9 @@ pub struct ConnArgs {
     /// Redraws per second at most (default 30)
     #[arg(long, global = true, value_name = "N")]
     pub fps: Option<u32>,
+    /// Do not verify TLS certificates (https, wss). Shown in red all session
+    #[arg(long, global = true)]
+    pub insecure: bool,
 }
 
 impl ConnArgs {

@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
@@ -16,16 +17,53 @@ use crate::feeds::{Backoff, FeedOptions};
 use crate::keymap::Keymap;
 use crate::outbox::{Outbox, SenderConfig};
 use crate::theme::Theme;
+use crate::tls::TlsOptions;
+use crate::token::Token;
 use crate::tui::{Console, run};
 
 pub(crate) fn load(conn: &ConnArgs) -> anyhow::Result<Loaded> {
     Ok(Config::load(&conn.overrides(), &|k| std::env::var(k).ok())?)
 }
 
+/// What every connection to the backend carries: the token and the TLS
+/// setup. `Debug` is safe: the token redacts itself.
+#[derive(Debug, Clone, Default)]
+pub struct Remote {
+    pub token: Option<Token>,
+    /// `None`: the HTTP and WebSocket libraries' own (verifying) defaults.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
+    /// Certificates are not checked (`--insecure`).
+    pub insecure: bool,
+}
+
+impl Remote {
+    /// The token and TLS setup for `config` and the `--insecure` flag.
+    pub fn new(config: &Config, token: Option<Token>, insecure: bool) -> anyhow::Result<Remote> {
+        install_crypto();
+        let opts = TlsOptions { ca_file: config.server.ca_file.clone(), insecure };
+        let tls = crate::tls::client_config(&opts)?;
+        Ok(Remote { token, tls: Some(tls), insecure })
+    }
+}
+
+/// Load the config and set up connections for a headless command; what
+/// deserves a warning goes to stderr.
+pub(crate) fn headless_setup(conn: &ConnArgs) -> anyhow::Result<(Config, Remote)> {
+    let loaded = load(conn)?;
+    for warning in &loaded.warnings {
+        eprintln!("meridian: warning: {warning}");
+    }
+    if conn.insecure {
+        eprintln!("meridian: warning: --insecure: TLS certificates are NOT verified");
+    }
+    let remote = Remote::new(&loaded.config, loaded.token, conn.insecure)?;
+    Ok((loaded.config, remote))
+}
+
 /// Run the console; with `demo`, against the embedded reference server.
 pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
     install_crypto();
-    let Loaded { mut config, token, .. } = load(conn)?;
+    let Loaded { mut config, token, warnings, .. } = load(conn)?;
     let keymap = Keymap::with_overrides(&config.keys).context("in [keys]")?;
     let theme = Theme::by_name(&config.ui.theme).map_err(|e| anyhow::anyhow!("{e}"))?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -61,7 +99,11 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let token = if demo { None } else { token };
+    // The demo talks plain HTTP on loopback: no token, no TLS to set up.
+    let remote = if demo { Remote::default() } else { Remote::new(&config, token, conn.insecure)? };
+    for warning in &warnings {
+        tracing::warn!("{warning}");
+    }
 
     let symbols = if conn.symbols.is_some() {
         config.markets.symbols.clone()
@@ -75,7 +117,10 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
     tracing::info!(server = %config.server.url, demo, symbols = symbols.len(), "starting console");
 
     let outbox_path = data_dir.join("outbox.db");
-    let console = build_console(&config, token, symbols, data_dir, demo, keymap, theme)?;
+    let mut console = build_console(&config, remote, symbols, data_dir, demo, keymap, theme)?;
+    if let Some(warning) = warnings.first() {
+        console.app.message = Some(format!("warning: {warning}"));
+    }
     let outbox = console.outbox.clone();
     let result = run(console).await;
     // Quitting never drops a decision: say what is still waiting.
@@ -102,7 +147,7 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
 /// end-to-end benchmarks, so both run the same code.
 pub fn build_console(
     config: &Config,
-    token: Option<String>,
+    remote: Remote,
     symbols: Vec<String>,
     data_dir: std::path::PathBuf,
     demo: bool,
@@ -116,9 +161,10 @@ pub fn build_console(
         history_points: config.ui.history_points,
         bell: config.ui.bell,
         server_label: redact_url(&config.server.url),
+        insecure: remote.insecure,
     };
-    let api = api_client(config, token.as_deref())?;
-    let feed = |url: String| feed_options(config, token.clone(), url);
+    let api = api_client(config, &remote)?;
+    let feed = |url: String| feed_options(config, &remote, url);
     let outbox_path = data_dir.join("outbox.db");
     let outbox = Outbox::open(&outbox_path)
         .with_context(|| format!("cannot open the outbox {}", outbox_path.display()))?;
@@ -132,21 +178,22 @@ pub fn build_console(
         health: feed(config.health_url()),
         data_dir,
         outbox,
-        sender: sender_config(config, token),
+        sender: sender_config(config, &remote),
     })
 }
 
 /// The REST client for the configured server (console and headless commands).
-pub(crate) fn api_client(config: &Config, token: Option<&str>) -> anyhow::Result<ApiClient> {
+pub(crate) fn api_client(config: &Config, remote: &Remote) -> anyhow::Result<ApiClient> {
     let timeout = Duration::from_millis(config.server.request_timeout_ms);
-    Ok(ApiClient::new(&config.server.url, token, timeout)?)
+    Ok(ApiClient::new(&config.server.url, remote.token.as_ref(), timeout, remote.tls.clone())?)
 }
 
 /// How a feed task connects and reconnects, from the `[feeds]` settings.
-pub(crate) fn feed_options(config: &Config, token: Option<String>, url: String) -> FeedOptions {
+pub(crate) fn feed_options(config: &Config, remote: &Remote, url: String) -> FeedOptions {
     FeedOptions {
         url,
-        token,
+        token: remote.token.clone(),
+        tls: remote.tls.clone(),
         connect_timeout: Duration::from_millis(config.feeds.connect_timeout_ms),
         backoff: backoff(config),
         ping_interval: Duration::from_secs(config.feeds.ping_interval_secs.max(1)),
@@ -155,10 +202,11 @@ pub(crate) fn feed_options(config: &Config, token: Option<String>, url: String) 
 }
 
 /// How the outbox sender delivers, from the `[server]` and `[feeds]` settings.
-pub(crate) fn sender_config(config: &Config, token: Option<String>) -> SenderConfig {
+pub(crate) fn sender_config(config: &Config, remote: &Remote) -> SenderConfig {
     SenderConfig {
         base_url: config.server.url.clone(),
-        token,
+        token: remote.token.clone(),
+        tls: remote.tls.clone(),
         timeout: Duration::from_millis(config.server.request_timeout_ms),
         backoff: backoff(config),
     }

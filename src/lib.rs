@@ -16,6 +16,8 @@ pub mod protocol;
 pub mod sanitize;
 pub mod server;
 pub mod theme;
+pub mod tls;
+pub mod token;
 pub mod tui;
 pub mod ui;
 pub mod watchlist;

@@ -30,6 +30,7 @@ pub struct Theme {
     pub selected: Style,
     pub border: Style,
     pub demo_badge: Style,
+    pub danger_badge: Style,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -77,6 +78,7 @@ struct ThemeFile {
     selected: String,
     border: String,
     demo_badge: String,
+    danger_badge: String,
 }
 
 impl Theme {
@@ -124,11 +126,12 @@ impl Theme {
             selected: style("selected", &file.selected)?,
             border: style("border", &file.border)?,
             demo_badge: style("demo_badge", &file.demo_badge)?,
+            danger_badge: style("danger_badge", &file.danger_badge)?,
         })
     }
 
     /// Every role's style, for checks over the whole theme.
-    pub fn styles(&self) -> [(&'static str, Style); 15] {
+    pub fn styles(&self) -> [(&'static str, Style); 16] {
         [
             ("base", self.base),
             ("muted", self.muted),
@@ -145,6 +148,7 @@ impl Theme {
             ("selected", self.selected),
             ("border", self.border),
             ("demo_badge", self.demo_badge),
+            ("danger_badge", self.danger_badge),
         ]
     }
 }

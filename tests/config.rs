@@ -141,17 +141,68 @@ fn missing_explicit_config_is_an_error_naming_it() {
     assert!(e.to_string().contains(&path.display().to_string()), "{e}");
 }
 
+fn token(loaded: &Loaded) -> Option<&str> {
+    loaded.token.as_ref().map(meridian::token::Token::expose)
+}
+
 #[test]
 fn token_from_env_or_file_and_never_debug_printed() {
     let (dir, path) = config_file("[server]\ntoken_file = \"token\"\n");
     std::fs::write(dir.path().join("token"), "  s3cret\n").expect("write token");
     let loaded = load(&path, &[]).expect("loads");
-    assert_eq!(loaded.token.as_deref(), Some("s3cret"));
+    assert_eq!(token(&loaded), Some("s3cret"));
     assert!(!format!("{loaded:?}").contains("s3cret"));
     let loaded = load(&path, &[("MERIDIAN_TOKEN", "from-env")]).expect("loads");
-    assert_eq!(loaded.token.as_deref(), Some("from-env"));
+    assert_eq!(token(&loaded), Some("from-env"));
     let (_dir2, path2) = config_file("[server]\ntoken_file = \"missing\"\n");
     assert!(matches!(load(&path2, &[]), Err(ConfigError::TokenFile { .. })));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_token_file_others_can_read_gives_a_warning() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (dir, path) = config_file("[server]\ntoken_file = \"token\"\n");
+    let file = dir.path().join("token");
+    std::fs::write(&file, "s3cret\n").expect("write token");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let loaded = load(&path, &[]).expect("loads");
+    assert_eq!(token(&loaded), Some("s3cret"));
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    assert!(loaded.warnings[0].contains("everyone"), "{:?}", loaded.warnings);
+    assert!(!loaded.warnings[0].contains("s3cret"));
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    assert!(load(&path, &[]).expect("loads").warnings.is_empty());
+}
+
+#[test]
+fn token_from_a_command_which_the_environment_beats() {
+    let (_dir, path) = config_file("[server]\ntoken_command = \"echo from-command\"\n");
+    assert_eq!(token(&load(&path, &[]).expect("loads")), Some("from-command"));
+    let loaded = load(&path, &[("MERIDIAN_TOKEN", "from-env")]).expect("loads");
+    assert_eq!(token(&loaded), Some("from-env"));
+    let (_dir, path) = config_file("[server]\ntoken_command = \"exit 4\"\n");
+    let e = load(&path, &[]).expect_err("fails");
+    assert!(e.to_string().contains("server.token_command `exit 4`"), "{e}");
+    assert!(e.to_string().contains("exit status: 4"), "{e}");
+}
+
+#[test]
+fn token_file_and_token_command_together_are_refused() {
+    let (_dir, path) = config_file("[server]\ntoken_file = \"t\"\ntoken_command = \"echo x\"\n");
+    let e = load(&path, &[]).expect_err("both");
+    assert_eq!(e.key().as_deref(), Some("server.token_command"));
+    assert!(e.to_string().contains("config.toml:3"), "{e}");
+    assert!(e.to_string().contains("not both"), "{e}");
+}
+
+#[test]
+fn a_relative_ca_file_is_found_beside_the_config_file() {
+    let (dir, path) = config_file("[server]\nca_file = \"corp-ca.pem\"\n");
+    let loaded = load(&path, &[]).expect("loads");
+    assert_eq!(loaded.config.server.ca_file, Some(dir.path().join("corp-ca.pem")));
+    let loaded = load(&path, &[("MERIDIAN_SERVER_CA_FILE", "/etc/ca.pem")]).expect("loads");
+    assert_eq!(loaded.config.server.ca_file, Some(PathBuf::from("/etc/ca.pem")));
 }
 
 #[test]

@@ -52,6 +52,7 @@ fn opts(url: String) -> FeedOptions {
     FeedOptions {
         url,
         token: None,
+        tls: None,
         connect_timeout: Duration::from_secs(5),
         backoff: Backoff { base: Duration::from_millis(20), cap: Duration::from_millis(100) },
         ping_interval: Duration::from_secs(15),

@@ -16,6 +16,7 @@ fn opts(url: String) -> FeedOptions {
     FeedOptions {
         url,
         token: None,
+        tls: None,
         connect_timeout: Duration::from_secs(5),
         backoff: Backoff { base: Duration::from_millis(50), cap: Duration::from_millis(500) },
         ping_interval: Duration::from_secs(15),
@@ -72,7 +73,7 @@ async fn feeds_fill_every_panel_and_follow_the_watchlist() {
     pump(&mut app, &mut rx, "NVDA quotes", |a| a.markets.quotes.contains_key("NVDA")).await;
 
     // The REST side fills the lists.
-    let api = ApiClient::new(&server.base_url(), None, Duration::from_secs(5)).unwrap();
+    let api = ApiClient::new(&server.base_url(), None, Duration::from_secs(5), None).unwrap();
     let reports = api.reports(&ReportQuery { limit: 20, ..Default::default() }).await.unwrap();
     assert!(reports.total >= 50 && reports.reports.len() == 20 && reports.has_more);
     let insights = api.insights(50, 0).await.unwrap();

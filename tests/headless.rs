@@ -122,6 +122,66 @@ fn status_is_3_when_nothing_listens_and_4_on_a_bad_command_line() {
 }
 
 #[test]
+fn https_needs_a_trusted_certificate_and_says_why_not() {
+    let home = tempfile::tempdir().unwrap();
+    let backend = forced(Some(ForceHealth::Healthy));
+    let (tls, ca_file) = backend.tls_front(home.path());
+    let https = format!("https://{tls}");
+
+    let run = meridian(home.path(), &https, &["status"]);
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    assert!(run.stderr.contains("not signed by a trusted CA"), "{}", run.stderr);
+    assert_eq!(run.stderr.trim().lines().count(), 1, "one line: {}", run.stderr);
+
+    let mut trusted = command(home.path(), &https);
+    let out = trusted.env("MERIDIAN_SERVER_CA_FILE", &ca_file).arg("status").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("overall: healthy"));
+
+    let run = meridian(home.path(), &https, &["status", "--insecure"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("--insecure: TLS certificates are NOT verified"), "{}", run.stderr);
+
+    // The wrong scheme for each port.
+    let run = meridian(home.path(), &format!("https://{}", backend.addr()), &["status"]);
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    assert!(run.stderr.contains("does not speak TLS on this port"), "{}", run.stderr);
+    let run = meridian(home.path(), &format!("http://{tls}"), &["status"]);
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    assert!(run.stderr.contains("use https://"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_command_lines_get_one_clear_line_and_no_panic() {
+    let home = tempfile::tempdir().unwrap();
+    let missing_ca = home.path().join("nope.pem");
+    let ok = "http://127.0.0.1:9";
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("ftp://x", &["status"], "must start with http:// or https://"),
+        ("not a url", &["status"], "invalid URL"),
+        (ok, &["--prices-url", "http://x/ws", "tail", "prices"], "must start with ws:// or wss://"),
+        (ok, &["--fps", "0", "status"], "ui.fps"),
+        (ok, &["--symbols", "AA PL", "status"], "markets.symbols"),
+        (ok, &["--log-level", "loud", "status"], "unknown log level"),
+        (ok, &["reports", "approve"], "required"),
+        (ok, &["tail", "nonsense"], "invalid value"),
+    ];
+    for (server, args, expected) in cases {
+        let run = meridian(home.path(), server, args);
+        assert_ne!(run.code, Some(0), "{args:?}");
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+    }
+    let mut cmd = command(home.path(), "https://127.0.0.1:9");
+    let out = cmd.env("MERIDIAN_SERVER_CA_FILE", &missing_ca).arg("status").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("nope.pem") && stderr.contains("server.ca_file"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+}
+
+#[test]
 fn tail_prints_json_lines_for_the_subscribed_symbols_only() {
     let home = tempfile::tempdir().unwrap();
     let backend = forced(None);

@@ -27,7 +27,8 @@ const DEADLINE: Duration = Duration::from_secs(20);
 fn config(base_url: String, token: Option<&str>) -> SenderConfig {
     SenderConfig {
         base_url,
-        token: token.map(str::to_owned),
+        token: token.and_then(meridian::token::Token::new),
+        tls: None,
         timeout: Duration::from_secs(5),
         backoff: Backoff { base: Duration::from_millis(50), cap: Duration::from_millis(400) },
     }

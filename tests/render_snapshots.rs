@@ -230,3 +230,25 @@ fn a_long_watchlist_scrolls_to_the_cursor_with_every_sparkline() {
         "the cursor row's sparkline is highlighted like the rest of the row"
     );
 }
+
+#[test]
+fn insecure_tls_is_said_in_the_title_row_on_every_tab() {
+    let mut app = common::fixture::populated();
+    app.settings.insecure = true;
+    // The badges that compete for the row, so the banner must come first.
+    app.read_only = Some("token is read-only".into());
+    for tab in Tab::ALL {
+        app.tab = tab;
+        let screen = draw(&app, 80, 24);
+        let title = screen.lines().next().expect("a first row");
+        assert!(title.contains("INSECURE: TLS NOT VERIFIED"), "{tab:?}: {title}");
+    }
+    let theme = Theme::by_name("default").expect("built-in theme");
+    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    term.draw(|f| meridian::ui::render(f, &app, &theme)).expect("draw");
+    let col = draw(&app, 80, 24).lines().next().and_then(|l| l.find("INSECURE")).expect("shown");
+    let cell = &term.backend().buffer()[(col as u16, 0)];
+    assert_eq!(cell.bg, ratatui::style::Color::Red, "the banner is red");
+    app.settings.insecure = false;
+    assert!(!draw(&app, 80, 24).contains("INSECURE"));
+}

@@ -2,6 +2,7 @@
 //! phrased for the user. The token goes in a default header and is never
 //! logged or shown.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER};
@@ -13,6 +14,7 @@ use crate::protocol::{
     BackfillList, ErrorBody, IDEMPOTENCY_HEADER, InsightList, KpiList, ReportList, SystemStatus,
     paths,
 };
+use crate::token::Token;
 
 #[derive(Debug, Error)]
 pub enum ApiError {
@@ -57,15 +59,28 @@ pub struct PostResponse {
 }
 
 impl ApiClient {
-    pub fn new(base: &str, token: Option<&str>, timeout: Duration) -> Result<Self, ApiError> {
+    /// A client for the API at `base`. `tls`: the TLS setup for https
+    /// (see [`crate::tls`]); `None` keeps reqwest's own verifying default.
+    pub fn new(
+        base: &str,
+        token: Option<&Token>,
+        timeout: Duration,
+        tls: Option<Arc<rustls::ClientConfig>>,
+    ) -> Result<Self, ApiError> {
         let mut headers = HeaderMap::new();
         if let Some(t) = token {
-            let mut v = HeaderValue::from_str(&format!("Bearer {t}"))
+            let mut v = HeaderValue::from_str(&t.bearer())
                 .map_err(|_| ApiError::Setup("the token is not a valid header value".into()))?;
             v.set_sensitive(true);
             headers.insert(AUTHORIZATION, v);
         }
-        let http = Client::builder()
+        let mut builder = Client::builder();
+        if let Some(tls) = tls {
+            let mut tls = (*tls).clone();
+            tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+            builder = builder.tls_backend_preconfigured(tls);
+        }
+        let http = builder
             .default_headers(headers)
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
@@ -188,11 +203,22 @@ pub fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Opt
 }
 
 fn root_cause(e: &reqwest::Error) -> String {
+    if let Some(tls) = crate::tls::explain(e) {
+        return tls;
+    }
     let mut src: &dyn std::error::Error = e;
     while let Some(next) = src.source() {
         src = next;
     }
-    if e.is_timeout() { "timed out".into() } else { src.to_string() }
+    if e.is_timeout() {
+        return "timed out".into();
+    }
+    let text = src.to_string();
+    // A TLS server's alert read as an HTTP status line.
+    if text.contains("invalid HTTP version") {
+        return "the answer is not HTTP; if this port speaks TLS, use https://".into();
+    }
+    text
 }
 
 #[cfg(test)]

@@ -85,6 +85,8 @@ pub struct Settings {
     pub bell: bool,
     /// Where we are connected, for the header (never contains a token).
     pub server_label: String,
+    /// TLS certificates are not verified (`--insecure`): said in red.
+    pub insecure: bool,
 }
 
 impl Default for Settings {
@@ -96,6 +98,7 @@ impl Default for Settings {
             history_points: 120,
             bell: false,
             server_label: String::new(),
+            insecure: false,
         }
     }
 }

@@ -23,6 +23,8 @@ pub(super) const KEYS: &[(&str, &str, Kind)] = &[
     ("server", "backfill_url", Kind::Str),
     ("server", "health_url", Kind::Str),
     ("server", "token_file", Kind::Str),
+    ("server", "token_command", Kind::Str),
+    ("server", "ca_file", Kind::Str),
     ("server", "request_timeout_ms", Kind::Int),
     ("feeds", "connect_timeout_ms", Kind::Int),
     ("feeds", "backoff_base_ms", Kind::Int),
@@ -116,6 +118,8 @@ mod tests {
         full.server.backfill_url = Some("ws://x/b".into());
         full.server.health_url = Some("ws://x/h".into());
         full.server.token_file = Some(PathBuf::from("/t"));
+        full.server.token_command = Some("pass show meridian".into());
+        full.server.ca_file = Some(PathBuf::from("/ca.pem"));
         let table = Table::try_from(&full).expect("serialises");
         let mut actual = BTreeSet::new();
         for (section, value) in &table {

@@ -51,6 +51,8 @@ pub enum ConfigError {
     Keymap { origin: Origin, error: Box<KeymapError> },
     #[error("cannot read token file {} (server.token_file): {error}", path.display())]
     TokenFile { path: PathBuf, error: std::io::Error },
+    #[error("server.token_command `{command}`: {message}")]
+    TokenCommand { command: String, message: String },
 }
 
 impl ConfigError {

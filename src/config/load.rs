@@ -1,7 +1,6 @@
 //! Reading the layers (file, environment, flags) into one checked Config.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
@@ -9,6 +8,7 @@ use toml::de::DeTable;
 
 use super::error::{KeyIndex, line_of};
 use super::{Config, ConfigError, Origin, env, validate};
+use crate::token::{self, Token};
 
 /// Values from CLI flags (already merged with their env twins by clap),
 /// highest precedence.
@@ -26,24 +26,17 @@ pub struct Overrides {
 }
 
 /// A loaded, validated config and what it was loaded from.
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
     pub config: Config,
     /// The config file read, if any.
     pub source: Option<PathBuf>,
-    /// The API token: MERIDIAN_TOKEN, else the trimmed contents of
-    /// `server.token_file`. Never log or display it.
-    pub token: Option<String>,
-}
-
-impl fmt::Debug for Loaded {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Loaded")
-            .field("config", &self.config)
-            .field("source", &self.source)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
+    /// The API token: MERIDIAN_TOKEN, else the output of
+    /// `server.token_command`, else the contents of `server.token_file`.
+    pub token: Option<Token>,
+    /// Things worth telling the user that do not stop the program (a token
+    /// file others can read).
+    pub warnings: Vec<String>,
 }
 
 /// Where each setting came from, for error messages.
@@ -116,8 +109,11 @@ pub(super) fn load(
     apply_overrides(&mut config, ov, &mut later);
     let sources = Sources { file, later };
     validate::validate(&mut config, &sources)?;
-    let token = read_token(&config, &sources, env)?;
-    Ok(Loaded { config, source, token })
+    let mut warnings = Vec::new();
+    let token = read_token(&config, &sources, env, &mut warnings)?;
+    config.server.ca_file =
+        config.server.ca_file.take().map(|f| relative_to_file(&sources, "server.ca_file", f));
+    Ok(Loaded { config, source, token, warnings })
 }
 
 fn apply_overrides(config: &mut Config, ov: &Overrides, later: &mut BTreeMap<String, Origin>) {
@@ -158,25 +154,35 @@ fn apply_overrides(config: &mut Config, ov: &Overrides, later: &mut BTreeMap<Str
     }
 }
 
-/// MERIDIAN_TOKEN, else `server.token_file` (a relative path set in the
-/// config file is taken relative to that file's directory).
+/// MERIDIAN_TOKEN, else `server.token_command`, else `server.token_file`.
 fn read_token(
     config: &Config,
     sources: &Sources,
     env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Option<String>, ConfigError> {
-    let non_empty = |s: &str| Some(s.trim().to_owned()).filter(|t| !t.is_empty());
-    if let Some(token) = env("MERIDIAN_TOKEN").as_deref().and_then(non_empty) {
+    warnings: &mut Vec<String>,
+) -> Result<Option<Token>, ConfigError> {
+    if let Some(token) = env("MERIDIAN_TOKEN").as_deref().and_then(Token::new) {
         return Ok(Some(token));
     }
+    if let Some(command) = &config.server.token_command {
+        return token::from_command(command, token::COMMAND_TIMEOUT)
+            .map_err(|message| ConfigError::TokenCommand { command: command.clone(), message });
+    }
     let Some(token_file) = &config.server.token_file else { return Ok(None) };
-    let path = match sources.origin_of("server.token_file") {
-        Origin::File { path: config_path, .. } if token_file.is_relative() => {
-            config_path.parent().unwrap_or(Path::new("")).join(token_file)
-        }
-        _ => token_file.clone(),
-    };
+    let path = relative_to_file(sources, "server.token_file", token_file.clone());
     let text = std::fs::read_to_string(&path)
         .map_err(|error| ConfigError::TokenFile { path: path.clone(), error })?;
-    Ok(non_empty(&text))
+    warnings.extend(token::file_permission_warning(&path));
+    Ok(Token::new(&text))
+}
+
+/// A relative path set in the config file is taken relative to that
+/// file's directory; from anywhere else, relative to the working directory.
+fn relative_to_file(sources: &Sources, key: &str, path: PathBuf) -> PathBuf {
+    match sources.origin_of(key) {
+        Origin::File { path: config_path, .. } if path.is_relative() => {
+            config_path.parent().unwrap_or(Path::new("")).join(path)
+        }
+        _ => path,
+    }
 }

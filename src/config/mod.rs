@@ -48,6 +48,14 @@ pub struct ServerConfig {
     /// A file holding the API token (MERIDIAN_TOKEN wins over it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_file: Option<PathBuf>,
+    /// A shell command whose output is the API token (e.g. a password
+    /// manager); MERIDIAN_TOKEN wins over it. Not with `token_file`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_command: Option<String>,
+    /// A PEM file of extra CA certificates to trust for https and wss
+    /// (relative paths are relative to the config file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
     pub request_timeout_ms: u64,
 }
 
@@ -96,6 +104,8 @@ impl Default for ServerConfig {
             backfill_url: None,
             health_url: None,
             token_file: None,
+            token_command: None,
+            ca_file: None,
             request_timeout_ms: 10_000,
         }
     }

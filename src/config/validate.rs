@@ -26,6 +26,11 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
         }
     }
 
+    if config.server.token_file.is_some() && config.server.token_command.is_some() {
+        let message = "set server.token_file or server.token_command, not both".to_owned();
+        return Err(fail("server.token_command", message));
+    }
+
     let positive = |key: &str, value: u64| {
         if value == 0 { Err(fail(key, "must be greater than 0".into())) } else { Ok(()) }
     };

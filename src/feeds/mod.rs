@@ -24,8 +24,10 @@ use crate::event::{Event, FeedEvent, FeedKind, Link};
 #[derive(Debug, Clone)]
 pub struct FeedOptions {
     pub url: String,
-    /// Sent as `Authorization: Bearer …`; never logged.
-    pub token: Option<String>,
+    /// Sent as `Authorization: Bearer …`; redacts itself in logs.
+    pub token: Option<crate::token::Token>,
+    /// TLS for wss; `None` for tokio-tungstenite's default (webpki roots).
+    pub tls: Option<std::sync::Arc<rustls::ClientConfig>>,
     pub connect_timeout: Duration,
     pub backoff: Backoff,
     pub ping_interval: Duration,

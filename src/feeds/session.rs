@@ -54,13 +54,14 @@ pub async fn connect(opts: &FeedOptions) -> Result<Ws, ConnectError> {
     let mut req =
         opts.url.as_str().into_client_request().map_err(|e| format!("bad feed URL: {e}"))?;
     if let Some(token) = &opts.token {
-        let value = HeaderValue::from_str(&format!("Bearer {token}"))
+        let value = HeaderValue::from_str(&token.bearer())
             .map_err(|_| "token is not a valid header value".to_string())?;
         req.headers_mut().insert("Authorization", value);
     }
     let limit = hard_limit(opts.max_frame_bytes);
     let cfg = WebSocketConfig::default().max_message_size(Some(limit)).max_frame_size(Some(limit));
-    let fut = tokio_tungstenite::connect_async_with_config(req, Some(cfg), true);
+    let connector = opts.tls.clone().map(tokio_tungstenite::Connector::Rustls);
+    let fut = tokio_tungstenite::connect_async_tls_with_config(req, Some(cfg), true, connector);
     match tokio::time::timeout(opts.connect_timeout, fut).await {
         Err(_) => Err(format!("connect timed out after {:?}", opts.connect_timeout).into()),
         Ok(Err(e)) => Err(ConnectError { message: describe(&e), retry_after: retry_after(&e) }),
@@ -83,13 +84,37 @@ fn is_too_long(e: &tokio_tungstenite::tungstenite::Error) -> bool {
     matches!(e, E::Capacity(CapacityError::MessageTooLong { .. }))
 }
 
+/// A failed handshake, said so a user knows what to change.
 fn describe(e: &tokio_tungstenite::tungstenite::Error) -> String {
     use tokio_tungstenite::tungstenite::Error as E;
+    use tokio_tungstenite::tungstenite::error::{ProtocolError, TlsError};
+    if let Some(tls) = crate::tls::explain(e) {
+        return tls;
+    }
     match e {
-        E::Http(resp) => format!("server answered HTTP {}", resp.status()),
+        E::Tls(TlsError::Rustls(tls)) => crate::tls::explain_rustls(tls),
+        E::Http(resp) => refused(resp.status()),
+        // A TLS server's alert read as an HTTP status line.
+        E::Protocol(ProtocolError::HttparseError(parse))
+            if parse.to_string().contains("invalid HTTP version") =>
+        {
+            "the answer is not HTTP; if this port speaks TLS, use wss://".into()
+        }
         E::Io(io) => io.to_string(),
         other => other.to_string(),
     }
+}
+
+/// An HTTP answer where `101 Switching Protocols` was expected.
+fn refused(status: tokio_tungstenite::tungstenite::http::StatusCode) -> String {
+    let why = match status.as_u16() {
+        401 => "the token is missing or was refused",
+        403 => "this token may not read this feed",
+        404 => "no WebSocket feed at this URL",
+        500.. => "server error",
+        _ => "not a WebSocket endpoint (a WebSocket feed answers 101)",
+    };
+    format!("server answered HTTP {status}: {why}")
 }
 
 pub enum End {

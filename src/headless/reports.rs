@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 use super::{EXIT_QUEUED, interrupted, print};
 use crate::api::ReportQuery;
 use crate::cli::ConnArgs;
-use crate::launch::{api_client, install_crypto, load, sender_config};
+use crate::launch::{api_client, headless_setup, sender_config};
 use crate::outbox::{Action, ItemStatus, Outbox, OutboxEvent, spawn_sender};
 use crate::protocol::{Id, Report, ReportList};
 use crate::ui::fmt;
@@ -150,9 +150,8 @@ pub async fn run(conn: &ConnArgs, command: ReportsCommand) -> anyhow::Result<Exi
 }
 
 async fn list(conn: &ConnArgs, args: &ListArgs) -> anyhow::Result<ExitCode> {
-    let loaded = load(conn)?;
-    install_crypto();
-    let api = api_client(&loaded.config, loaded.token.as_deref())?;
+    let (config, remote) = headless_setup(conn)?;
+    let api = api_client(&config, &remote)?;
     let query = ReportQuery {
         status: args.status.map(|s| s.as_str().to_owned()),
         account: args.account.clone(),
@@ -218,8 +217,7 @@ enum Wait {
 }
 
 async fn decide(conn: &ConnArgs, action: Action, timeout: Duration) -> anyhow::Result<ExitCode> {
-    let loaded = load(conn)?;
-    let (config, token) = (loaded.config, loaded.token);
+    let (config, remote) = headless_setup(conn)?;
     let path = config.data_dir().join("outbox.db");
     let outbox = Outbox::open(&path)
         .with_context(|| format!("cannot open the outbox {}", path.display()))?;
@@ -227,7 +225,7 @@ async fn decide(conn: &ConnArgs, action: Action, timeout: Duration) -> anyhow::R
     let item = outbox.enqueue(action).context("cannot queue the action")?;
     let what = item.action.describe();
     let (tx, mut rx) = mpsc::channel::<OutboxEvent>(64);
-    let sender = spawn_sender(outbox.clone(), sender_config(&config, token), tx)?;
+    let sender = spawn_sender(outbox.clone(), sender_config(&config, &remote), tx)?;
 
     let deadline = tokio::time::sleep(timeout);
     let signal = interrupted();

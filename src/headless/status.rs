@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{print, wire_name};
 use crate::app::{eta_seconds, progress};
 use crate::cli::ConnArgs;
-use crate::launch::{api_client, install_crypto, load};
+use crate::launch::{api_client, headless_setup};
 use crate::protocol::{BackfillJob, Health, Service, SystemStatus};
 use crate::ui::fmt;
 
@@ -59,9 +59,8 @@ enum Failure {
 }
 
 async fn check(conn: &ConnArgs, args: &StatusArgs) -> Result<u8, Failure> {
-    let loaded = load(conn).map_err(Failure::Config)?;
-    install_crypto();
-    let api = api_client(&loaded.config, loaded.token.as_deref()).map_err(Failure::Config)?;
+    let (config, remote) = headless_setup(conn).map_err(Failure::Config)?;
+    let api = api_client(&config, &remote).map_err(Failure::Config)?;
     let (status, backfill) = tokio::join!(api.status(), api.backfill());
     let status = status.map_err(|e| Failure::Unknown(e.to_string()))?;
     // The jobs are extra information: without them the health still stands.

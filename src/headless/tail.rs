@@ -13,7 +13,7 @@ use super::interrupted;
 use crate::cli::ConnArgs;
 use crate::event::{Event, FeedEvent, FeedKind, Link};
 use crate::feeds::{spawn_feed, spawn_prices};
-use crate::launch::{feed_options, install_crypto, load};
+use crate::launch::{feed_options, headless_setup};
 use crate::protocol::{HealthMessage, health_types as ht};
 
 const AFTER_HELP: &str = "\
@@ -48,9 +48,7 @@ pub struct TailArgs {
 }
 
 pub async fn run(conn: &ConnArgs, args: &TailArgs) -> anyhow::Result<ExitCode> {
-    let loaded = load(conn)?;
-    let (config, token) = (loaded.config, loaded.token);
-    install_crypto();
+    let (config, remote) = headless_setup(conn)?;
     let (tx, mut rx) = mpsc::channel::<Event>(256);
     // Held until we return: the price task takes a closed command channel
     // in its stride, but there is no reason to make it.
@@ -60,15 +58,15 @@ pub async fn run(conn: &ConnArgs, args: &TailArgs) -> anyhow::Result<ExitCode> {
             if symbols.is_empty() {
                 bail!("no symbols to follow: pass --symbols A,B or set markets.symbols");
             }
-            Some(spawn_prices(feed_options(&config, token, config.prices_url()), symbols, tx))
+            Some(spawn_prices(feed_options(&config, &remote, config.prices_url()), symbols, tx))
         }
         TailFeed::Backfill => {
-            let opts = feed_options(&config, token, config.backfill_url());
+            let opts = feed_options(&config, &remote, config.backfill_url());
             spawn_feed(FeedKind::Backfill, opts, tx);
             None
         }
         TailFeed::Health => {
-            spawn_feed(FeedKind::Health, feed_options(&config, token, config.health_url()), tx);
+            spawn_feed(FeedKind::Health, feed_options(&config, &remote, config.health_url()), tx);
             None
         }
     };

@@ -20,7 +20,10 @@ use crate::protocol::Timestamp;
 
 pub struct SenderConfig {
     pub base_url: String,
-    pub token: Option<String>,
+    /// Redacts itself in logs.
+    pub token: Option<crate::token::Token>,
+    /// TLS for https; `None` keeps reqwest's own verifying default.
+    pub tls: Option<std::sync::Arc<rustls::ClientConfig>>,
     /// Per request.
     pub timeout: Duration,
     pub backoff: Backoff,
@@ -60,7 +63,7 @@ pub fn spawn_sender<E: From<OutboxEvent> + Send + 'static>(
     tx: mpsc::Sender<E>,
 ) -> Result<SenderHandle, OutboxError> {
     crate::launch::install_crypto();
-    let client = ApiClient::new(&cfg.base_url, cfg.token.as_deref(), cfg.timeout)
+    let client = ApiClient::new(&cfg.base_url, cfg.token.as_ref(), cfg.timeout, cfg.tls.clone())
         .map_err(|e| OutboxError::Setup(e.to_string()))?;
     let wake = outbox.notifier();
     let sender = Sender {

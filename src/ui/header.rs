@@ -18,6 +18,10 @@ pub fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(feeds_width)]).areas(area);
     let mut title = vec![Span::styled(" MERIDIAN ", theme.title)];
+    if app.settings.insecure {
+        // Every frame, for the whole session: nothing here is verified.
+        title.push(Span::styled(" INSECURE: TLS NOT VERIFIED ", theme.danger_badge));
+    }
     if app.settings.demo {
         title.push(Span::styled(" DEMO ", theme.demo_badge));
     }

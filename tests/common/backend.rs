@@ -47,7 +47,8 @@ impl Backend {
     /// Ids of the first report and the first insight the console shows.
     pub fn first_rows(&self) -> (String, String) {
         meridian::launch::install_crypto();
-        let api = meridian::api::ApiClient::new(&self.url(), None, Duration::from_secs(5)).unwrap();
+        let api =
+            meridian::api::ApiClient::new(&self.url(), None, Duration::from_secs(5), None).unwrap();
         self.rt.block_on(async {
             let q = meridian::api::ReportQuery { limit: 1, ..Default::default() };
             let report = api.reports(&q).await.unwrap().reports[0].id.to_string();
@@ -59,8 +60,17 @@ impl Backend {
     /// The first insight's title as the console decodes it.
     pub fn first_insight_title(&self) -> String {
         meridian::launch::install_crypto();
-        let api = meridian::api::ApiClient::new(&self.url(), None, Duration::from_secs(5)).unwrap();
+        let api =
+            meridian::api::ApiClient::new(&self.url(), None, Duration::from_secs(5), None).unwrap();
         self.rt.block_on(async { api.insights(1, 0).await.unwrap().insights[0].title.clone() })
+    }
+
+    /// A TLS front (see [`super::tls`]) on another loopback port, with a
+    /// certificate signed by the CA written to `dir/ca.pem`.
+    pub fn tls_front(&self, dir: &std::path::Path) -> (SocketAddr, std::path::PathBuf) {
+        let pki = super::tls::TestPki::new(dir);
+        let addr = self.rt.block_on(super::tls::proxy(pki.server.clone(), self.addr()));
+        (addr, pki.ca_file)
     }
 
     pub fn stop(&mut self) {

@@ -6,6 +6,7 @@
 
 pub mod backend;
 pub mod fixture;
+pub mod tls;
 pub mod tmux;
 
 use std::time::Duration;
@@ -110,7 +111,7 @@ pub fn console(
 ) -> meridian::tui::Console {
     meridian::launch::build_console(
         config,
-        None,
+        meridian::launch::Remote::default(),
         symbols,
         data_dir.to_path_buf(),
         false,
