@@ -33,7 +33,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         // Action keys would only be refused: say why instead.
         Some(_) if matches!(app.tab, Tab::Reports | Tab::Insights) => {
             app.keymap.hint(app.tab.context(), &[Action::Quit, Action::Help, Action::Outbox])
-                + "  (read-only token: actions unavailable)"
+                + "  (read-only)"
         }
         _ => app.keymap.hint(app.tab.context(), hinted(app.tab)),
     };
