@@ -252,3 +252,19 @@ fn insecure_tls_is_said_in_the_title_row_on_every_tab() {
     app.settings.insecure = false;
     assert!(!draw(&app, 80, 24).contains("INSECURE"));
 }
+
+#[test]
+fn a_long_error_wraps_in_its_panel_instead_of_losing_its_end() {
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Insights;
+    app.insights.items.clear();
+    app.insights.error = Some(
+        "cannot reach https://127.0.0.1:18080/api/v1/insights: the server does not speak TLS \
+         on this port (use http:// or ws://)"
+            .into(),
+    );
+    let screen = draw(&app, 80, 24);
+    let joined: String =
+        screen.lines().map(|l| l.trim_matches(['│', ' ', '"'])).collect::<Vec<_>>().join(" ");
+    assert!(joined.contains("(use http:// or ws://)"), "{screen}");
+}

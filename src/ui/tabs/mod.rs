@@ -26,6 +26,9 @@ pub(crate) fn cursor(selected: usize, len: usize) -> TableState {
 }
 
 /// A centred placeholder for an empty panel: loading, error or nothing yet.
+/// A panel with one message instead of its rows; a long one (an error
+/// saying what to change) wraps rather than losing its end.
 pub(crate) fn placeholder(f: &mut Frame, area: Rect, block: Block<'_>, text: Line<'_>) {
-    f.render_widget(Paragraph::new(text).centered().block(block), area);
+    let paragraph = Paragraph::new(text).centered().wrap(ratatui::widgets::Wrap { trim: true });
+    f.render_widget(paragraph.block(block), area);
 }
