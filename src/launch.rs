@@ -114,7 +114,8 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
             Err(e) => bail!("cannot read the saved watchlist: {e}"),
         }
     };
-    tracing::info!(server = %config.server.url, demo, symbols = symbols.len(), "starting console");
+    let shown = crate::token::redact_url(&config.server.url);
+    tracing::info!(server = %shown, demo, symbols = symbols.len(), "starting console");
 
     let outbox_path = data_dir.join("outbox.db");
     let mut console = build_console(&config, remote, symbols, data_dir, demo, keymap, theme)?;
@@ -160,7 +161,7 @@ pub fn build_console(
         health_stale_after: Duration::from_secs_f64(config.feeds.health_stale_after_secs),
         history_points: config.ui.history_points,
         bell: config.ui.bell,
-        server_label: redact_url(&config.server.url),
+        server_label: crate::token::redact_url(&config.server.url),
         insecure: remote.insecure,
     };
     let api = api_client(config, &remote)?;
@@ -266,18 +267,6 @@ fn write_default(path: &Path) -> anyhow::Result<()> {
     std::fs::write(path, DEFAULT_TOML).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Drop any userinfo (user:password@) from a URL before it is shown.
-fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            let _ = u.set_password(None);
-            let _ = u.set_username("");
-            u.to_string().trim_end_matches('/').to_owned()
-        }
-        Err(_) => String::new(),
-    }
-}
-
 /// rustls needs a process-wide crypto provider; we use ring.
 pub fn install_crypto() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -298,15 +287,4 @@ fn init_logging(
         .with_env_filter(filter)
         .try_init();
     Ok(guard)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn urls_lose_their_credentials() {
-        assert_eq!(
-            super::redact_url("https://bob:secret@example.com/api"),
-            "https://example.com/api"
-        );
-    }
 }

@@ -104,9 +104,26 @@ pub fn file_permission_warning(_path: &Path) -> Option<String> {
     None
 }
 
+/// Drop any userinfo (user:password@) from a URL before it is shown.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_password(None);
+            let _ = u.set_username("");
+            u.to_string().trim_end_matches('/').to_owned()
+        }
+        Err(_) => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_lose_their_credentials() {
+        assert_eq!(redact_url("https://bob:secret@example.com/api"), "https://example.com/api");
+    }
 
     #[test]
     fn debug_never_shows_the_secret() {

@@ -31,6 +31,8 @@ pub enum ApiError {
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     base: String,
+    /// `base` without any user:password, for error messages.
+    shown: String,
     http: Client,
 }
 
@@ -87,7 +89,8 @@ impl ApiClient {
             .user_agent(concat!("meridian/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ApiError::Setup(e.to_string()))?;
-        Ok(ApiClient { base: base.trim_end_matches('/').to_owned(), http })
+        let shown = crate::token::redact_url(base);
+        Ok(ApiClient { base: base.trim_end_matches('/').to_owned(), shown, http })
     }
 
     pub fn base(&self) -> &str {
@@ -99,10 +102,10 @@ impl ApiClient {
         path: &str,
         query: &impl serde::Serialize,
     ) -> Result<T, ApiError> {
-        let url = format!("{}{}", self.base, path);
+        let url = format!("{}{}", self.shown, path);
         let resp = self
             .http
-            .get(&url)
+            .get(format!("{}{}", self.base, path))
             .query(query)
             .send()
             .await
@@ -126,12 +129,12 @@ impl ApiClient {
         idempotency_key: &str,
         body: &serde_json::Value,
     ) -> Result<PostResponse, ApiError> {
-        let url = format!("{}{}", self.base, path);
+        let url = format!("{}{}", self.shown, path);
         let net =
             |e: reqwest::Error| ApiError::Network { url: url.clone(), reason: root_cause(&e) };
         let resp = self
             .http
-            .post(&url)
+            .post(format!("{}{}", self.base, path))
             .header(IDEMPOTENCY_HEADER, idempotency_key)
             .json(body)
             .send()
@@ -224,6 +227,20 @@ fn root_cause(e: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn errors_never_show_the_urls_password() {
+        crate::launch::install_crypto();
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = closed.local_addr().expect("addr");
+        drop(closed);
+        let api =
+            ApiClient::new(&format!("http://bob:pa55@{addr}"), None, Duration::from_secs(2), None)
+                .expect("client");
+        let err = api.status().await.expect_err("nothing listens").to_string();
+        assert!(err.contains(&format!("http://{addr}/api/v1/monitoring/status")), "{err}");
+        assert!(!err.contains("pa55"), "{err}");
+    }
 
     #[test]
     fn error_envelope_is_read_and_plain_bodies_fall_back() {
