@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("meridian: {e:#}");
+            headless::say(format_args!("{e:#}"));
             ExitCode::from(2)
         }
     }

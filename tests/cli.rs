@@ -40,6 +40,26 @@ fn a_bad_key_names_file_line_and_key_and_leaves_the_terminal_alone() {
 }
 
 #[test]
+fn a_bad_value_quoted_in_an_error_cannot_drive_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("evil.toml");
+    // TOML escapes give real ESC and BEL characters in the values.
+    for body in [
+        "[ui]\ntheme = \"\\u001b]0;pwned\\u0007\"\n",
+        "[log]\nlevel = \"\\u001b[2J\\u001bc\"\n",
+        "[markets]\nsymbols = [\"\\u009b6n\"]\n",
+    ] {
+        std::fs::write(&file, body).unwrap();
+        let out = meridian(home.path(), &["--config", file.to_str().unwrap(), "config", "show"]);
+        assert_ne!(out.status.code(), Some(0), "{body}");
+        let err = text(&out.stderr);
+        assert!(err.contains("evil.toml:2"), "still names the place: {err:?}");
+        assert!(!err.trim_end().chars().any(char::is_control), "{body}: {err:?}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err:?}");
+    }
+}
+
+#[test]
 fn a_missing_config_file_is_an_error_naming_it() {
     let home = tempfile::tempdir().unwrap();
     let out = meridian(home.path(), &["--config", "/nonexistent/meridian.toml", "config", "show"]);

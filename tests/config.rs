@@ -305,3 +305,14 @@ fn themes_parse_and_mono_has_no_colours() {
         "{e}"
     );
 }
+
+/// Found by the `config` fuzz target (fuzz/regressions/config): a syntax
+/// error's snippet of the file carried its control characters, a carriage
+/// return and a NUL among them, onto the user's terminal.
+#[test]
+fn a_syntax_error_never_echoes_control_characters_from_the_file() {
+    let (_dir, path) = config_file("l=\"\u{16}\r\0/\"");
+    let e = load(&path, &[]).expect_err("a syntax error").to_string();
+    assert!(e.contains("config.toml:1"), "{e}");
+    assert!(!e.chars().any(char::is_control), "{e:?}");
+}

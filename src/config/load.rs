@@ -61,10 +61,12 @@ impl Sources {
 fn parse_file(text: &str, file: &Path) -> Result<(Config, KeyIndex), ConfigError> {
     let doc = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let mut message = e.message().trim().to_owned();
+        // One line, and nothing from the file that a terminal would act on.
+        let mut message = crate::sanitize::clean(&e.message().trim().replace('\n', "; "));
         // Say which key, e.g. for "duplicate key".
-        if let Some(at) = text.get(span.clone()).filter(|t| !t.trim().is_empty() && t.len() < 60) {
-            message = format!("{message} (at `{}`)", at.trim());
+        let at = text.get(span.clone()).map(crate::sanitize::clean).map(|t| t.trim().to_owned());
+        if let Some(at) = at.filter(|t| !t.is_empty() && t.len() < 60) {
+            message = format!("{message} (at `{at}`)");
         }
         let origin = Origin::File { path: file.to_owned(), line: line_of(text, span.start) };
         ConfigError::Syntax { origin, message }

@@ -32,6 +32,12 @@ pub const EXIT_USAGE: u8 = 2;
 /// `reports approve|reject|flag`: not delivered in time, still queued.
 pub const EXIT_QUEUED: u8 = 3;
 
+/// Print `meridian: <text>` on stderr as one line with nothing a terminal
+/// would act on: errors can quote a config file or a server's message.
+pub fn say(text: impl std::fmt::Display) {
+    eprintln!("meridian: {}", crate::sanitize::clean(&text.to_string()));
+}
+
 /// A command line clap refused (or `--help`/`--version`): print what clap
 /// says and choose the exit status. `status` reserves 2 for "down", so its
 /// usage errors exit with [`status::EXIT_CONFIG`] instead.

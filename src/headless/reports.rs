@@ -163,7 +163,7 @@ async fn list(conn: &ConnArgs, args: &ListArgs) -> anyhow::Result<ExitCode> {
     let list = match api.reports(&query).await {
         Ok(list) => list,
         Err(e) => {
-            eprintln!("meridian: cannot list reports: {e}");
+            super::say(format_args!("cannot list reports: {e}"));
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -258,7 +258,7 @@ async fn decide(conn: &ConnArgs, action: Action, timeout: Duration) -> anyhow::R
             if let Err(e) = outbox.drop_item(item.id) {
                 tracing::warn!(error = %e, "could not drop a refused action");
             }
-            eprintln!("meridian: {line}");
+            super::say(line);
             ExitCode::FAILURE
         }
         Wait::TimedOut | Wait::Interrupted(_) => {
@@ -267,11 +267,11 @@ async fn decide(conn: &ConnArgs, action: Action, timeout: Duration) -> anyhow::R
                 _ => "interrupted".into(),
             };
             let last = last_error.map(|e| format!(" (last error: {e})")).unwrap_or_default();
-            eprintln!(
-                "meridian: {what}: {why}{last}; it stays queued in {} and is sent by the next \
+            super::say(format_args!(
+                "{what}: {why}{last}; it stays queued in {} and is sent by the next \
                  `meridian` or `meridian reports` run",
                 outbox.path().display()
-            );
+            ));
             ExitCode::from(if let Wait::Interrupted(code) = end { code } else { EXIT_QUEUED })
         }
     })
@@ -288,11 +288,11 @@ fn ours(event: OutboxEvent, id: i64, last_error: &mut Option<String>) -> Option<
             let item = items.iter().find(|i| i.id == id && i.status == ItemStatus::Pending)?;
             if item.last_error.is_some() && item.last_error != *last_error {
                 *last_error = item.last_error.clone();
-                eprintln!(
-                    "meridian: {}: not delivered yet ({}); retrying",
+                super::say(format_args!(
+                    "{}: not delivered yet ({}); retrying",
                     item.action.describe(),
                     item.last_error.as_deref().unwrap_or_default()
-                );
+                ));
             }
             None
         }

@@ -43,11 +43,11 @@ pub async fn run(conn: &ConnArgs, args: &StatusArgs) -> ExitCode {
     ExitCode::from(match check(conn, args).await {
         Ok(code) => code,
         Err(Failure::Config(e)) => {
-            eprintln!("meridian: {e:#}");
+            super::say(format_args!("{e:#}"));
             EXIT_CONFIG
         }
         Err(Failure::Unknown(why)) => {
-            eprintln!("meridian: status unknown: {why}");
+            super::say(format_args!("status unknown: {why}"));
             EXIT_UNKNOWN
         }
     })
@@ -67,7 +67,7 @@ async fn check(conn: &ConnArgs, args: &StatusArgs) -> Result<u8, Failure> {
     let jobs = match backfill {
         Ok(list) => Some(list.jobs),
         Err(e) => {
-            eprintln!("meridian: backfill jobs unavailable: {e}");
+            super::say(format_args!("backfill jobs unavailable: {e}"));
             None
         }
     };

@@ -106,11 +106,11 @@ fn lines(event: FeedEvent) -> Vec<String> {
         FeedEvent::Backfill(jobs) => jobs.iter().filter_map(to_json).collect(),
         FeedEvent::Health(messages) => messages.iter().filter_map(health).collect(),
         FeedEvent::Link(kind, Link::Reconnecting { attempt, retry_in_ms, error }) => {
-            eprintln!(
-                "meridian: {} feed: {error}; reconnecting in {:.1}s (attempt {attempt})",
+            super::say(format_args!(
+                "{} feed: {error}; reconnecting in {:.1}s (attempt {attempt})",
                 kind.label(),
                 retry_in_ms as f64 / 1000.0
-            );
+            ));
             Vec::new()
         }
         FeedEvent::Link(..) | FeedEvent::Counters { .. } => Vec::new(),
