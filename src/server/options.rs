@@ -42,11 +42,12 @@ pub struct ServeArgs {
     /// SQLite database path (default: a temporary database, deleted on exit)
     #[arg(long)]
     pub db: Option<PathBuf>,
-    /// Require this bearer token on every request and handshake
-    #[arg(long)]
+    /// Require this bearer token on every request and handshake (the
+    /// environment keeps it out of the process list)
+    #[arg(long, env = "MERIDIAN_SERVE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
     /// A token that may read but not act (POSTs answer 403)
-    #[arg(long)]
+    #[arg(long, env = "MERIDIAN_SERVE_READ_ONLY_TOKEN", hide_env_values = true)]
     pub read_only_token: Option<String>,
     /// Random seed for the simulation
     #[arg(long, default_value_t = 42)]
