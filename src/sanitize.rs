@@ -132,7 +132,8 @@ pub fn clean_multiline(s: &str) -> String {
 fn is_dangerous(c: char) -> bool {
     c.is_control() // C0, DEL, C1 (U+0080..U+009F)
         || matches!(c,
-            '\u{200B}'..='\u{200F}' // zero-width, LRM/RLM
+            '\u{061C}' // Arabic letter mark (bidi)
+            | '\u{200B}'..='\u{200F}' // zero-width, LRM/RLM
             | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
             | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
             | '\u{2066}'..='\u{2069}' // bidi isolates
@@ -208,6 +209,7 @@ mod tests {
     #[test]
     fn bidi_and_zero_width_are_removed() {
         assert_eq!(clean("ab\u{202E}cd\u{200B}e\u{2067}"), "abcde");
+        assert_eq!(clean("a\u{061C}b"), "ab", "the Arabic letter mark is a bidi control too");
     }
 
     #[test]

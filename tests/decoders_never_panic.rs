@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use meridian::config::Config;
+use meridian::config::{Config, ConfigError};
 use meridian::protocol::*;
 use meridian::sanitize::{clean, clean_cow, clean_multiline};
 use proptest::prelude::*;
@@ -131,5 +131,68 @@ proptest! {
             let lines = clean_multiline(&s);
             prop_assert!(lines.split('\n').all(is_clean), "{lines:?}");
         }
+    }
+}
+
+/// Every committed fuzz seed and regression (fuzz/seeds, fuzz/regressions)
+/// through its decoder on every `cargo test`, so an input that once broke
+/// a promise cannot break it again unnoticed.
+#[test]
+fn the_fuzz_corpus_and_regressions_replay_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut replayed = 0;
+    for dir in ["seeds", "regressions"] {
+        let Ok(targets) = std::fs::read_dir(root.join(dir)) else { continue };
+        for target in targets.map(|t| t.expect("a directory entry").path()) {
+            let Ok(files) = std::fs::read_dir(&target) else { continue };
+            let name = target.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            for file in files.map(|f| f.expect("a file").path()) {
+                if file.extension().is_some_and(|e| e == "md") {
+                    continue;
+                }
+                let data = std::fs::read(&file).expect("readable");
+                replay(&name, &data);
+                replayed += 1;
+            }
+        }
+    }
+    assert!(replayed >= 50, "the corpus is in the repository ({replayed} files)");
+}
+
+fn replay(target: &str, data: &[u8]) {
+    match target {
+        "price_json" | "price_msgpack" => {
+            if let Ok(d) = decode_price_frame(data, target == "price_msgpack") {
+                assert!(d.items.iter().all(|u| is_clean(&u.symbol)), "{target}: {data:?}");
+            }
+        }
+        "backfill" | "health" => {
+            for binary in [false, true] {
+                let _ = decode_backfill(data, binary);
+                let _ = decode_health(data, binary);
+            }
+        }
+        "rest_bodies" => {
+            let _ = serde_json::from_slice::<InsightList>(data);
+            let _ = serde_json::from_slice::<ReportList>(data);
+            if let Ok(e) = serde_json::from_slice::<ErrorBody>(data) {
+                assert!(is_clean(&e.error.message), "{data:?}");
+            }
+        }
+        "config" => {
+            let text = String::from_utf8_lossy(data);
+            // A syntax error quotes the file: never its control characters
+            // (fuzz/regressions/config).
+            if let Err(e @ ConfigError::Syntax { .. }) =
+                Config::from_toml_str(&text, Path::new("fuzz.toml"))
+            {
+                assert!(!e.to_string().chars().any(char::is_control), "{text:?}: {e}");
+            }
+        }
+        "sanitize" => {
+            let text = String::from_utf8_lossy(data);
+            assert!(is_clean(&clean(&text)), "{text:?}");
+        }
+        other => panic!("a fuzz directory without a replay: {other}"),
     }
 }
