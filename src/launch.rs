@@ -51,10 +51,10 @@ impl Remote {
 pub(crate) fn headless_setup(conn: &ConnArgs) -> anyhow::Result<(Config, Remote)> {
     let loaded = load(conn)?;
     for warning in &loaded.warnings {
-        eprintln!("meridian: warning: {warning}");
+        crate::headless::say(format_args!("warning: {warning}"));
     }
     if conn.insecure {
-        eprintln!("meridian: warning: --insecure: TLS certificates are NOT verified");
+        crate::headless::say("warning: --insecure: TLS certificates are NOT verified");
     }
     let remote = Remote::new(&loaded.config, loaded.token, conn.insecure)?;
     Ok((loaded.config, remote))
