@@ -129,7 +129,9 @@ pub fn clean_multiline(s: &str) -> String {
     if is_clean(s) { s.to_owned() } else { clean_slow(s, Lines::Keep) }
 }
 
-fn is_dangerous(c: char) -> bool {
+/// A character `clean` never lets through: C0, DEL and C1 controls, bidi
+/// controls and zero-width characters. (Tab, CR and LF become spaces.)
+pub fn is_dangerous(c: char) -> bool {
     c.is_control() // C0, DEL, C1 (U+0080..U+009F)
         || matches!(c,
             '\u{061C}' // Arabic letter mark (bidi)

@@ -13,21 +13,7 @@
 use std::borrow::Cow;
 
 use libfuzzer_sys::fuzz_target;
-use meridian::sanitize::{MAX_TEXT_CHARS, clean, clean_cow, clean_multiline};
-
-/// The characters `clean` promises to remove: `char::is_control` (C0, DEL,
-/// C1) and the list in `sanitize::is_dangerous`, as its comments name them.
-fn removed(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{061C}' // Arabic letter mark (bidi)
-            | '\u{200B}'..='\u{200F}' // zero-width, LRM/RLM
-            | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
-            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-            | '\u{2066}'..='\u{2069}' // bidi isolates
-            | '\u{FEFF}' // BOM / zero-width no-break space
-        )
-}
+use meridian::sanitize::{MAX_TEXT_CHARS, clean, clean_cow, clean_multiline, is_dangerous};
 
 fn check_length(input: &str, out: &str, what: &str) {
     let n = out.chars().count();
@@ -42,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else { return };
 
     let once = clean(s);
-    if let Some(c) = once.chars().find(|&c| removed(c)) {
+    if let Some(c) = once.chars().find(|&c| is_dangerous(c)) {
         panic!("clean left {c:?} in {once:?} (from {s:?})");
     }
     check_length(s, &once, "clean");
@@ -50,14 +36,14 @@ fuzz_target!(|data: &[u8]| {
 
     let cow = clean_cow(s);
     assert_eq!(cow, once, "clean_cow differs from clean");
-    let nothing_to_clean = !s.chars().any(removed) && s.chars().count() <= MAX_TEXT_CHARS;
+    let nothing_to_clean = !s.chars().any(is_dangerous) && s.chars().count() <= MAX_TEXT_CHARS;
     if nothing_to_clean {
         assert!(matches!(cow, Cow::Borrowed(_)), "clean_cow copied clean text {s:?}");
         assert_eq!(once, s, "clean changed clean text");
     }
 
     let lines = clean_multiline(s);
-    if let Some(c) = lines.chars().find(|&c| c != '\n' && removed(c)) {
+    if let Some(c) = lines.chars().find(|&c| c != '\n' && is_dangerous(c)) {
         panic!("clean_multiline left {c:?} in {lines:?} (from {s:?})");
     }
     check_length(s, &lines, "clean_multiline");
