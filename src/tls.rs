@@ -136,6 +136,16 @@ pub fn explain(err: &(dyn StdError + 'static)) -> Option<String> {
     Some(explain_rustls(find_rustls(err)?))
 }
 
+/// A plain-HTTP client that reached a TLS port reads the server's TLS alert
+/// as a status line, which the HTTP parsers report as "invalid HTTP
+/// version". Given that parse error's text, the advice (`secure` is the
+/// scheme to use instead: https or wss).
+pub(crate) fn explain_plain_to_tls(parse_error: &str, secure: &str) -> Option<String> {
+    parse_error
+        .contains("invalid HTTP version")
+        .then(|| format!("the answer is not HTTP; if this port speaks TLS, use {secure}://"))
+}
+
 pub(crate) fn explain_rustls(e: &rustls::Error) -> String {
     use rustls::Error as E;
     match e {

@@ -217,11 +217,7 @@ fn root_cause(e: &reqwest::Error) -> String {
         return "timed out".into();
     }
     let text = src.to_string();
-    // A TLS server's alert read as an HTTP status line.
-    if text.contains("invalid HTTP version") {
-        return "the answer is not HTTP; if this port speaks TLS, use https://".into();
-    }
-    text
+    crate::tls::explain_plain_to_tls(&text, "https").unwrap_or(text)
 }
 
 #[cfg(test)]

@@ -94,11 +94,9 @@ fn describe(e: &tokio_tungstenite::tungstenite::Error) -> String {
     match e {
         E::Tls(TlsError::Rustls(tls)) => crate::tls::explain_rustls(tls),
         E::Http(resp) => refused(resp.status()),
-        // A TLS server's alert read as an HTTP status line.
-        E::Protocol(ProtocolError::HttparseError(parse))
-            if parse.to_string().contains("invalid HTTP version") =>
-        {
-            "the answer is not HTTP; if this port speaks TLS, use wss://".into()
+        E::Protocol(ProtocolError::HttparseError(parse)) => {
+            let text = parse.to_string();
+            crate::tls::explain_plain_to_tls(&text, "wss").unwrap_or_else(|| e.to_string())
         }
         E::Io(io) => io.to_string(),
         other => other.to_string(),
