@@ -1,5 +1,5 @@
 //! Meridian: a full-screen terminal operations console and its reference
-//! server. See README.md for the tour and `shared/protocol.md` for the wire
+//! server. See README.md for the tour and `docs/protocol.md` for the wire
 //! contract.
 
 pub mod api;

@@ -1,4 +1,4 @@
-//! The reference server against the wire contract (`shared/protocol.md`):
+//! The reference server against the wire contract (`docs/protocol.md`):
 //! started in-process on a loopback port 0, used through real HTTP and
 //! WebSocket clients, shut down by its handle.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]

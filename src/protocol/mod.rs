@@ -1,4 +1,4 @@
-//! The wire contract (`shared/protocol.md`): serde types shared by the console
+//! The wire contract (`docs/protocol.md`): serde types shared by the console
 //! and the reference server, plus the frame decoders. Every string a server
 //! sends is sanitised here, as it is decoded, so nothing downstream has to.
 

@@ -1,5 +1,5 @@
 //! `meridian serve`: the reference server of the wire contract
-//! (`shared/protocol.md`). REST handlers, three WebSocket feeds, a seeded
+//! (`docs/protocol.md`). REST handlers, three WebSocket feeds, a seeded
 //! simulation and a SQLite store, started in-process by tests and the demo.
 
 mod auth;
