@@ -68,7 +68,7 @@ fn a_read_only_token_reads_everything_and_acts_on_nothing() {
     t.send_keys("y");
     let screen = t.wait_for(|s| s.contains("READ-ONLY"), Duration::from_secs(10), "READ-ONLY");
     let footer = screen.lines().last().unwrap();
-    assert!(footer.contains("outbox  (read-only)"), "{footer}");
+    assert!(footer.contains("(read-only)  q quit"), "{footer}");
     assert!(footer.contains("not allowed with this token"), "{footer}");
     assert!(screen.contains("!1 failed"), "the refused decision stays visible: {screen}");
 

@@ -10,11 +10,10 @@ mod markets;
 mod metrics;
 mod outcomes;
 mod review;
+mod router;
 mod status;
 
 use std::time::{Duration, Instant};
-
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 pub use candles::{Candle, Candles, window_stats};
 pub use feeds::{FeedState, Feeds, Indicator, format_age};
@@ -25,6 +24,7 @@ pub use metrics::{INSIGHT_SERIES, Metrics, PERIODS, Signal};
 pub use review::{
     Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
 };
+pub use router::Layer;
 pub use status::{Status, eta_seconds, progress};
 
 use crate::event::{ApiEvent, Effect, Event, FeedEvent};
@@ -278,59 +278,13 @@ impl App {
         true
     }
 
-    fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
-        if key.kind == KeyEventKind::Release {
-            return false;
-        }
-        if self.markets.input.is_some() {
-            return self.on_prompt_key(key, fx);
-        }
-        if self.modal.is_some() {
-            return self.on_modal_key(key, fx);
-        }
-        let Some(action) = self.keymap.action(self.tab.context(), &key) else {
-            return false;
-        };
-        if self.show_help {
-            // The overlay swallows everything but the keys that close it or quit.
-            match action {
-                Action::Help | Action::Back => self.show_help = false,
-                Action::Quit => self.quit(fx),
-                _ => return false,
-            }
-            return true;
-        }
-        self.on_action(action, fx)
-    }
-
     fn quit(&mut self, fx: &mut Vec<Effect>) {
         self.quitting = true;
         fx.push(Effect::Quit);
     }
 
-    /// Whether `action` does something on the current tab. The help overlay
-    /// lists only these, so it never promises a key that does nothing.
-    pub fn available(&self, action: Action) -> bool {
-        use Action::*;
-        match action {
-            Quit | NextTab | PrevTab | Tab1 | Tab2 | Tab3 | Tab4 | Tab5 | Help | Redraw | Back
-            | Refresh => true,
-            Up | Down | PageUp | PageDown | Top | Bottom => {
-                matches!(self.tab, Tab::Markets | Tab::Insights | Tab::Reports)
-            }
-            AddSymbol | RemoveSymbol | CycleSort | Open => self.tab == Tab::Markets,
-            Diagnostics | Outbox => true,
-            Period => self.tab == Tab::Metrics,
-            Approve | ApproveWithNotes | Reject | ToggleSelect | Filter => self.tab == Tab::Reports,
-            Rate | Comment => self.tab == Tab::Insights,
-            Flag => matches!(self.tab, Tab::Reports | Tab::Insights),
-        }
-    }
-
+    /// An action on a tab (the router has checked that it works here).
     fn on_action(&mut self, action: Action, fx: &mut Vec<Effect>) -> bool {
-        if !self.available(action) {
-            return false;
-        }
         self.message = None;
         match action {
             Action::Quit => self.quit(fx),
@@ -355,18 +309,18 @@ impl App {
             }
             Action::Back => return false,
             Action::Diagnostics => self.show_diagnostics = !self.show_diagnostics,
-            Action::Open if self.tab == Tab::Markets => {
+            Action::Open => {
                 self.markets.detail = self.markets.selected_symbol().is_some();
             }
             Action::Refresh => {
                 self.reports.loading = true;
                 fx.extend(self.start());
             }
-            Action::AddSymbol if self.tab == Tab::Markets => {
+            Action::AddSymbol => {
                 self.markets.input = Some(String::new());
                 self.markets.input_error = None;
             }
-            Action::RemoveSymbol if self.tab == Tab::Markets => {
+            Action::RemoveSymbol => {
                 if let Some(sym) = self.markets.remove_selected() {
                     fx.push(Effect::Unsubscribe(sym.clone()));
                     fx.push(Effect::SaveWatchlist(self.markets.symbols.clone()));
@@ -396,7 +350,7 @@ impl App {
                 }
                 self.reports.selected = step(self.reports.selected, 1, self.reports.items.len());
             }
-            Action::CycleSort if self.tab == Tab::Markets => {
+            Action::CycleSort => {
                 self.markets.sort = self.markets.sort.next();
                 self.message = Some(format!("sorted by {}", self.markets.sort.label()));
             }
@@ -405,38 +359,26 @@ impl App {
         true
     }
 
-    /// Keys while the add-symbol prompt is open: it is a text field, not
-    /// the keymap.
-    fn on_prompt_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
-        let Some(input) = self.markets.input.as_mut() else { return false };
-        match key.code {
-            KeyCode::Esc => self.markets.input = None,
-            KeyCode::Backspace => {
-                input.pop();
+    /// Add the symbol typed in the prompt: the prompt closes, or stays open
+    /// saying why the symbol was refused.
+    fn add_typed_symbol(&mut self, fx: &mut Vec<Effect>) {
+        let raw = self.markets.input.clone().unwrap_or_default();
+        match self.markets.add(&raw) {
+            Ok(Some(sym)) => {
+                self.markets.input = None;
+                self.message = Some(format!("added {sym}"));
+                fx.push(Effect::Subscribe(sym));
+                fx.push(Effect::SaveWatchlist(self.markets.symbols.clone()));
             }
-            KeyCode::Char(c) if !c.is_control() && input.chars().count() < 16 => input.push(c),
-            KeyCode::Enter => {
-                let raw = input.clone();
-                match self.markets.add(&raw) {
-                    Ok(Some(sym)) => {
-                        self.markets.input = None;
-                        self.message = Some(format!("added {sym}"));
-                        fx.push(Effect::Subscribe(sym));
-                        fx.push(Effect::SaveWatchlist(self.markets.symbols.clone()));
-                    }
-                    Ok(None) => {
-                        self.markets.input = None;
-                        self.message = Some(format!(
-                            "{} is already on the watchlist",
-                            raw.trim().to_ascii_uppercase()
-                        ));
-                    }
-                    Err(e) => self.markets.input_error = Some(e),
-                }
+            Ok(None) => {
+                self.markets.input = None;
+                self.message = Some(format!(
+                    "{} is already on the watchlist",
+                    raw.trim().to_ascii_uppercase()
+                ));
             }
-            _ => return false,
+            Err(e) => self.markets.input_error = Some(e),
         }
-        true
     }
 }
 

@@ -3,7 +3,6 @@
 //! show at once (optimistically) and are marked pending until delivered.
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::{App, Tab};
@@ -142,6 +141,12 @@ impl TextEntry {
 
     pub fn text(&self) -> String {
         self.editor.lines().join("\n").trim().to_owned()
+    }
+
+    /// The keymap section that serves this entry.
+    pub fn context(&self) -> crate::keymap::Context {
+        use crate::keymap::Context;
+        if self.multiline { Context::Note } else { Context::Text }
     }
 }
 
@@ -291,68 +296,14 @@ impl App {
         self.modal = Some(Modal::text(entry));
     }
 
-    /// Keys while a dialog is open. Dialog keys are the dialog's own and
-    /// are shown in it.
-    pub(super) fn on_modal_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
-        let Some(modal) = self.modal.take() else { return false };
-        self.modal = match modal {
-            Modal::Confirm(c) => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
-                    self.confirm(c.on_yes, fx)
-                }
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => None,
-                _ => Some(Modal::Confirm(c)),
-            },
-            Modal::Rate { insight, title } => match key.code {
-                KeyCode::Char(c @ '1'..='5') => {
-                    let rating = c as u8 - b'0';
-                    self.insights.rate_locally(&insight, rating);
-                    self.message = Some(format!("rated {rating}★ (sending)"));
-                    fx.push(Effect::Enqueue(vec![Action::Rate { insight, rating }]));
-                    None
-                }
-                KeyCode::Esc | KeyCode::Char('q') => None,
-                _ => Some(Modal::Rate { insight, title }),
-            },
-            Modal::Text(entry) => self.on_text_key(entry, key, fx),
-            Modal::Outbox { selected } => self.on_outbox_key(selected, key, fx),
-        };
-        true
+    /// A rating chosen in the rating dialog: shown at once, then sent.
+    pub(super) fn rate(&mut self, insight: Id, rating: u8, fx: &mut Vec<Effect>) {
+        self.insights.rate_locally(&insight, rating);
+        self.message = Some(format!("rated {rating}★ (sending)"));
+        fx.push(Effect::Enqueue(vec![Action::Rate { insight, rating }]));
     }
 
-    fn on_text_key(
-        &mut self,
-        mut entry: Box<TextEntry>,
-        key: KeyEvent,
-        fx: &mut Vec<Effect>,
-    ) -> Option<Modal> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let submit = match key.code {
-            KeyCode::Esc => return None,
-            KeyCode::Enter if !entry.multiline => true,
-            KeyCode::Char('s') if ctrl => true,
-            _ => false,
-        };
-        if !submit {
-            entry.editor.input(key);
-            entry.error = None;
-            return Some(Modal::Text(entry));
-        }
-        let text = entry.text();
-        if entry.required && text.is_empty() {
-            entry.error = Some("this needs some text (Esc cancels)".into());
-            return Some(Modal::Text(entry));
-        }
-        match self.submit_text(entry.purpose.clone(), text, fx) {
-            Ok(()) => None,
-            Err(e) => {
-                entry.error = Some(e);
-                Some(Modal::Text(entry))
-            }
-        }
-    }
-
-    fn submit_text(
+    pub(super) fn submit_text(
         &mut self,
         purpose: Purpose,
         text: String,
@@ -390,7 +341,7 @@ impl App {
     }
 
     /// Carry out a confirmed dialog; returns the dialog to show next.
-    fn confirm(&mut self, on_yes: OnConfirm, fx: &mut Vec<Effect>) -> Option<Modal> {
+    pub(super) fn confirm(&mut self, on_yes: OnConfirm, fx: &mut Vec<Effect>) -> Option<Modal> {
         match on_yes {
             OnConfirm::Enqueue(actions) => {
                 self.enqueue(actions, fx);
@@ -433,46 +384,6 @@ impl App {
             many => format!("{} actions (sending)", many.len()),
         });
         fx.push(Effect::Enqueue(actions));
-    }
-
-    fn on_outbox_key(
-        &mut self,
-        selected: usize,
-        key: KeyEvent,
-        fx: &mut Vec<Effect>,
-    ) -> Option<Modal> {
-        let items: Vec<&Item> = self.outbox_view_items();
-        let len = items.len();
-        let current = items
-            .get(selected.min(len.saturating_sub(1)))
-            .map(|i| (i.id, i.status, i.action.describe()));
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('o') | KeyCode::Char('q') => None,
-            KeyCode::Up | KeyCode::Char('k') => {
-                Some(Modal::Outbox { selected: selected.saturating_sub(1) })
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                Some(Modal::Outbox { selected: (selected + 1).min(len.saturating_sub(1)) })
-            }
-            KeyCode::Char('r') => {
-                if let Some((id, ItemStatus::Failed, _)) = current {
-                    fx.push(Effect::OutboxRetry(id));
-                    self.message = Some("queued again".into());
-                }
-                Some(Modal::Outbox { selected })
-            }
-            KeyCode::Char('d') | KeyCode::Char('x') => match current {
-                Some((id, status, what)) if status != ItemStatus::Delivered => {
-                    Some(Modal::Confirm(Confirm {
-                        title: "Drop this action?".into(),
-                        lines: vec![what, "It will never be sent.".into()],
-                        on_yes: OnConfirm::DropItem(id),
-                    }))
-                }
-                _ => Some(Modal::Outbox { selected }),
-            },
-            _ => Some(Modal::Outbox { selected }),
-        }
     }
 
     /// The outbox view's rows: undelivered first (oldest first), then the

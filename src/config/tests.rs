@@ -74,6 +74,13 @@ fn keymap_errors_point_at_the_binding() {
     assert!(e.starts_with("config.toml:6: keys.markets: key `s` is bound to both"), "{e}");
     let e = err("[keys.market]\nadd_symbol = [\"+\"]\n");
     assert!(e.starts_with("config.toml:1: unknown key context `market`"), "{e}");
+    let e = err("[ui]\nfps = 30\n\n[keys.confirm]\nconfirm = [\"y\"]\ncancel = [\"y\"]\n");
+    assert!(e.starts_with("config.toml:6: keys.confirm: key `y` is bound to both"), "{e}");
+    let e = err("[keys.reports]\nup = [\"w\"]\nadd_symbol = [\"+\"]\n");
+    assert!(
+        e.starts_with("config.toml:3: keys.reports.add_symbol: add_symbol does nothing"),
+        "{e}"
+    );
     let e = err("[keys.markets]\nadd_symbol = \"a\"\n");
     assert!(e.starts_with("config.toml:2: keys.markets.add_symbol: invalid type"), "{e}");
 }

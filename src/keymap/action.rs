@@ -70,10 +70,23 @@ actions! {
     Outbox => "outbox", "outbox", "Show queued actions waiting to be sent";
     Refresh => "refresh", "refresh", "Refresh data from the server now";
     Period => "period", "period", "Switch the report analytics period: 7, 30 or 90 days";
+    Confirm => "confirm", "confirm", "Do what the dialog asks";
+    Cancel => "cancel", "cancel", "Close the dialog without doing anything";
+    Submit => "submit", "send", "Send the text";
+    Newline => "newline", "new line", "Start a new line";
+    Rate1 => "rate1", "1★", "Rate it one star";
+    Rate2 => "rate2", "2★", "Rate it two stars";
+    Rate3 => "rate3", "3★", "Rate it three stars";
+    Rate4 => "rate4", "4★", "Rate it four stars";
+    Rate5 => "rate5", "5★", "Rate it five stars";
+    Retry => "retry", "retry", "Send a failed action again";
+    Drop => "drop", "drop", "Drop an undelivered action (it is never sent)";
 }
 
-/// Where a binding applies. Keys bound in a screen's context win over Global
-/// ones; a screen may not rebind a key Global already uses.
+/// Where a binding applies: a screen (tab), everywhere (Global), or one of
+/// the layers drawn over the screens (help, dialogs, text entry, the outbox
+/// view). On a screen its own keys win over Global ones, and a screen may not
+/// rebind a key Global already uses; an overlay or dialog has only its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Context {
@@ -83,6 +96,12 @@ pub enum Context {
     Metrics,
     Markets,
     Reports,
+    Help,
+    Confirm,
+    Rate,
+    Text,
+    Note,
+    Outbox,
 }
 
 impl Context {
@@ -93,7 +112,22 @@ impl Context {
         Context::Metrics,
         Context::Markets,
         Context::Reports,
+        Context::Help,
+        Context::Confirm,
+        Context::Rate,
+        Context::Text,
+        Context::Note,
+        Context::Outbox,
     ];
+
+    /// The tabs' contexts, which fall back to Global.
+    pub const SCREENS: &[Context] =
+        &[Context::Insights, Context::Status, Context::Metrics, Context::Markets, Context::Reports];
+
+    /// A tab's context: its keys fall back to Global's.
+    pub fn is_screen(self) -> bool {
+        Context::SCREENS.contains(&self)
+    }
 
     /// The snake_case name used as `[keys.<name>]` in config files.
     pub fn name(self) -> &'static str {
@@ -104,6 +138,12 @@ impl Context {
             Context::Metrics => "metrics",
             Context::Markets => "markets",
             Context::Reports => "reports",
+            Context::Help => "help",
+            Context::Confirm => "confirm",
+            Context::Rate => "rate",
+            Context::Text => "text",
+            Context::Note => "note",
+            Context::Outbox => "outbox",
         }
     }
 

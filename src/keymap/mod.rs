@@ -3,11 +3,14 @@
 //! The defaults live in `config/keymap.toml` (compiled in); the user's
 //! `[keys.<context>]` tables replace an action's keys in that context. The
 //! whole map is checked when it is built: unknown names, unparsable keys, a
-//! key bound twice in one context and a screen key shadowing a global key
-//! are all errors. The `?` overlay and footer hints are generated from it.
+//! key bound twice in one context, a screen key shadowing a global key and an
+//! action bound where it does nothing are all errors. What works where is
+//! the table in [`offers`]; the `?` overlay, footer and dialog hints are
+//! generated from the two.
 
 mod action;
 mod key;
+mod offers;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,6 +18,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 
 pub use action::{Action, Context};
 pub use key::{KeyBinding, KeyParseError};
+pub use offers::Offer;
 
 /// The built-in bindings, in the same format users write under `[keys]`.
 pub const DEFAULT_KEYMAP: &str = include_str!("../../config/keymap.toml");
@@ -48,6 +52,15 @@ pub enum KeymapError {
         global.name()
     )]
     Shadows { context: Context, action: Action, key: String, global: Action },
+    #[error(
+        "keys.{}.{}: {} does nothing in {} (it works in: {})",
+        context.name(),
+        action.name(),
+        action.name(),
+        context.name(),
+        names(works_in)
+    )]
+    Useless { context: Context, action: Action, works_in: Vec<Context> },
 }
 
 impl KeymapError {
@@ -59,6 +72,9 @@ impl KeymapError {
             KeymapError::UnknownAction { context, action }
             | KeymapError::BadKey { context, action, .. } => {
                 vec![format!("keys.{context}.{action}")]
+            }
+            KeymapError::Useless { context, action, .. } => {
+                vec![format!("keys.{}.{}", context.name(), action.name())]
             }
             KeymapError::Duplicate { context, first, second, .. } => vec![
                 format!("keys.{}.{}", context.name(), second.name()),
@@ -73,7 +89,11 @@ impl KeymapError {
 }
 
 fn context_names() -> String {
-    Context::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+    names(Context::ALL)
+}
+
+fn names(contexts: &[Context]) -> String {
+    contexts.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
 }
 
 fn action_names() -> String {
@@ -123,6 +143,10 @@ impl Keymap {
         let mut lookup = HashMap::new();
         for (&context, actions) in &bindings {
             for (&action, keys) in actions {
+                if !keys.is_empty() && !context.offers(action) {
+                    let works_in = Context::offering(action);
+                    return Err(KeymapError::Useless { context, action, works_in });
+                }
                 for &key in keys {
                     if let Some(first) = lookup.insert((context, key), action)
                         && first != action
@@ -133,7 +157,7 @@ impl Keymap {
                 }
             }
         }
-        for (&context, actions) in bindings.iter().filter(|(c, _)| **c != Context::Global) {
+        for (&context, actions) in bindings.iter().filter(|(c, _)| c.is_screen()) {
             for (&action, keys) in actions {
                 for key in keys {
                     if let Some(&global) = lookup.get(&(Context::Global, *key)) {
@@ -146,31 +170,51 @@ impl Keymap {
         Ok(Keymap { bindings, lookup })
     }
 
-    /// What a key press means in `ctx`: the screen's own bindings first,
-    /// then the global ones. Key releases mean nothing.
+    /// What a key press means in `ctx`: its own bindings first, then, on a
+    /// screen, the global ones. Key releases mean nothing.
     pub fn action(&self, ctx: Context, key: &KeyEvent) -> Option<Action> {
         if key.kind == KeyEventKind::Release {
             return None;
         }
         let key = KeyBinding::from_event(key);
-        self.lookup.get(&(ctx, key)).or_else(|| self.lookup.get(&(Context::Global, key))).copied()
+        searched(ctx).find_map(|c| self.lookup.get(&(c, key))).copied()
     }
 
-    /// The keys for `action` in `ctx`, falling back to Global; empty if unbound.
+    /// The keys for `action` in `ctx` (on a screen, falling back to Global);
+    /// empty if unbound.
     pub fn keys(&self, ctx: Context, action: Action) -> &[KeyBinding] {
-        [ctx, Context::Global]
-            .iter()
-            .filter_map(|c| self.bindings.get(c)?.get(&action))
+        searched(ctx)
+            .filter_map(|c| self.bindings.get(&c)?.get(&action))
             .find(|keys| !keys.is_empty())
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The help overlay for `ctx`: its own bindings, then the global ones.
+    /// The first key for `action` in `ctx`, as written in config files;
+    /// empty if unbound.
+    pub fn first_key(&self, ctx: Context, action: Action) -> String {
+        self.keys(ctx, action).first().map_or(String::new(), ToString::to_string)
+    }
+
+    /// The keys for `action` in `ctx` as a dialog writes them: `y/enter`
+    /// (a capital that only repeats a lower-case key is left out).
+    pub fn keys_text(&self, ctx: Context, action: Action) -> String {
+        let keys: Vec<String> = self.keys(ctx, action).iter().map(ToString::to_string).collect();
+        let shown: Vec<&str> = keys
+            .iter()
+            .filter(|k| {
+                let lower = k.to_lowercase();
+                k.chars().count() != 1 || lower == **k || !keys.contains(&lower)
+            })
+            .map(String::as_str)
+            .collect();
+        shown.join("/")
+    }
+
+    /// The help overlay for `ctx`: its own bindings, then (on a screen) the
+    /// global ones.
     pub fn help(&self, ctx: Context) -> Vec<HelpEntry> {
-        let contexts: &[Context] =
-            if ctx == Context::Global { &[Context::Global] } else { &[ctx, Context::Global] };
         let mut entries = Vec::new();
-        for &context in contexts {
+        for context in searched(ctx) {
             let Some(actions) = self.bindings.get(&context) else { continue };
             for (action, keys) in actions.iter().filter(|(_, keys)| !keys.is_empty()) {
                 entries.push(HelpEntry {
@@ -193,6 +237,12 @@ impl Keymap {
             .collect::<Vec<_>>()
             .join("  ")
     }
+}
+
+/// The contexts a key is looked up in, in order: the context itself, then
+/// Global for a screen.
+fn searched(ctx: Context) -> impl Iterator<Item = Context> {
+    std::iter::once(ctx).chain(ctx.is_screen().then_some(Context::Global))
 }
 
 impl Default for Keymap {

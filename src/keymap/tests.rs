@@ -108,3 +108,31 @@ fn hint_uses_first_key_and_skips_unbound() {
         .hint(Context::Markets, &[Action::Quit, Action::Help, Action::AddSymbol, Action::Approve]);
     assert_eq!(hint, "q quit  ? help  a add");
 }
+
+#[test]
+fn an_action_bound_where_it_does_nothing_is_refused_with_where_it_works() {
+    let e = Keymap::with_overrides(&overrides("[markets]\napprove = [\"v\"]\n")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "keys.markets.approve: approve does nothing in markets (it works in: reports)"
+    );
+    assert_eq!(e.key_paths(), ["keys.markets.approve"]);
+    let e = Keymap::with_overrides(&overrides("[confirm]\nretry = [\"r\"]\n")).unwrap_err();
+    assert!(e.to_string().contains("(it works in: outbox)"), "{e}");
+    let unbound = Keymap::with_overrides(&overrides("[markets]\napprove = []\n"));
+    assert!(unbound.is_ok(), "an empty list binds nothing, so it is harmless");
+}
+
+#[test]
+fn dialog_sections_stand_alone() {
+    let map = Keymap::default_map();
+    assert_eq!(map.action(Context::Confirm, &ch('y')), Some(Action::Confirm));
+    assert_eq!(map.action(Context::Confirm, &ch('q')), None, "no fallback to global quit");
+    assert_eq!(map.action(Context::Text, &ch('q')), None, "q types in a text field");
+    assert_eq!(map.action(Context::Outbox, &ch('q')), Some(Action::Back));
+    assert!(map.keys(Context::Rate, Action::Quit).is_empty());
+    assert_eq!(map.keys_text(Context::Confirm, Action::Confirm), "y/enter", "Y only repeats y");
+    // A dialog may use a key the tabs use; a duplicate inside it is refused.
+    let e = Keymap::with_overrides(&overrides("[confirm]\ncancel = [\"y\"]\n")).unwrap_err();
+    assert_eq!(e.key_paths(), ["keys.confirm.cancel", "keys.confirm.confirm"]);
+}

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
 
 use super::{centered, fmt};
 use crate::app::{App, Modal, TextEntry};
+use crate::keymap::{Action, Context};
 use crate::outbox::ItemStatus;
 use crate::theme::Theme;
 
@@ -28,44 +29,44 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Modal::Confirm(c) => {
             let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::raw(l.clone())).collect();
             lines.push(Line::raw(""));
+            let keys = |a| app.keymap.keys_text(Context::Confirm, a);
             lines.push(Line::from(vec![
-                Span::styled("y", theme.accent),
-                Span::styled("/Enter confirms   ", theme.muted),
-                Span::styled("n", theme.accent),
-                Span::styled("/Esc cancels", theme.muted),
+                Span::styled(keys(Action::Confirm), theme.accent),
+                Span::styled(" confirms   ", theme.muted),
+                Span::styled(keys(Action::Cancel), theme.accent),
+                Span::styled(" cancels", theme.muted),
             ]));
             let rect = centered(area, 60, lines.len() as u16 + 2);
             let inner = frame(f, rect, c.title.clone(), theme);
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
         Modal::Rate { title, .. } => {
+            let key = |a| app.keymap.keys(Context::Rate, a).first().map(ToString::to_string);
+            let mut choices = Vec::new();
+            let ratings =
+                [Action::Rate1, Action::Rate2, Action::Rate3, Action::Rate4, Action::Rate5];
+            for (stars, action) in (1..).zip(ratings) {
+                let Some(k) = key(action) else { continue };
+                choices.push(Span::styled(k, theme.accent));
+                choices.push(Span::raw(format!(" {}   ", "★".repeat(stars))));
+            }
+            let cancel = app.keymap.keys_text(Context::Rate, Action::Cancel);
             let lines = vec![
                 Line::raw(fmt::fit(title, 52)),
                 Line::raw(""),
-                Line::from(vec![
-                    Span::styled("1", theme.accent),
-                    Span::raw(" ★   "),
-                    Span::styled("2", theme.accent),
-                    Span::raw(" ★★   "),
-                    Span::styled("3", theme.accent),
-                    Span::raw(" ★★★   "),
-                    Span::styled("4", theme.accent),
-                    Span::raw(" ★★★★   "),
-                    Span::styled("5", theme.accent),
-                    Span::raw(" ★★★★★"),
-                ]),
-                Line::styled("Esc cancels", theme.muted),
+                Line::from(choices),
+                Line::styled(format!("{cancel} cancels"), theme.muted),
             ];
             let rect = centered(area, 56, 6);
             let inner = frame(f, rect, "Rate this insight".into(), theme);
             f.render_widget(Paragraph::new(lines), inner);
         }
-        Modal::Text(entry) => render_text(f, area, entry, theme),
+        Modal::Text(entry) => render_text(f, area, app, entry, theme),
         Modal::Outbox { selected } => render_outbox(f, area, app, theme, *selected),
     }
 }
 
-fn render_text(f: &mut Frame, area: Rect, entry: &TextEntry, theme: &Theme) {
+fn render_text(f: &mut Frame, area: Rect, app: &App, entry: &TextEntry, theme: &Theme) {
     let editor_h: u16 = if entry.multiline { 6 } else { 1 };
     let rect = centered(area, 70, editor_h + 4);
     let inner = frame(f, rect, entry.title.clone(), theme);
@@ -79,10 +80,16 @@ fn render_text(f: &mut Frame, area: Rect, entry: &TextEntry, theme: &Theme) {
     if let Some(e) = &entry.error {
         f.render_widget(Paragraph::new(Line::styled(e.clone(), theme.crit)), status);
     }
+    let key = |a| app.keymap.first_key(entry.context(), a);
     let keys = if entry.multiline {
-        "Ctrl-S sends · Enter new line · Esc cancels"
+        format!(
+            "{} sends · {} new line · {} cancels",
+            key(Action::Submit),
+            key(Action::Newline),
+            key(Action::Cancel)
+        )
     } else {
-        "Enter sends · Esc cancels"
+        format!("{} sends · {} cancels", key(Action::Submit), key(Action::Cancel))
     };
     f.render_widget(Paragraph::new(Line::styled(keys, theme.muted)), hint);
 }
@@ -138,11 +145,14 @@ fn render_outbox(f: &mut Frame, area: Rect, app: &App, theme: &Theme, selected: 
         let mut state = super::tabs::cursor(selected, items.len());
         f.render_stateful_widget(table, table_area, &mut state);
     }
-    f.render_widget(
-        Paragraph::new(Line::styled(
-            "↑↓ move · r retry a failed one · d drop · Esc closes",
-            theme.muted,
-        )),
-        hint,
+    let key = |a| app.keymap.first_key(Context::Outbox, a);
+    let keys = format!(
+        "{}/{} move · {} retry a failed one · {} drop · {} closes",
+        key(Action::Up),
+        key(Action::Down),
+        key(Action::Retry),
+        key(Action::Drop),
+        key(Action::Back)
     );
+    f.render_widget(Paragraph::new(Line::styled(keys, theme.muted)), hint);
 }

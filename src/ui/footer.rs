@@ -1,4 +1,6 @@
-//! The footer: the keys that apply here, and the last message.
+//! The footer: the keys of the layer that owns the keyboard (the footer
+//! actions of its keymap section, see `keymap::offers`), and the last
+//! message.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -6,37 +8,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fmt;
-use crate::app::{App, Tab};
+use crate::app::App;
 use crate::keymap::Action;
 use crate::theme::Theme;
-
-/// The actions worth a reminder on each tab, in order.
-fn hinted(tab: Tab) -> &'static [Action] {
-    use Action::*;
-    match tab {
-        Tab::Markets => &[Quit, Help, AddSymbol, RemoveSymbol, CycleSort, Open],
-        Tab::Reports => {
-            &[Quit, Help, Approve, ApproveWithNotes, Reject, Flag, ToggleSelect, Filter, Outbox]
-        }
-        Tab::Insights => &[Quit, Help, Rate, Comment, Flag, Outbox],
-        Tab::Metrics => &[Quit, Help, NextTab, Period, Refresh],
-        _ => &[Quit, Help, NextTab, Refresh],
-    }
-}
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let msg = app.message.as_deref().unwrap_or("");
     let msg_w = (msg.chars().count() as u16 + 1).min(area.width / 2);
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(msg_w)]).areas(area);
-    let hint = match &app.read_only {
-        // Action keys would only be refused: say why instead.
-        Some(_) if matches!(app.tab, Tab::Reports | Tab::Insights) => {
-            app.keymap.hint(app.tab.context(), &[Action::Quit, Action::Help, Action::Outbox])
-                + "  (read-only)"
-        }
-        _ => app.keymap.hint(app.tab.context(), hinted(app.tab)),
-    };
+    let hint = hint(app);
     f.render_widget(
         Paragraph::new(Line::from(Span::styled(
             format!(" {}", fmt::fit(&hint, left.width as usize - 1)),
@@ -49,4 +30,17 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .right_aligned(),
         right,
     );
+}
+
+/// The reminder of keys for the layer that owns the keyboard. With a
+/// read-only token the actions that would be refused are left out, and the
+/// footer says why first, so that a message beside it cannot cut that off.
+fn hint(app: &App) -> String {
+    let ctx = app.layer().context();
+    let footer = ctx.offer().footer;
+    let read_only = app.read_only.is_some();
+    let shown: Vec<Action> =
+        footer.iter().copied().filter(|a| !(read_only && a.writes())).collect();
+    let hint = app.keymap.hint(ctx, &shown);
+    if shown.len() < footer.len() { format!("(read-only)  {hint}") } else { hint }
 }

@@ -8,12 +8,13 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{centered, fmt};
 use crate::app::App;
-use crate::keymap::HelpEntry;
+use crate::keymap::{Action, Context, HelpEntry};
 use crate::theme::Theme;
 
 /// The keys for this tab and the global ones, generated from the keymap;
 /// only actions that do something here are listed.
 pub fn render_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let closes = app.keymap.keys_text(Context::Help, Action::Back);
     let ctx = app.tab.context();
     let entries = help_entries(app);
     let key_w = entries.iter().map(|e| e.keys.chars().count()).max().unwrap_or(4).min(14);
@@ -40,7 +41,8 @@ pub fn render_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let col_w = (key_w + 4 + desc_w) as u16;
     let rect = centered(area, columns * (col_w + 1) + 2, per_col + 2);
     f.render_widget(Clear, rect);
-    let block = Block::bordered().title(" Keys · ? or Esc closes ").border_style(theme.border);
+    let block =
+        Block::bordered().title(format!(" Keys · {closes} closes ")).border_style(theme.border);
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     let cols = Layout::horizontal(vec![Constraint::Fill(1); columns as usize]).split(inner);
@@ -54,8 +56,9 @@ pub fn render_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// Help entries that apply here, with the five tab keys folded into one.
 fn help_entries(app: &App) -> Vec<HelpEntry> {
     use crate::keymap::Action::{Tab1, Tab2, Tab3, Tab4, Tab5};
+    let ctx = app.tab.context();
     let mut out: Vec<HelpEntry> = Vec::new();
-    for e in app.keymap.help(app.tab.context()).into_iter().filter(|e| app.available(e.action)) {
+    for e in app.keymap.help(ctx).into_iter().filter(|e| ctx.offers(e.action)) {
         let is_tab = matches!(e.action, Tab1 | Tab2 | Tab3 | Tab4 | Tab5);
         match out.last_mut() {
             Some(prev) if is_tab && matches!(prev.action, Tab1 | Tab2 | Tab3 | Tab4) => {
@@ -78,7 +81,11 @@ pub fn render_symbol_prompt(f: &mut Frame, area: Rect, app: &App, theme: &Theme)
     ])];
     match &app.markets.input_error {
         Some(e) => lines.push(Line::styled(e.clone(), theme.crit)),
-        None => lines.push(Line::styled("Enter adds · Esc cancels", theme.muted)),
+        None => {
+            let key = |a| app.keymap.first_key(Context::Text, a);
+            let hint = format!("{} adds · {} cancels", key(Action::Submit), key(Action::Cancel));
+            lines.push(Line::styled(hint, theme.muted));
+        }
     }
     let rect = centered(area, 44, 4);
     f.render_widget(Clear, rect);
