@@ -39,7 +39,7 @@ pub struct Remote {
 impl Remote {
     /// The token and TLS setup for `config` and the `--insecure` flag.
     pub fn new(config: &Config, token: Option<Token>, insecure: bool) -> anyhow::Result<Remote> {
-        install_crypto();
+        crate::tls::install_crypto();
         let opts = TlsOptions { ca_file: config.server.ca_file.clone(), insecure };
         let tls = crate::tls::client_config(&opts)?;
         Ok(Remote { token, tls: Some(tls), insecure })
@@ -62,7 +62,7 @@ pub(crate) fn headless_setup(conn: &ConnArgs) -> anyhow::Result<(Config, Remote)
 
 /// Run the console; with `demo`, against the embedded reference server.
 pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
-    install_crypto();
+    crate::tls::install_crypto();
     let Loaded { mut config, token, warnings, .. } = load(conn)?;
     let keymap = Keymap::with_overrides(&config.keys).context("in [keys]")?;
     let theme = Theme::by_name(&config.ui.theme).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -265,11 +265,6 @@ fn write_default(path: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     std::fs::write(path, DEFAULT_TOML).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// rustls needs a process-wide crypto provider; we use ring.
-pub fn install_crypto() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Log to `meridian.log` in the data directory, never to the screen.

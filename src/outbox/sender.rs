@@ -62,7 +62,7 @@ pub fn spawn_sender<E: From<OutboxEvent> + Send + 'static>(
     cfg: SenderConfig,
     tx: mpsc::Sender<E>,
 ) -> Result<SenderHandle, OutboxError> {
-    crate::launch::install_crypto();
+    crate::tls::install_crypto();
     let client = ApiClient::new(&cfg.base_url, cfg.token.as_ref(), cfg.timeout, cfg.tls.clone())
         .map_err(|e| OutboxError::Setup(e.to_string()))?;
     let wake = outbox.notifier();
