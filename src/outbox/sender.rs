@@ -49,10 +49,6 @@ impl SenderHandle {
         self.join.abort();
         let _ = self.join.await;
     }
-
-    pub fn is_finished(&self) -> bool {
-        self.join.is_finished()
-    }
 }
 
 /// Spawn the sender. Events go out as `E::from(OutboxEvent)`; a closed
