@@ -13,6 +13,7 @@ pub mod keymap;
 pub mod launch;
 pub mod outbox;
 pub mod protocol;
+pub mod remote;
 pub mod sanitize;
 pub mod server;
 pub mod theme;

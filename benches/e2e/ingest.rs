@@ -65,7 +65,7 @@ pub fn console<S: Screen>(run: Run<'_>, screen: S) -> Probe<S> {
     let theme = Theme::by_name(&config.ui.theme).expect("theme");
     let console = meridian::launch::build_console(
         &config,
-        meridian::launch::Remote::default(),
+        meridian::remote::Remote::default(),
         watch,
         dir.path().to_path_buf(),
         false,

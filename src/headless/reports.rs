@@ -14,9 +14,9 @@ use tokio::sync::mpsc;
 use super::{EXIT_QUEUED, interrupted, print};
 use crate::api::ReportQuery;
 use crate::cli::ConnArgs;
-use crate::launch::{api_client, headless_setup, sender_config};
 use crate::outbox::{Action, ItemStatus, Outbox, OutboxEvent, spawn_sender};
 use crate::protocol::{Id, Report, ReportList};
+use crate::remote::{api_client, sender_config};
 use crate::ui::fmt;
 
 const DECISION_EXIT_CODES: &str = "\
@@ -150,7 +150,7 @@ pub async fn run(conn: &ConnArgs, command: ReportsCommand) -> anyhow::Result<Exi
 }
 
 async fn list(conn: &ConnArgs, args: &ListArgs) -> anyhow::Result<ExitCode> {
-    let (config, remote) = headless_setup(conn)?;
+    let (config, remote) = super::setup(conn)?;
     let api = api_client(&config, &remote)?;
     let query = ReportQuery {
         status: args.status.map(|s| s.as_str().to_owned()),
@@ -217,7 +217,7 @@ enum Wait {
 }
 
 async fn decide(conn: &ConnArgs, action: Action, timeout: Duration) -> anyhow::Result<ExitCode> {
-    let (config, remote) = headless_setup(conn)?;
+    let (config, remote) = super::setup(conn)?;
     let path = config.data_dir().join("outbox.db");
     let outbox = Outbox::open(&path)
         .with_context(|| format!("cannot open the outbox {}", path.display()))?;

@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::{print, wire_name};
 use crate::app::{eta_seconds, progress};
 use crate::cli::ConnArgs;
-use crate::launch::{api_client, headless_setup};
 use crate::protocol::{BackfillJob, Health, Service, SystemStatus};
+use crate::remote::api_client;
 use crate::ui::fmt;
 
 pub const EXIT_HEALTHY: u8 = 0;
@@ -59,7 +59,7 @@ enum Failure {
 }
 
 async fn check(conn: &ConnArgs, args: &StatusArgs) -> Result<u8, Failure> {
-    let (config, remote) = headless_setup(conn).map_err(Failure::Config)?;
+    let (config, remote) = super::setup(conn).map_err(Failure::Config)?;
     let api = api_client(&config, &remote).map_err(Failure::Config)?;
     let (status, backfill) = tokio::join!(api.status(), api.backfill());
     let status = status.map_err(|e| Failure::Unknown(e.to_string()))?;
