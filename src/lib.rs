@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod event;
 pub mod feeds;
+pub(crate) mod format;
 pub mod headless;
 pub mod keymap;
 pub mod launch;

@@ -14,10 +14,10 @@ use tokio::sync::mpsc;
 use super::{EXIT_QUEUED, interrupted, print};
 use crate::api::ReportQuery;
 use crate::cli::ConnArgs;
+use crate::format;
 use crate::outbox::{Action, ItemStatus, Outbox, OutboxEvent, spawn_sender};
 use crate::protocol::{Id, Report, ReportList};
 use crate::remote::{api_client, sender_config};
-use crate::ui::fmt;
 
 const DECISION_EXIT_CODES: &str = "\
 Exit status:
@@ -189,10 +189,10 @@ fn table(list: &ReportList, offset: u32) -> String {
         let _ = writeln!(
             s,
             "{:<10} {:<12} {:<28} {:<10} {:>4.0}% {:>6.0}%  {}",
-            fmt::fit(r.id.as_str(), 10),
-            fmt::fit(&r.account_number, 12),
-            fmt::fit(&r.account_title, 28),
-            fmt::fit(&r.report_date, 10),
+            format::fit(r.id.as_str(), 10),
+            format::fit(&r.account_number, 12),
+            format::fit(&r.account_title, 28),
+            format::fit(&r.report_date, 10),
             r.extraction_confidence * 100.0,
             r.data_quality_score * 100.0,
             r.validation_status.as_str(),
