@@ -34,6 +34,12 @@ pub enum TlsError {
     Setup(#[from] rustls::Error),
 }
 
+/// rustls needs a process-wide crypto provider; we use ring. Safe to call
+/// again: later calls keep the first provider.
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// The client TLS setup for every connection, without ALPN (WebSocket
 /// handshakes are HTTP/1.1; the REST client adds its own protocols).
 pub fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, TlsError> {

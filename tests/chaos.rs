@@ -103,7 +103,7 @@ fn key(c: char) -> Event {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_restarts_lose_no_action_and_every_feed_resumes() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("server.db");
     let args = |listen| ServeArgs { listen, db: Some(db.clone()), ..ServeArgs::for_tests() };

@@ -50,7 +50,7 @@ fn screen_text(s: &TestScreen) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_loop_draws_live_prices_and_ends_with_the_signal_status() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let server = start(ServeArgs::for_tests()).await.expect("server");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::default();

@@ -187,7 +187,7 @@ async fn run_frames(frames: Vec<Message>) -> Console {
 
 #[tokio::test]
 async fn json_batch_and_msgpack_frames_give_the_same_state() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let (snapshots, deltas) = script_updates();
     let all: Vec<Value> = snapshots.iter().chain(&deltas).chain([&end_marker()]).cloned().collect();
 
@@ -221,7 +221,7 @@ async fn json_batch_and_msgpack_frames_give_the_same_state() {
 
 #[tokio::test]
 async fn malformed_oversize_and_unknown_frames_are_counted_and_skipped() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let good = json!({"type":"snapshot","symbol":"AAPL","price":150.0,"bid":149.9,"ask":150.1,
                       "volume":1200});
     // Valid JSON that would change the quote if it were not dropped for size.
@@ -282,7 +282,7 @@ fn unsub(symbol: &str) -> Value {
 
 #[tokio::test]
 async fn the_client_subscribes_to_every_watched_symbol_on_connect_and_after_a_reconnect() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let (heard_tx, mut heard_rx) = mpsc::unbounded_channel();
     let url = serve(move |n, mut ws| {
         let heard_tx: Heard = heard_tx.clone();
@@ -333,7 +333,7 @@ async fn the_client_subscribes_to_every_watched_symbol_on_connect_and_after_a_re
 
 #[tokio::test]
 async fn updates_for_unsubscribed_symbols_are_ignored() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let url = serve(|_, mut ws| async move {
         while let Some(Ok(m)) = ws.next().await {
             let Message::Text(t) = m else { continue };
@@ -371,7 +371,7 @@ async fn updates_for_unsubscribed_symbols_are_ignored() {
 
 #[tokio::test]
 async fn a_silent_peer_is_declared_dead_after_two_missed_pongs() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     // Holds every accepted WebSocket without ever polling it, so pings are
     // never read and never answered.
     let url = serve(|_, ws| async move {
@@ -399,7 +399,7 @@ async fn a_silent_peer_is_declared_dead_after_two_missed_pongs() {
 /// (`feeds::hard_limit`): dropped, counted, and the connection kept.
 #[tokio::test]
 async fn a_frame_far_over_the_limit_is_dropped_and_the_link_kept() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let huge = text(&json!({"type":"snapshot","symbol":"AAPL","price":999.0,
                             "pad":"x".repeat(100 * 1024)}));
     let frames = vec![huge, text(&json!({"type":"snapshot","symbol":"AAPL","price":150.0}))];
@@ -418,7 +418,7 @@ async fn a_frame_far_over_the_limit_is_dropped_and_the_link_kept() {
 /// costs the connection; it is still counted, and the feed comes back.
 #[tokio::test]
 async fn a_frame_over_the_memory_bound_is_counted_and_the_feed_reconnects() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let max = 4096;
     let monster = "x".repeat(feeds::hard_limit(max) + 1024);
     let url = serve(move |n, mut ws| {
@@ -444,7 +444,7 @@ async fn a_frame_over_the_memory_bound_is_counted_and_the_feed_reconnects() {
 async fn a_hostile_close_reason_reaches_the_state_without_its_escapes() {
     use tokio_tungstenite::tungstenite::protocol::CloseFrame;
     use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let url = serve(|_, mut ws| async move {
         let reason = "bye\x1b]0;pwned\x07\x1b[2J\u{202E}now";
         let frame = CloseFrame { code: CloseCode::Away, reason: reason.into() };

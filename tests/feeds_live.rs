@@ -46,7 +46,7 @@ async fn pump(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feeds_fill_every_panel_and_follow_the_watchlist() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let server = start(ServeArgs::for_tests()).await.unwrap();
     let ws = server.base_url().replace("http://", "ws://");
     let (tx, mut rx) = mpsc::channel(1024);
@@ -111,7 +111,7 @@ async fn a_refused_connection_reports_reconnecting_with_backoff() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_server_restart_the_feed_reconnects_and_resubscribes_every_symbol() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let server = start(ServeArgs::for_tests()).await.unwrap();
     let addr = server.addr();
     let (tx, mut rx) = mpsc::channel(1024);

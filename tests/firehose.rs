@@ -54,7 +54,7 @@ impl Screen for SlowScreen {
 
 #[test]
 fn a_firehose_faster_than_the_ui_keeps_memory_flat() {
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     // The server on a runtime of its own, as a remote backend would be.
     let server_rt =
         tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();

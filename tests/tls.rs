@@ -13,7 +13,7 @@ use meridian::api::ApiClient;
 use meridian::config::Config;
 use meridian::event::{Event, FeedEvent, FeedKind, Link};
 use meridian::feeds::{self, Backoff, FeedOptions};
-use meridian::launch::Remote;
+use meridian::remote::Remote;
 use meridian::server::ServeArgs;
 use tokio::sync::mpsc;
 

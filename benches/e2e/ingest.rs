@@ -58,14 +58,14 @@ impl<'a> Run<'a> {
 /// to `screen` for the window; returns the probe with what it saw.
 pub fn console<S: Screen>(run: Run<'_>, screen: S) -> Probe<S> {
     let Run { server_url, watch, size, full_every, window, history, counter } = run;
-    meridian::launch::install_crypto();
+    meridian::tls::install_crypto();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::default();
     config.server.url = server_url.to_owned();
     let theme = Theme::by_name(&config.ui.theme).expect("theme");
     let console = meridian::launch::build_console(
         &config,
-        meridian::launch::Remote::default(),
+        meridian::remote::Remote::default(),
         watch,
         dir.path().to_path_buf(),
         false,

@@ -226,7 +226,7 @@ mod tests {
 
     #[tokio::test]
     async fn errors_never_show_the_urls_password() {
-        crate::launch::install_crypto();
+        crate::tls::install_crypto();
         let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = closed.local_addr().expect("addr");
         drop(closed);

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::event::{FeedKind, Link};
+pub use crate::format::format_age;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedState {
@@ -113,27 +114,9 @@ impl Feeds {
     }
 }
 
-/// A compact age: "0s", "42s", "3m", "2h", "5d".
-pub fn format_age(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{}m", s / 60),
-        3600..=86_399 => format!("{}h", s / 3600),
-        _ => format!("{}d", s / 86_400),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ages_are_compact() {
-        assert_eq!(format_age(Duration::from_millis(900)), "0s");
-        assert_eq!(format_age(Duration::from_secs(125)), "2m");
-        assert_eq!(format_age(Duration::from_secs(7300)), "2h");
-    }
 
     #[test]
     fn repeated_failures_turn_reconnecting_into_down() {

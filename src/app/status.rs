@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use super::history::History;
-use crate::protocol::{Alert, BackfillJob, JobStatus, Severity, SystemStatus};
+pub use crate::format::{eta_seconds, progress};
+use crate::protocol::{Alert, BackfillJob, Severity, SystemStatus};
 
 /// Alerts kept, newest first.
 pub const MAX_ALERTS: usize = 200;
@@ -93,52 +94,9 @@ impl Status {
     }
 }
 
-/// Seconds left for a job: the server's figure, else estimated from its rate.
-pub fn eta_seconds(j: &BackfillJob) -> Option<f64> {
-    if j.status != JobStatus::Running {
-        return None;
-    }
-    j.eta_seconds.or_else(|| {
-        (j.rate_per_sec > 0.0).then(|| j.total.saturating_sub(j.processed) as f64 / j.rate_per_sec)
-    })
-}
-
-/// Fraction done, 0..=1.
-pub fn progress(j: &BackfillJob) -> f64 {
-    if j.total == 0 {
-        if j.status == JobStatus::Completed { 1.0 } else { 0.0 }
-    } else {
-        (j.processed as f64 / j.total as f64).clamp(0.0, 1.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn job(status: JobStatus, eta: Option<f64>) -> BackfillJob {
-        BackfillJob {
-            job_id: "j".into(),
-            name: "J".into(),
-            status,
-            processed: 250,
-            total: 1000,
-            rate_per_sec: 50.0,
-            eta_seconds: eta,
-            errors: 0,
-            last_error: None,
-            started_at: None,
-            updated_at: None,
-        }
-    }
-
-    #[test]
-    fn eta_is_estimated_from_rate_when_absent() {
-        assert_eq!(eta_seconds(&job(JobStatus::Running, None)), Some(15.0));
-        assert_eq!(eta_seconds(&job(JobStatus::Running, Some(3.0))), Some(3.0));
-        assert_eq!(eta_seconds(&job(JobStatus::Paused, None)), None);
-        assert_eq!(progress(&job(JobStatus::Running, None)), 0.25);
-    }
 
     #[test]
     fn critical_alerts_toast_and_newest_come_first() {

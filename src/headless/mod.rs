@@ -25,7 +25,9 @@ pub use reports::{ReportsCommand, run as reports};
 pub use status::{StatusArgs, run as status};
 pub use tail::{TailArgs, TailFeed, run as tail};
 
-use crate::cli::Cli;
+use crate::cli::{Cli, ConnArgs};
+use crate::config::Config;
+use crate::remote::{Remote, load_config};
 
 /// Usage and config errors, as for the console.
 pub const EXIT_USAGE: u8 = 2;
@@ -36,6 +38,20 @@ pub const EXIT_QUEUED: u8 = 3;
 /// would act on: errors can quote a config file or a server's message.
 pub fn say(text: impl std::fmt::Display) {
     eprintln!("meridian: {}", crate::sanitize::clean(&text.to_string()));
+}
+
+/// Load the config and set up connections for a headless command; what
+/// deserves a warning goes to stderr.
+pub(crate) fn setup(conn: &ConnArgs) -> anyhow::Result<(Config, Remote)> {
+    let loaded = load_config(conn)?;
+    for warning in &loaded.warnings {
+        say(format_args!("warning: {warning}"));
+    }
+    if conn.insecure {
+        say("warning: --insecure: TLS certificates are NOT verified");
+    }
+    let remote = Remote::new(&loaded.config, loaded.token, conn.insecure)?;
+    Ok((loaded.config, remote))
 }
 
 /// A command line clap refused (or `--help`/`--version`): print what clap

@@ -14,10 +14,10 @@ use tokio::sync::mpsc;
 use super::{EXIT_QUEUED, interrupted, print};
 use crate::api::ReportQuery;
 use crate::cli::ConnArgs;
-use crate::launch::{api_client, headless_setup, sender_config};
+use crate::format;
 use crate::outbox::{Action, ItemStatus, Outbox, OutboxEvent, spawn_sender};
 use crate::protocol::{Id, Report, ReportList};
-use crate::ui::fmt;
+use crate::remote::{api_client, sender_config};
 
 const DECISION_EXIT_CODES: &str = "\
 Exit status:
@@ -150,7 +150,7 @@ pub async fn run(conn: &ConnArgs, command: ReportsCommand) -> anyhow::Result<Exi
 }
 
 async fn list(conn: &ConnArgs, args: &ListArgs) -> anyhow::Result<ExitCode> {
-    let (config, remote) = headless_setup(conn)?;
+    let (config, remote) = super::setup(conn)?;
     let api = api_client(&config, &remote)?;
     let query = ReportQuery {
         status: args.status.map(|s| s.as_str().to_owned()),
@@ -189,10 +189,10 @@ fn table(list: &ReportList, offset: u32) -> String {
         let _ = writeln!(
             s,
             "{:<10} {:<12} {:<28} {:<10} {:>4.0}% {:>6.0}%  {}",
-            fmt::fit(r.id.as_str(), 10),
-            fmt::fit(&r.account_number, 12),
-            fmt::fit(&r.account_title, 28),
-            fmt::fit(&r.report_date, 10),
+            format::fit(r.id.as_str(), 10),
+            format::fit(&r.account_number, 12),
+            format::fit(&r.account_title, 28),
+            format::fit(&r.report_date, 10),
             r.extraction_confidence * 100.0,
             r.data_quality_score * 100.0,
             r.validation_status.as_str(),
@@ -217,7 +217,7 @@ enum Wait {
 }
 
 async fn decide(conn: &ConnArgs, action: Action, timeout: Duration) -> anyhow::Result<ExitCode> {
-    let (config, remote) = headless_setup(conn)?;
+    let (config, remote) = super::setup(conn)?;
     let path = config.data_dir().join("outbox.db");
     let outbox = Outbox::open(&path)
         .with_context(|| format!("cannot open the outbox {}", path.display()))?;

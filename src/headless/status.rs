@@ -7,11 +7,10 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::{print, wire_name};
-use crate::app::{eta_seconds, progress};
 use crate::cli::ConnArgs;
-use crate::launch::{api_client, headless_setup};
+use crate::format::{self, eta_seconds, progress};
 use crate::protocol::{BackfillJob, Health, Service, SystemStatus};
-use crate::ui::fmt;
+use crate::remote::api_client;
 
 pub const EXIT_HEALTHY: u8 = 0;
 pub const EXIT_DEGRADED: u8 = 1;
@@ -59,7 +58,7 @@ enum Failure {
 }
 
 async fn check(conn: &ConnArgs, args: &StatusArgs) -> Result<u8, Failure> {
-    let (config, remote) = headless_setup(conn).map_err(Failure::Config)?;
+    let (config, remote) = super::setup(conn).map_err(Failure::Config)?;
     let api = api_client(&config, &remote).map_err(Failure::Config)?;
     let (status, backfill) = tokio::join!(api.status(), api.backfill());
     let status = status.map_err(|e| Failure::Unknown(e.to_string()))?;
@@ -135,7 +134,7 @@ fn to_text(status: &SystemStatus, jobs: Option<&[BackfillJob]>) -> String {
         let _ = writeln!(
             s,
             "{:<20} {:<9} {:>6.0} ms {:>7.2}%  {}",
-            fmt::fit(&svc.name, 20),
+            format::fit(&svc.name, 20),
             wire_name(&svc.status),
             svc.latency_ms,
             svc.uptime_pct,
@@ -152,11 +151,11 @@ fn to_text(status: &SystemStatus, jobs: Option<&[BackfillJob]>) -> String {
         let _ = writeln!(
             s,
             "{:<24} {:<9} {:>7.1}% {:>8.1}/s {:>8}",
-            fmt::fit(if j.name.is_empty() { &j.job_id } else { &j.name }, 24),
+            format::fit(if j.name.is_empty() { &j.job_id } else { &j.name }, 24),
             wire_name(&j.status),
             progress(j) * 100.0,
             j.rate_per_sec,
-            eta_seconds(j).map_or_else(|| "—".into(), fmt::duration),
+            eta_seconds(j).map_or_else(|| "—".into(), format::duration),
         );
     }
     s

@@ -13,8 +13,8 @@ use super::interrupted;
 use crate::cli::ConnArgs;
 use crate::event::{Event, FeedEvent, FeedKind, Link};
 use crate::feeds::{spawn_feed, spawn_prices};
-use crate::launch::{feed_options, headless_setup};
 use crate::protocol::{HealthMessage, health_types as ht};
+use crate::remote::feed_options;
 
 const AFTER_HELP: &str = "\
 Output, one JSON object a line:
@@ -48,7 +48,7 @@ pub struct TailArgs {
 }
 
 pub async fn run(conn: &ConnArgs, args: &TailArgs) -> anyhow::Result<ExitCode> {
-    let (config, remote) = headless_setup(conn)?;
+    let (config, remote) = super::setup(conn)?;
     let (tx, mut rx) = mpsc::channel::<Event>(256);
     // Held until we return: the price task takes a closed command channel
     // in its stride, but there is no reason to make it.

@@ -49,10 +49,6 @@ impl SenderHandle {
         self.join.abort();
         let _ = self.join.await;
     }
-
-    pub fn is_finished(&self) -> bool {
-        self.join.is_finished()
-    }
 }
 
 /// Spawn the sender. Events go out as `E::from(OutboxEvent)`; a closed
@@ -62,7 +58,7 @@ pub fn spawn_sender<E: From<OutboxEvent> + Send + 'static>(
     cfg: SenderConfig,
     tx: mpsc::Sender<E>,
 ) -> Result<SenderHandle, OutboxError> {
-    crate::launch::install_crypto();
+    crate::tls::install_crypto();
     let client = ApiClient::new(&cfg.base_url, cfg.token.as_ref(), cfg.timeout, cfg.tls.clone())
         .map_err(|e| OutboxError::Setup(e.to_string()))?;
     let wake = outbox.notifier();

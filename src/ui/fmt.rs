@@ -1,12 +1,13 @@
-//! Small text formatters shared by the tabs: numbers, sparklines, ages.
-
-use std::time::Duration;
+//! Drawing helpers shared by the tabs: sparklines and text written
+//! straight into buffer cells. The number, duration and age formatters live
+//! in [`crate::format`] (the headless commands use them too) and are
+//! re-exported here for the tabs.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-pub use crate::app::format_age;
+pub(crate) use crate::format::{age, compact, duration, fit, price, write_compact, write_price};
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -63,47 +64,6 @@ pub fn draw_spark(
     }
 }
 
-/// A price with two decimals, or four below 1.
-pub fn price(v: Option<f64>) -> String {
-    let mut s = String::new();
-    write_price(&mut s, v);
-    s
-}
-
-/// [`price`], appended to `out`.
-pub fn write_price(out: &mut String, v: Option<f64>) {
-    use std::fmt::Write as _;
-    let _ = match v {
-        Some(p) if p.abs() < 1.0 => write!(out, "{p:.4}"),
-        Some(p) => write!(out, "{p:.2}"),
-        None => write!(out, "—"),
-    };
-}
-
-/// 1234 -> "1.2K", 5_600_000 -> "5.6M".
-pub fn compact(v: f64) -> String {
-    let mut s = String::new();
-    write_compact(&mut s, v);
-    s
-}
-
-/// [`compact`], appended to `out`.
-pub fn write_compact(out: &mut String, v: f64) {
-    use std::fmt::Write as _;
-    let a = v.abs();
-    let _ = if a >= 1e9 {
-        write!(out, "{:.1}B", v / 1e9)
-    } else if a >= 1e6 {
-        write!(out, "{:.1}M", v / 1e6)
-    } else if a >= 1e4 {
-        write!(out, "{:.1}K", v / 1e3)
-    } else if a.fract() == 0.0 {
-        write!(out, "{v:.0}")
-    } else {
-        write!(out, "{v:.1}")
-    };
-}
-
 /// Where [`draw_text`] puts text that is narrower than its area.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Align {
@@ -156,46 +116,6 @@ pub fn draw_text(buf: &mut Buffer, area: Rect, text: &str, align: Align, style: 
     }
 }
 
-/// Seconds as "42s", "3m05s", "1h02m".
-pub fn duration(secs: f64) -> String {
-    if !secs.is_finite() || secs < 0.0 {
-        return "—".into();
-    }
-    let s = secs.round() as u64;
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{}m{:02}s", s / 60, s % 60),
-        _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-    }
-}
-
-pub fn age(d: Option<Duration>) -> String {
-    d.map(format_age).unwrap_or_else(|| "—".into())
-}
-
-/// Cut `s` to at most `width` columns, ending with "…" when cut.
-pub fn fit(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw > width {
-            if width > 0 {
-                while w + 1 > width {
-                    let Some(last) = out.pop() else { break };
-                    w -= last.width().unwrap_or(0);
-                }
-                out.push('…');
-            }
-            return out;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,20 +157,5 @@ mod tests {
             assert_eq!(red_cells, written, "{text:?}");
             assert!(buf.content.iter().all(|c| c.modifier.contains(Modifier::BOLD)));
         }
-    }
-
-    #[test]
-    fn numbers_read_well() {
-        assert_eq!(compact(1234.0), "1234");
-        assert_eq!(compact(12_345.0), "12.3K");
-        assert_eq!(compact(5_600_000.0), "5.6M");
-        assert_eq!(price(Some(150.254)), "150.25");
-        assert_eq!(duration(125.0), "2m05s");
-    }
-
-    #[test]
-    fn fit_cuts_with_an_ellipsis() {
-        assert_eq!(fit("abcdef", 4), "abc…");
-        assert_eq!(fit("abc", 4), "abc");
     }
 }

@@ -37,7 +37,7 @@ impl Backend {
 
     /// One report as the server has it now.
     pub fn report(&self, id: &str) -> Report {
-        meridian::launch::install_crypto();
+        meridian::tls::install_crypto();
         let url = format!("{}/api/v1/reports/{id}", self.url());
         self.rt.block_on(async {
             reqwest::Client::new().get(url).send().await.unwrap().json().await.unwrap()
@@ -46,7 +46,7 @@ impl Backend {
 
     /// Ids of the first report and the first insight the console shows.
     pub fn first_rows(&self) -> (String, String) {
-        meridian::launch::install_crypto();
+        meridian::tls::install_crypto();
         let api =
             meridian::api::ApiClient::new(&self.url(), None, Duration::from_secs(5), None).unwrap();
         self.rt.block_on(async {
@@ -59,7 +59,7 @@ impl Backend {
 
     /// The first insight's title as the console decodes it.
     pub fn first_insight_title(&self) -> String {
-        meridian::launch::install_crypto();
+        meridian::tls::install_crypto();
         let api =
             meridian::api::ApiClient::new(&self.url(), None, Duration::from_secs(5), None).unwrap();
         self.rt.block_on(async { api.insights(1, 0).await.unwrap().insights[0].title.clone() })

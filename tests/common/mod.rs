@@ -111,7 +111,7 @@ pub fn console(
 ) -> meridian::tui::Console {
     meridian::launch::build_console(
         config,
-        meridian::launch::Remote::default(),
+        meridian::remote::Remote::default(),
         symbols,
         data_dir.to_path_buf(),
         false,

@@ -1,0 +1,170 @@
+//! Numbers, durations, ages and job progress as a user reads them, the same
+//! in the console and in the headless commands' text output. Plain strings
+//! and figures only: drawing them into a terminal is `ui::fmt`'s business.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::protocol::{BackfillJob, JobStatus};
+
+/// A price with two decimals, or four below 1.
+pub fn price(v: Option<f64>) -> String {
+    let mut s = String::new();
+    write_price(&mut s, v);
+    s
+}
+
+/// [`price`], appended to `out`.
+pub fn write_price(out: &mut String, v: Option<f64>) {
+    let _ = match v {
+        Some(p) if p.abs() < 1.0 => write!(out, "{p:.4}"),
+        Some(p) => write!(out, "{p:.2}"),
+        None => write!(out, "—"),
+    };
+}
+
+/// 1234 -> "1234", 12_345 -> "12.3K", 5_600_000 -> "5.6M".
+pub fn compact(v: f64) -> String {
+    let mut s = String::new();
+    write_compact(&mut s, v);
+    s
+}
+
+/// [`compact`], appended to `out`.
+pub fn write_compact(out: &mut String, v: f64) {
+    let a = v.abs();
+    let _ = if a >= 1e9 {
+        write!(out, "{:.1}B", v / 1e9)
+    } else if a >= 1e6 {
+        write!(out, "{:.1}M", v / 1e6)
+    } else if a >= 1e4 {
+        write!(out, "{:.1}K", v / 1e3)
+    } else if a.fract() == 0.0 {
+        write!(out, "{v:.0}")
+    } else {
+        write!(out, "{v:.1}")
+    };
+}
+
+/// Seconds as "42s", "3m05s", "1h02m".
+pub fn duration(secs: f64) -> String {
+    if !secs.is_finite() || secs < 0.0 {
+        return "—".into();
+    }
+    let s = secs.round() as u64;
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m{:02}s", s / 60, s % 60),
+        _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// A compact age: "0s", "42s", "3m", "2h", "5d".
+pub fn format_age(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m", s / 60),
+        3600..=86_399 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// [`format_age`], or "—" when there is nothing to date.
+pub fn age(d: Option<Duration>) -> String {
+    d.map(format_age).unwrap_or_else(|| "—".into())
+}
+
+/// Cut `s` to at most `width` columns, ending with "…" when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width {
+            if width > 0 {
+                while w + 1 > width {
+                    let Some(last) = out.pop() else { break };
+                    w -= last.width().unwrap_or(0);
+                }
+                out.push('…');
+            }
+            return out;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out
+}
+
+/// Seconds left for a running job: the server's figure, else estimated
+/// from its rate.
+pub fn eta_seconds(j: &BackfillJob) -> Option<f64> {
+    if j.status != JobStatus::Running {
+        return None;
+    }
+    j.eta_seconds.or_else(|| {
+        (j.rate_per_sec > 0.0).then(|| j.total.saturating_sub(j.processed) as f64 / j.rate_per_sec)
+    })
+}
+
+/// Fraction of a job done, 0..=1.
+pub fn progress(j: &BackfillJob) -> f64 {
+    if j.total == 0 {
+        if j.status == JobStatus::Completed { 1.0 } else { 0.0 }
+    } else {
+        (j.processed as f64 / j.total as f64).clamp(0.0, 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(compact(1234.0), "1234");
+        assert_eq!(compact(12_345.0), "12.3K");
+        assert_eq!(compact(5_600_000.0), "5.6M");
+        assert_eq!(price(Some(150.254)), "150.25");
+        assert_eq!(duration(125.0), "2m05s");
+    }
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 4), "abc");
+    }
+
+    #[test]
+    fn ages_are_compact() {
+        assert_eq!(format_age(Duration::from_millis(900)), "0s");
+        assert_eq!(format_age(Duration::from_secs(125)), "2m");
+        assert_eq!(format_age(Duration::from_secs(7300)), "2h");
+    }
+
+    fn job(status: JobStatus, eta: Option<f64>) -> BackfillJob {
+        BackfillJob {
+            job_id: "j".into(),
+            name: "J".into(),
+            status,
+            processed: 250,
+            total: 1000,
+            rate_per_sec: 50.0,
+            eta_seconds: eta,
+            errors: 0,
+            last_error: None,
+            started_at: None,
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn eta_is_estimated_from_rate_when_absent() {
+        assert_eq!(eta_seconds(&job(JobStatus::Running, None)), Some(15.0));
+        assert_eq!(eta_seconds(&job(JobStatus::Running, Some(3.0))), Some(3.0));
+        assert_eq!(eta_seconds(&job(JobStatus::Paused, None)), None);
+        assert_eq!(progress(&job(JobStatus::Running, None)), 0.25);
+    }
+}
