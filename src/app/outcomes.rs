@@ -36,18 +36,18 @@ impl App {
     /// Near the end of the loaded reports, fetch the next page.
     fn want_next_page(&mut self, fx: &mut Vec<Effect>) {
         let r = &mut self.reports;
-        if r.has_more && !r.loading && r.selected + 5 >= r.items.len() {
-            r.loading = true;
-            fx.push(Effect::FetchReports(r.filter.query(super::REPORT_PAGE, r.items.len() as u32)));
+        if let Some(offset) = r.paging.next_page(r.selected, r.items.len(), self.now) {
+            fx.push(Effect::FetchReports(r.filter.query(super::REPORT_PAGE, offset)));
         }
     }
 
     /// Undo optimistic changes by loading the truth again.
     fn reload(&mut self, action: &Action, fx: &mut Vec<Effect>) {
         if action.report().is_some() {
-            self.reports.loading = true;
+            self.reports.paging.load.start(self.now);
             fx.push(Effect::FetchReports(self.reports.filter.query(super::REPORT_PAGE, 0)));
         } else {
+            self.insights.paging.load.start(self.now);
             fx.push(Effect::FetchInsights);
             if let Some(id) = action.insight() {
                 fx.push(Effect::FetchStats(id.clone()));

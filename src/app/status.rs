@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use super::history::History;
+use super::load::Load;
 use crate::protocol::{Alert, BackfillJob, JobStatus, Severity, SystemStatus};
 
 /// Alerts kept, newest first.
@@ -26,7 +27,10 @@ pub struct Status {
     pub cpu: History,
     pub memory: History,
     pub toast: Option<(Alert, Instant)>,
-    pub error: Option<String>,
+    /// The last fetch of the system status (it also arrives on the feed).
+    pub system_load: Load,
+    /// The last fetch of the backfill jobs (they also arrive on the feed).
+    pub jobs_load: Load,
 }
 
 impl Status {
@@ -45,7 +49,8 @@ impl Status {
             cpu: History::new(history_points),
             memory: History::new(history_points),
             toast: None,
-            error: None,
+            system_load: Load::Idle,
+            jobs_load: Load::Idle,
         }
     }
 
@@ -59,7 +64,7 @@ impl Status {
         self.memory.push(s.performance.memory_pct);
         self.system = Some(s);
         self.system_at = Some(now);
-        self.error = None;
+        self.system_load.refreshed(now);
     }
 
     /// Whether the system status is older than `stale_after` (or absent).
@@ -72,6 +77,7 @@ impl Status {
             self.jobs.insert(j.job_id.clone(), j);
         }
         self.jobs_at = Some(now);
+        self.jobs_load.refreshed(now);
     }
 
     /// Record an alert; returns true when it deserves a toast (critical).

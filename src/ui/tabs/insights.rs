@@ -11,7 +11,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use super::{cursor, panel, placeholder};
+use super::{cursor, load_title, no_data, panel, placeholder};
 use crate::app::App;
 use crate::protocol::FeedbackStats;
 use crate::theme::Theme;
@@ -31,14 +31,12 @@ pub(crate) fn split(area: Rect) -> (Rect, Rect) {
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let l = &app.insights;
-    let block = panel(format!(" Insights · {} ", l.total.max(l.items.len() as u64)), theme);
-    if l.items.is_empty() {
-        let text = match (&l.error, l.loaded) {
-            (Some(e), _) => Line::styled(format!("insights unavailable: {e}"), theme.crit),
-            (None, true) => Line::styled("no insights", theme.muted),
-            (None, false) => Line::styled("loading insights…", theme.muted),
-        };
-        placeholder(f, area, block, text);
+    let count = format!(" Insights · {} ", l.paging.total.max(l.items.len() as u64));
+    let has_data = !l.items.is_empty();
+    let block = panel(load_title(count, &l.paging.load, has_data, app.now, theme), theme);
+    if !has_data {
+        let empty = Line::styled("no insights", theme.muted);
+        placeholder(f, area, block, no_data(&l.paging.load, "insights", empty, theme));
         return;
     }
     let (list_area, detail_area) = split(area);

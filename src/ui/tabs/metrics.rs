@@ -13,7 +13,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table};
 
-use super::{panel, placeholder};
+use super::{load_note, load_title, no_data, panel, placeholder};
 use crate::app::{App, INSIGHT_SERIES, PERIODS};
 use crate::protocol::{Direction, Kpi, KpiStatus};
 use crate::theme::Theme;
@@ -66,13 +66,11 @@ pub(crate) fn kpi_style(k: &Kpi, theme: &Theme) -> (Style, &'static str) {
 
 fn render_kpis(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.metrics;
-    let block = panel(" KPIs ", theme);
-    if m.kpis.is_empty() {
-        let text = match &m.error {
-            Some(e) => Line::styled(format!("KPIs unavailable: {e}"), theme.crit),
-            None => Line::styled("loading KPIs…", theme.muted),
-        };
-        placeholder(f, area, block, text);
+    let has_data = !m.kpis.is_empty();
+    let block = panel(load_title(" KPIs ".into(), &m.kpis_load, has_data, app.now, theme), theme);
+    if !has_data {
+        let empty = Line::styled("no KPIs", theme.muted);
+        placeholder(f, area, block, no_data(&m.kpis_load, "KPIs", empty, theme));
         return;
     }
     // Column widths follow the content, so units are never cut.
@@ -194,13 +192,15 @@ fn render_analytics(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .collect();
     let mut title = vec![Span::raw(" Report analytics ")];
     title.extend(periods);
+    if m.analytics.is_some()
+        && let Some((note, style)) = load_note(&m.analytics_load, app.now, theme)
+    {
+        title.push(Span::styled(format!("· {note} "), style));
+    }
     let block = panel(Line::from(title), theme);
     let Some(a) = &m.analytics else {
-        let text = match &m.analytics_error {
-            Some(e) => Line::styled(format!("analytics unavailable: {e}"), theme.crit),
-            None => Line::styled("loading analytics…", theme.muted),
-        };
-        placeholder(f, area, block, text);
+        let empty = Line::styled("no analytics", theme.muted);
+        placeholder(f, area, block, no_data(&m.analytics_load, "analytics", empty, theme));
         return;
     };
     let inner = block.inner(area);

@@ -17,7 +17,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, List, ListItem, Paragraph, Row, Table};
 
-use super::{panel, placeholder};
+use super::{load_note, load_title, no_data, panel, placeholder};
 use crate::app::{App, eta_seconds, progress};
 use crate::protocol::{BackfillJob, Health, JobStatus, Severity};
 use crate::theme::Theme;
@@ -69,8 +69,11 @@ pub(crate) fn health_style(h: Health, theme: &Theme) -> (Style, &'static str, &'
 fn render_banner(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = &app.status;
     let Some(sys) = &s.system else {
-        let text = match &s.error {
-            Some(e) => Span::styled(format!(" status unavailable: {e}"), theme.crit),
+        let text = match s.system_load.failure() {
+            Some((_, e)) => Span::styled(
+                format!(" status unavailable: {}", crate::sanitize::clean(e)),
+                theme.crit,
+            ),
             None => Span::styled(" waiting for system status…", theme.muted),
         };
         f.render_widget(Paragraph::new(Line::from(text)), area);
@@ -83,6 +86,9 @@ fn render_banner(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         vec![Span::styled(format!(" {mark} {} ", word.to_uppercase()), style.patch(theme.title))];
     if stale {
         spans.push(Span::styled(format!(" STALE {} ", fmt::age(age)), theme.warn));
+    }
+    if let Some((note, style)) = load_note(&s.system_load, app.now, theme) {
+        spans.push(Span::styled(format!(" {note} "), style));
     }
     let p = &sys.processing;
     let perf = &sys.performance;
@@ -168,19 +174,19 @@ fn render_jobs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let age = s.jobs_at.map(|t| app.now.saturating_duration_since(t));
     let running = s.jobs.values().any(|j| j.status == JobStatus::Running);
     let stale = running && age.is_some_and(|a| a > app.settings.health_stale_after);
-    let block = if stale {
-        panel(
-            Line::from(vec![
-                Span::raw(" Backfill jobs "),
-                Span::styled(format!("STALE {} ", fmt::age(age)), theme.warn),
-            ]),
-            theme,
-        )
-    } else {
-        panel(" Backfill jobs ", theme)
-    };
-    if s.jobs.is_empty() {
-        placeholder(f, area, block, Line::styled("no backfill jobs reported yet", theme.muted));
+    let has_data = !s.jobs.is_empty();
+    let mut title = load_title(" Backfill jobs ".into(), &s.jobs_load, has_data, app.now, theme);
+    if stale {
+        title.push_span(Span::styled(format!("STALE {} ", fmt::age(age)), theme.warn));
+    }
+    let block = panel(title, theme);
+    if !has_data {
+        // The feed may still bring jobs: only a failed fetch says more.
+        let mut text = Line::styled("no backfill jobs reported yet", theme.muted);
+        if s.jobs_load.failure().is_some() {
+            text = no_data(&s.jobs_load, "backfill jobs", text, theme);
+        }
+        placeholder(f, area, block, text);
         return;
     }
     let wide = area.width >= 110;
