@@ -260,7 +260,7 @@ fn a_long_error_wraps_in_its_panel_instead_of_losing_its_end() {
     app.insights.items.clear();
     let error = "cannot reach https://127.0.0.1:18080/api/v1/insights: the server does not \
                  speak TLS on this port (use http:// or ws://)";
-    let failed = meridian::event::ApiEvent::Insights(Err(error.into()));
+    let failed = meridian::event::ApiEvent::Insights { offset: 0, result: Err(error.into()) };
     app.update(Event::Api(failed), &mut Vec::new());
     let screen = draw(&app, 80, 24);
     let joined: String =
@@ -287,7 +287,11 @@ fn row_with<'a>(screen: &'a str, needle: &str) -> &'a str {
 fn a_failed_refresh_of_a_list_with_data_shows_in_its_title_and_keeps_the_rows() {
     use meridian::event::ApiEvent;
     let refused = "connection refused".to_owned();
-    let app = failed_ago(Tab::Insights, ApiEvent::Insights(Err(refused.clone())), 12);
+    let app = failed_ago(
+        Tab::Insights,
+        ApiEvent::Insights { offset: 0, result: Err(refused.clone()) },
+        12,
+    );
     let screen = draw(&app, 160, 48);
     let title = row_with(&screen, "┌ Insights");
     assert!(title.contains("refresh failed 12s ago: connection refused"), "{title}");

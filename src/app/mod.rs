@@ -180,7 +180,7 @@ impl App {
         self.status.system_load.start(now);
         self.status.jobs_load.start(now);
         vec![
-            Effect::FetchInsights,
+            Effect::FetchInsights { offset: 0 },
             Effect::FetchReports(self.reports.filter.query(REPORT_PAGE, 0)),
             Effect::FetchKpis,
             Effect::FetchAnalytics(self.metrics.analytics_days),
@@ -260,11 +260,11 @@ impl App {
     fn on_api(&mut self, ev: ApiEvent, fx: &mut Vec<Effect>) -> bool {
         let now = self.now;
         match ev {
-            ApiEvent::Insights(Ok(l)) => {
-                self.insights.set_page(0, l.insights, l.total, now);
+            ApiEvent::Insights { offset, result: Ok(l) } => {
+                self.insights.set_page(offset, l.insights, l.total, now);
                 self.want_stats(fx);
             }
-            ApiEvent::Insights(Err(e)) => self.insights.paging.load.fail(now, e),
+            ApiEvent::Insights { result: Err(e), .. } => self.insights.paging.load.fail(now, e),
             ApiEvent::Reports { offset, result: Ok(l) } => {
                 self.reports.set_page(offset, l.reports, l.total, l.has_more, now);
             }

@@ -152,7 +152,8 @@ pub fn populated() -> App {
             "created_at": "2024-01-19T10:30:45Z", "avg_rating": (i % 5) as f64 * 0.9, "rating_count": i * 2, "flag_count": i % 4 / 3
         })))
         .collect();
-    at(&mut app, 16.0, Event::Api(ApiEvent::Insights(Ok(InsightList { insights, total: 30 }))));
+    let page = Ok(InsightList { insights, total: 30 });
+    at(&mut app, 16.0, Event::Api(ApiEvent::Insights { offset: 0, result: page }));
 
     let reports: Vec<Report> = (0..12)
         .map(|i| from(json!({
