@@ -351,3 +351,63 @@ fn status_and_backfill_failures_show_separately() {
     assert!(screen.contains("Blocks 2019"), "the jobs stay: {screen}");
     assert!(!row_with(&screen, "DEGRADED").contains("refresh failed"), "{screen}");
 }
+
+/// Press character keys, as a user would.
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.update(
+            Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            &mut Vec::new(),
+        );
+    }
+}
+
+/// Where the highlighted row of the list under `heading` is on screen, and
+/// the text of the list's first visible row.
+fn cursor_and_top(app: &App, heading: &str) -> (u16, String) {
+    use ratatui::style::Modifier;
+    let theme = Theme::by_name("default").expect("built-in theme");
+    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    term.draw(|f| meridian::ui::render(f, app, &theme)).expect("draw");
+    let buf = term.backend().buffer();
+    let line = |y: u16| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>();
+    let head = (0..24).find(|y| line(*y).contains(heading)).expect("the list's heading");
+    let cursor = (head + 1..24)
+        .find(|y| buf[(1, *y)].modifier.contains(Modifier::REVERSED))
+        .expect("a highlighted row");
+    (cursor, line(head + 1))
+}
+
+/// On a list longer than its panel: `G`, then `k` six times. The cursor
+/// walks up the screen; the list stays where `G` put it.
+fn moving_up_from_the_bottom_moves_the_cursor(mut app: App, heading: &str) {
+    press(&mut app, "G");
+    let (bottom, top) = cursor_and_top(&app, heading);
+    press(&mut app, "kkkkkk");
+    let (cursor, top_after) = cursor_and_top(&app, heading);
+    assert_eq!(cursor, bottom - 6, "the cursor row moved up on screen");
+    assert_eq!(top_after, top, "the first visible row stayed");
+    press(&mut app, "gG");
+    assert_eq!(cursor_and_top(&app, heading).0, bottom, "back at the bottom row");
+}
+
+#[test]
+fn moving_up_in_a_long_list_moves_the_cursor_not_the_list() {
+    use meridian::event::ApiEvent;
+    use meridian::protocol::{InsightList, ReportList};
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Reports;
+    let reports = (12..40).map(common::fixture::report).collect();
+    let page = Ok(ReportList { reports, total: 57, has_more: true });
+    app.update(Event::Api(ApiEvent::Reports { offset: 12, result: page }), &mut Vec::new());
+    moving_up_from_the_bottom_moves_the_cursor(app, "Account");
+
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Insights;
+    let insights = (12..30).map(common::fixture::insight).collect();
+    let page = Ok(InsightList { insights, total: 30 });
+    app.update(Event::Api(ApiEvent::Insights { offset: 12, result: page }), &mut Vec::new());
+    moving_up_from_the_bottom_moves_the_cursor(app, "Category");
+
+    moving_up_from_the_bottom_moves_the_cursor(common::fixture::busy_watchlist(40, 2), "Symbol");
+}

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use super::paging::{Paging, merge_page, reselect};
 use super::review::ReportFilter;
+use super::scroll::ScrollState;
 use crate::protocol::{FeedbackStats, Id, Insight, Report, ValidationStatus};
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14,6 +15,8 @@ pub struct Insights {
     /// The server's total, more pages, and how the last fetch went.
     pub paging: Paging,
     pub selected: usize,
+    /// Where the list's view starts, kept between frames.
+    pub scroll: ScrollState,
     /// Feedback statistics per insight, fetched for the detail pane.
     pub stats: HashMap<Id, FeedbackStats>,
 }
@@ -83,6 +86,8 @@ pub struct Reports {
     /// The server's total, more pages, and how the last fetch went.
     pub paging: Paging,
     pub selected: usize,
+    /// Where the list's view starts, kept between frames.
+    pub scroll: ScrollState,
     pub filter: ReportFilter,
     /// Reports marked with Space for a bulk decision.
     pub marked: BTreeSet<Id>,

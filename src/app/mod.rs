@@ -12,6 +12,7 @@ mod metrics;
 mod outcomes;
 mod paging;
 mod review;
+mod scroll;
 mod status;
 
 use std::time::{Duration, Instant};
@@ -29,6 +30,7 @@ pub use paging::Paging;
 pub use review::{
     Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
 };
+pub use scroll::ScrollState;
 pub use status::{Status, eta_seconds, progress};
 
 use crate::event::{ApiEvent, Effect, Event, FeedEvent};

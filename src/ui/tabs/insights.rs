@@ -11,7 +11,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use super::{cursor, load_title, no_data, panel, placeholder};
+use super::{load_title, no_data, panel, placeholder, scrolled_cursor};
 use crate::app::App;
 use crate::protocol::FeedbackStats;
 use crate::theme::Theme;
@@ -74,7 +74,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let header = Row::new(["", "Title", "Category", "Conf", "Rating", "Flag"]).style(theme.title);
     let table =
         Table::new(rows, widths).header(header).row_highlight_style(theme.selected).block(block);
-    f.render_stateful_widget(table, list_area, &mut cursor(l.selected, l.items.len()));
+    let mut state = scrolled_cursor(&l.scroll, l.selected, l.items.len(), list_area);
+    f.render_stateful_widget(table, list_area, &mut state);
 
     let Some(sel) = l.selected_item() else { return };
     let mut lines = vec![

@@ -15,7 +15,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, TableState};
 
-use crate::app::Load;
+use crate::app::{Load, ScrollState};
 use crate::theme::Theme;
 use crate::ui::fmt;
 
@@ -72,6 +72,19 @@ pub(crate) fn no_data<'a>(load: &Load, what: &str, empty: Line<'a>, theme: &Them
 /// writes back to the state).
 pub(crate) fn cursor(selected: usize, len: usize) -> TableState {
     TableState::default().with_selected((len > 0).then_some(selected.min(len - 1)))
+}
+
+/// [`cursor`] for a table drawn in `area` inside a border under a one-row
+/// heading, its view where `scroll` left it in the last frame unless the
+/// cursor would leave it.
+pub(crate) fn scrolled_cursor(
+    scroll: &ScrollState,
+    selected: usize,
+    len: usize,
+    area: Rect,
+) -> TableState {
+    let rows = usize::from(area.height.saturating_sub(3));
+    cursor(selected, len).with_offset(scroll.show(selected, len, rows))
 }
 
 /// A centred placeholder for an empty panel: loading, error or nothing yet.

@@ -14,7 +14,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 use serde_json::Value;
 
 use super::insights::split;
-use super::{cursor, load_title, no_data, panel, placeholder};
+use super::{load_title, no_data, panel, placeholder, scrolled_cursor};
 use crate::app::App;
 use crate::protocol::{Report, ValidationStatus};
 use crate::theme::Theme;
@@ -86,7 +86,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let header = Row::new(["", "Account", "Title", "Date", "Status", "Conf"]).style(theme.title);
     let table =
         Table::new(rows, widths).header(header).row_highlight_style(theme.selected).block(block);
-    f.render_stateful_widget(table, list_area, &mut cursor(r.selected, r.items.len()));
+    let mut state = scrolled_cursor(&r.scroll, r.selected, r.items.len(), list_area);
+    f.render_stateful_widget(table, list_area, &mut state);
     if let Some(sel) = r.selected_item() {
         render_detail(f, detail_area, sel, theme);
     }
