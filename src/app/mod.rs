@@ -133,6 +133,8 @@ pub struct App {
     pub modal: Option<Modal>,
     /// The outbox as last reported by the sender.
     pub outbox: Vec<crate::outbox::Item>,
+    /// Where the outbox view's table starts, kept between frames.
+    pub outbox_scroll: ScrollState,
     /// Set when the server refused an action with 403: why.
     pub read_only: Option<String>,
 }
@@ -167,6 +169,7 @@ impl App {
             message: None,
             modal: None,
             outbox: Vec::new(),
+            outbox_scroll: ScrollState::default(),
             read_only: None,
             settings,
         }
