@@ -25,7 +25,7 @@ impl Insights {
     /// A page arrived: offset 0 replaces the list, later pages append.
     /// The server says only the total, so more pages exist while the
     /// pages so far stop short of it.
-    pub fn set_page(&mut self, offset: u32, items: Vec<Insight>, total: u64, now: Instant) {
+    pub(crate) fn set_page(&mut self, offset: u32, items: Vec<Insight>, total: u64, now: Instant) {
         let keep = self.selected_item().map(|i| i.id.clone());
         let has_more = !items.is_empty() && u64::from(offset) + (items.len() as u64) < total;
         merge_page(&mut self.items, offset, items, |i| &i.id);
@@ -103,7 +103,7 @@ fn status_rank(s: ValidationStatus) -> u8 {
 
 impl Reports {
     /// A page arrived: offset 0 replaces the list, later pages append.
-    pub fn set_page(
+    pub(crate) fn set_page(
         &mut self,
         offset: u32,
         items: Vec<Report>,

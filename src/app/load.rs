@@ -19,34 +19,34 @@ pub enum Load {
 
 impl Load {
     /// A request was sent.
-    pub fn start(&mut self, now: Instant) {
+    pub(crate) fn start(&mut self, now: Instant) {
         *self = Load::Loading { since: now };
     }
 
     /// The answer arrived and its data was taken.
-    pub fn succeed(&mut self, now: Instant) {
+    pub(crate) fn succeed(&mut self, now: Instant) {
         *self = Load::Loaded { at: now };
     }
 
     /// The request failed; the data already held stays.
-    pub fn fail(&mut self, now: Instant, reason: String) {
+    pub(crate) fn fail(&mut self, now: Instant, reason: String) {
         *self = Load::Failed { at: now, reason };
     }
 
     /// Newer data arrived another way (a live feed): a failure no longer
     /// describes what is on screen. A request in flight stays in flight.
-    pub fn refreshed(&mut self, now: Instant) {
+    pub(crate) fn refreshed(&mut self, now: Instant) {
         if !self.is_loading() {
             self.succeed(now);
         }
     }
 
-    pub fn is_loading(&self) -> bool {
+    pub(crate) fn is_loading(&self) -> bool {
         matches!(self, Load::Loading { .. })
     }
 
     /// When the last request failed, and why.
-    pub fn failure(&self) -> Option<(Instant, &str)> {
+    pub(crate) fn failure(&self) -> Option<(Instant, &str)> {
         match self {
             Load::Failed { at, reason } => Some((*at, reason)),
             _ => None,

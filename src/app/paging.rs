@@ -26,7 +26,7 @@ impl Paging {
     /// The offset of the next page, when the cursor is near the end of the
     /// `len` items loaded, another page exists and no request is in flight.
     /// The request is then counted as in flight.
-    pub fn next_page(&mut self, cursor: usize, len: usize, now: Instant) -> Option<u32> {
+    pub(crate) fn next_page(&mut self, cursor: usize, len: usize, now: Instant) -> Option<u32> {
         if !self.has_more || self.load.is_loading() || cursor + NEAR_END < len {
             return None;
         }
@@ -35,7 +35,7 @@ impl Paging {
     }
 
     /// A page arrived.
-    pub fn arrived(&mut self, total: u64, has_more: bool, now: Instant) {
+    pub(crate) fn arrived(&mut self, total: u64, has_more: bool, now: Instant) {
         self.total = total;
         self.has_more = has_more;
         self.load.succeed(now);

@@ -14,7 +14,7 @@ pub struct ScrollState {
 impl ScrollState {
     /// The first row to show with the cursor on row `cursor` of `len`,
     /// `height` rows on screen; remembered for the next frame.
-    pub fn show(&self, cursor: usize, len: usize, height: usize) -> usize {
+    pub(crate) fn show(&self, cursor: usize, len: usize, height: usize) -> usize {
         let offset = scrolled(self.offset.get(), cursor, len, height);
         self.offset.set(offset);
         offset
