@@ -64,7 +64,11 @@ pub enum FeedEvent {
 /// Results of REST calls. Errors are already phrased for the user.
 #[derive(Debug, Clone)]
 pub enum ApiEvent {
-    Insights(Result<InsightList, String>),
+    /// A page of the insights, fetched at `offset` (0: a fresh list).
+    Insights {
+        offset: u32,
+        result: Result<InsightList, String>,
+    },
     /// A page of the report queue, fetched at `offset` (0: a fresh list).
     Reports {
         offset: u32,
@@ -102,7 +106,10 @@ pub enum Effect {
     Subscribe(String),
     Unsubscribe(String),
     SaveWatchlist(Vec<String>),
-    FetchInsights,
+    /// A page of the insights from `offset` (0: the list afresh).
+    FetchInsights {
+        offset: u32,
+    },
     FetchReports(ReportQuery),
     FetchStats(Id),
     /// Write these actions to the outbox (durably, before anything else)

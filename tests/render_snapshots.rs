@@ -258,13 +258,175 @@ fn a_long_error_wraps_in_its_panel_instead_of_losing_its_end() {
     let mut app = common::fixture::populated();
     app.tab = Tab::Insights;
     app.insights.items.clear();
-    app.insights.error = Some(
-        "cannot reach https://127.0.0.1:18080/api/v1/insights: the server does not speak TLS \
-         on this port (use http:// or ws://)"
-            .into(),
-    );
+    let error = "cannot reach https://127.0.0.1:18080/api/v1/insights: the server does not \
+                 speak TLS on this port (use http:// or ws://)";
+    let failed = meridian::event::ApiEvent::Insights { offset: 0, result: Err(error.into()) };
+    app.update(Event::Api(failed), &mut Vec::new());
     let screen = draw(&app, 80, 24);
     let joined: String =
         screen.lines().map(|l| l.trim_matches(['│', ' ', '"'])).collect::<Vec<_>>().join(" ");
     assert!(joined.contains("(use http:// or ws://)"), "{screen}");
+}
+
+/// The populated app after `event` (a failed fetch) arrived, `secs` seconds
+/// before the frame is drawn.
+fn failed_ago(tab: Tab, event: meridian::event::ApiEvent, secs: u64) -> App {
+    let mut app = common::fixture::populated();
+    app.tab = tab;
+    app.update(Event::Api(event), &mut Vec::new());
+    app.now += std::time::Duration::from_secs(secs);
+    app
+}
+
+/// The screen row that contains `needle`.
+fn row_with<'a>(screen: &'a str, needle: &str) -> &'a str {
+    screen.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle}:\n{screen}"))
+}
+
+#[test]
+fn a_failed_refresh_of_a_list_with_data_shows_in_its_title_and_keeps_the_rows() {
+    use meridian::event::ApiEvent;
+    let refused = "connection refused".to_owned();
+    let app = failed_ago(
+        Tab::Insights,
+        ApiEvent::Insights { offset: 0, result: Err(refused.clone()) },
+        12,
+    );
+    let screen = draw(&app, 160, 48);
+    let title = row_with(&screen, "┌ Insights");
+    assert!(title.contains("refresh failed 12s ago: connection refused"), "{title}");
+    assert!(screen.contains("Tech exposure drifting above policy band 1"), "rows kept: {screen}");
+
+    let mut app =
+        failed_ago(Tab::Reports, ApiEvent::Reports { offset: 0, result: Err(refused) }, 12);
+    let screen = draw(&app, 160, 48);
+    let title = row_with(&screen, "┌ Reports");
+    assert!(title.contains("refresh failed 12s ago: connection refused"), "{title}");
+    assert!(screen.contains("Halvorsen Capital"), "rows kept: {screen}");
+
+    // R again: the title says it is loading, then that all is well.
+    let mut fx = Vec::new();
+    app.update(Event::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::NONE)), &mut fx);
+    let title = draw(&app, 160, 48).lines().find(|l| l.contains("┌ Reports")).map(str::to_owned);
+    assert!(title.as_deref().is_some_and(|t| t.contains("· loading…")), "{title:?}");
+    let fresh = app.reports.items.clone();
+    let list = meridian::protocol::ReportList { reports: fresh, total: 57, has_more: true };
+    app.update(Event::Api(ApiEvent::Reports { offset: 0, result: Ok(list) }), &mut fx);
+    let screen = draw(&app, 160, 48);
+    let title = row_with(&screen, "┌ Reports");
+    assert!(!title.contains("loading") && !title.contains("failed"), "{title}");
+}
+
+#[test]
+fn a_failed_refresh_of_kpis_or_analytics_shows_in_that_panel_only() {
+    use meridian::event::ApiEvent;
+    let app = failed_ago(Tab::Metrics, ApiEvent::Kpis(Err("HTTP 503".into())), 3);
+    let screen = draw(&app, 160, 48);
+    assert!(row_with(&screen, "┌ KPIs").contains("refresh failed 3s ago: HTTP 503"), "{screen}");
+    assert!(screen.contains("Extraction accuracy"), "rows kept: {screen}");
+    assert!(!row_with(&screen, "Report analytics").contains("refresh failed"), "{screen}");
+
+    let failed = ApiEvent::Analytics { days: 30, result: Err("HTTP 503".into()) };
+    let app = failed_ago(Tab::Metrics, failed, 3);
+    let screen = draw(&app, 160, 48);
+    assert!(row_with(&screen, "Report analytics").contains("refresh failed 3s ago"), "{screen}");
+    assert!(screen.contains("57 · 6 accounts"), "data kept: {screen}");
+    assert!(!row_with(&screen, "┌ KPIs").contains("refresh failed"), "{screen}");
+}
+
+#[test]
+fn status_and_backfill_failures_show_separately() {
+    use meridian::event::ApiEvent;
+    let app = failed_ago(Tab::Status, ApiEvent::Status(Err("timed out".into())), 7);
+    let screen = draw(&app, 160, 48);
+    let banner = row_with(&screen, "DEGRADED");
+    assert!(banner.contains("refresh failed 7s ago: timed out"), "{banner}");
+    assert!(banner.contains("queue 342"), "the last status stays: {banner}");
+    assert!(!row_with(&screen, "┌ Backfill jobs").contains("refresh failed"), "{screen}");
+
+    let app = failed_ago(Tab::Status, ApiEvent::Backfill(Err("timed out".into())), 7);
+    let screen = draw(&app, 160, 48);
+    let title = row_with(&screen, "┌ Backfill jobs");
+    assert!(title.contains("refresh failed 7s ago: timed out"), "{title}");
+    assert!(screen.contains("Blocks 2019"), "the jobs stay: {screen}");
+    assert!(!row_with(&screen, "DEGRADED").contains("refresh failed"), "{screen}");
+}
+
+/// Press character keys, as a user would.
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.update(
+            Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            &mut Vec::new(),
+        );
+    }
+}
+
+/// Where the highlighted row of the list under `heading` is on screen, and
+/// the text of the list's first visible row.
+fn cursor_and_top(app: &App, heading: &str) -> (u16, String) {
+    use ratatui::style::Modifier;
+    let theme = Theme::by_name("default").expect("built-in theme");
+    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    term.draw(|f| meridian::ui::render(f, app, &theme)).expect("draw");
+    let buf = term.backend().buffer();
+    let line = |y: u16| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>();
+    let head = (0..24).find(|y| line(*y).contains(heading)).expect("the list's heading");
+    let head_line = line(head);
+    let x = head_line[..head_line.find(heading).unwrap_or(0)].chars().count() as u16;
+    let cursor = (head + 1..24)
+        .find(|y| buf[(x, *y)].modifier.contains(Modifier::REVERSED))
+        .expect("a highlighted row");
+    (cursor, line(head + 1))
+}
+
+/// On a list longer than its panel: `to_bottom`, then `k` six times. The
+/// cursor walks up the screen; the list stays where it was.
+fn moving_up_from_the_bottom_moves_the_cursor(mut app: App, to_bottom: &str, heading: &str) {
+    press(&mut app, to_bottom);
+    let (bottom, top) = cursor_and_top(&app, heading);
+    press(&mut app, "kkkkkk");
+    let (cursor, top_after) = cursor_and_top(&app, heading);
+    assert_eq!(cursor, bottom - 6, "the cursor row moved up on screen");
+    assert_eq!(top_after, top, "the first visible row stayed");
+}
+
+#[test]
+fn moving_up_in_a_long_list_moves_the_cursor_not_the_list() {
+    use meridian::event::ApiEvent;
+    use meridian::protocol::{InsightList, ReportList};
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Reports;
+    let reports = (12..40).map(common::fixture::report).collect();
+    let page = Ok(ReportList { reports, total: 57, has_more: true });
+    app.update(Event::Api(ApiEvent::Reports { offset: 12, result: page }), &mut Vec::new());
+    moving_up_from_the_bottom_moves_the_cursor(app, "G", "Account");
+
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Insights;
+    let insights = (12..30).map(common::fixture::insight).collect();
+    let page = Ok(InsightList { insights, total: 30 });
+    app.update(Event::Api(ApiEvent::Insights { offset: 12, result: page }), &mut Vec::new());
+    moving_up_from_the_bottom_moves_the_cursor(app, "G", "Category");
+
+    let watchlist = common::fixture::busy_watchlist(40, 2);
+    moving_up_from_the_bottom_moves_the_cursor(watchlist, "G", "Symbol");
+
+    // The outbox view, opened with o, moves with j and k.
+    use meridian::outbox::{Action, Item, ItemStatus, OutboxEvent};
+    let mut app = common::fixture::populated();
+    let items = (1..=40)
+        .map(|id| Item {
+            id,
+            key: format!("key-{id}"),
+            action: Action::Approve { report: (100 + id).into(), notes: None },
+            status: ItemStatus::Pending,
+            attempts: 1,
+            last_error: Some("connection refused".into()),
+            created_at: meridian::protocol::Timestamp(1_705_660_245_000),
+            next_attempt_at: None,
+        })
+        .collect();
+    app.update(Event::Outbox(OutboxEvent::Changed(items)), &mut Vec::new());
+    moving_up_from_the_bottom_moves_the_cursor(app, &format!("o{}", "j".repeat(39)), "Action");
 }

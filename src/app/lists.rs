@@ -2,32 +2,35 @@
 //! stays on the item the user is on while items arrive live.
 
 use std::collections::{BTreeSet, HashMap};
+use std::time::Instant;
 
+use super::paging::{Paging, merge_page, reselect};
 use super::review::ReportFilter;
+use super::scroll::ScrollState;
 use crate::protocol::{FeedbackStats, Id, Insight, Report, ValidationStatus};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Insights {
     pub items: Vec<Insight>,
-    pub total: u64,
+    /// The server's total, more pages, and how the last fetch went.
+    pub paging: Paging,
     pub selected: usize,
-    pub loaded: bool,
-    pub error: Option<String>,
+    /// Where the list's view starts, kept between frames.
+    pub scroll: ScrollState,
     /// Feedback statistics per insight, fetched for the detail pane.
     pub stats: HashMap<Id, FeedbackStats>,
 }
 
 impl Insights {
-    pub fn set(&mut self, items: Vec<Insight>, total: u64) {
-        let keep = self.items.get(self.selected).map(|i| i.id.clone());
-        self.items = items;
-        self.total = total;
-        self.loaded = true;
-        self.error = None;
-        self.selected = keep
-            .and_then(|id| self.items.iter().position(|i| i.id == id))
-            .unwrap_or(0)
-            .min(self.items.len().saturating_sub(1));
+    /// A page arrived: offset 0 replaces the list, later pages append.
+    /// The server says only the total, so more pages exist while the
+    /// pages so far stop short of it.
+    pub(crate) fn set_page(&mut self, offset: u32, items: Vec<Insight>, total: u64, now: Instant) {
+        let keep = self.selected_item().map(|i| i.id.clone());
+        let has_more = !items.is_empty() && u64::from(offset) + (items.len() as u64) < total;
+        merge_page(&mut self.items, offset, items, |i| &i.id);
+        self.paging.arrived(total, has_more, now);
+        self.selected = reselect(&self.items, keep.as_ref(), self.selected, |i| &i.id);
     }
 
     /// A new insight arrives on top without moving the cursor off the item
@@ -38,7 +41,7 @@ impl Insights {
             return;
         }
         self.items.insert(0, insight);
-        self.total += 1;
+        self.paging.total += 1;
         if self.items.len() > 1 {
             self.selected += 1;
         }
@@ -80,13 +83,11 @@ impl Insights {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reports {
     pub items: Vec<Report>,
-    pub total: u64,
-    pub has_more: bool,
+    /// The server's total, more pages, and how the last fetch went.
+    pub paging: Paging,
     pub selected: usize,
-    pub loaded: bool,
-    /// A page is being fetched.
-    pub loading: bool,
-    pub error: Option<String>,
+    /// Where the list's view starts, kept between frames.
+    pub scroll: ScrollState,
     pub filter: ReportFilter,
     /// Reports marked with Space for a bulk decision.
     pub marked: BTreeSet<Id>,
@@ -102,26 +103,21 @@ fn status_rank(s: ValidationStatus) -> u8 {
 
 impl Reports {
     /// A page arrived: offset 0 replaces the list, later pages append.
-    pub fn set_page(&mut self, offset: u32, mut items: Vec<Report>, total: u64, has_more: bool) {
+    pub(crate) fn set_page(
+        &mut self,
+        offset: u32,
+        items: Vec<Report>,
+        total: u64,
+        has_more: bool,
+        now: Instant,
+    ) {
         let keep = self.selected_id();
-        if offset == 0 {
-            self.items.clear();
-        }
-        items.retain(|r| !self.items.iter().any(|x| x.id == r.id));
-        self.items.extend(items);
+        merge_page(&mut self.items, offset, items, |r| &r.id);
         self.items.sort_by_key(|r| status_rank(r.validation_status));
-        self.total = total;
-        self.has_more = has_more;
-        self.loaded = true;
-        self.loading = false;
-        self.error = None;
+        self.paging.arrived(total, has_more, now);
         let ids: BTreeSet<&Id> = self.items.iter().map(|r| &r.id).collect();
         self.marked.retain(|id| ids.contains(id));
         self.reselect(keep);
-    }
-
-    pub fn set(&mut self, items: Vec<Report>, total: u64, has_more: bool) {
-        self.set_page(0, items, total, has_more);
     }
 
     /// Marked reports, or the one under the cursor, that can still be decided.
@@ -154,7 +150,7 @@ impl Reports {
             Some(slot) => *slot = r,
             None if r.validation_status == ValidationStatus::Pending => {
                 self.items.push(r);
-                self.total += 1;
+                self.paging.total += 1;
             }
             None => return false,
         }
@@ -172,10 +168,7 @@ impl Reports {
     }
 
     fn reselect(&mut self, id: Option<Id>) {
-        self.selected = id
-            .and_then(|id| self.items.iter().position(|r| r.id == id))
-            .unwrap_or(self.selected)
-            .min(self.items.len().saturating_sub(1));
+        self.selected = reselect(&self.items, id.as_ref(), self.selected, |r| &r.id);
     }
 
     pub fn selected_item(&self) -> Option<&Report> {
@@ -208,11 +201,11 @@ mod tests {
     #[test]
     fn new_insight_does_not_move_the_cursor_off_the_item() {
         let mut l = Insights::default();
-        l.set(vec![insight(1), insight(2), insight(3)], 3);
+        l.set_page(0, vec![insight(1), insight(2), insight(3)], 3, Instant::now());
         l.selected = 1;
         l.insert_new(insight(9));
         assert_eq!(l.selected_item().map(|i| i.id.as_str()), Some("2"));
         assert_eq!(l.items[0].id.as_str(), "9");
-        assert_eq!(l.total, 4);
+        assert_eq!(l.paging.total, 4);
     }
 }

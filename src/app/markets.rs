@@ -185,6 +185,8 @@ pub struct Markets {
     /// Keyed with a fast, randomly seeded hasher: looked up once per tick.
     pub quotes: HashMap<String, Quote, RandomState>,
     pub selected: usize,
+    /// Where the watchlist's view starts, kept between frames.
+    pub scroll: super::ScrollState,
     pub sort: SortKey,
     /// The add-symbol prompt's text while it is open.
     pub input: Option<String>,
@@ -200,6 +202,7 @@ impl Markets {
             symbols,
             quotes: HashMap::default(),
             selected: 0,
+            scroll: super::ScrollState::default(),
             sort: SortKey::default(),
             input: None,
             input_error: None,

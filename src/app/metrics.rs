@@ -1,7 +1,10 @@
 //! The Metrics tab's state: KPIs, signal metrics and insight metrics, each
 //! with a client-side history.
 
+use std::time::Instant;
+
 use super::history::History;
+use super::load::Load;
 use crate::protocol::{InsightMetrics, Kpi, ReportAnalytics, SignalMetrics};
 
 /// The analytics periods the user can switch between, in days.
@@ -21,11 +24,13 @@ pub struct Metrics {
     pub insights: Option<InsightMetrics>,
     /// Histories of the insight metrics, in the order of `INSIGHT_SERIES`.
     pub insight_history: [History; 5],
-    pub error: Option<String>,
+    /// The last fetch of the KPIs (single KPIs also arrive on the feed).
+    pub kpis_load: Load,
     pub analytics: Option<ReportAnalytics>,
     /// The period shown (or being fetched), in days.
     pub analytics_days: u32,
-    pub analytics_error: Option<String>,
+    /// The last fetch of the analytics of `analytics_days`.
+    pub analytics_load: Load,
     history_points: usize,
 }
 
@@ -45,17 +50,17 @@ impl Metrics {
             signals: Vec::new(),
             insights: None,
             insight_history: std::array::from_fn(|_| History::new(history_points)),
-            error: None,
+            kpis_load: Load::Idle,
             analytics: None,
             analytics_days: PERIODS[1],
-            analytics_error: None,
+            analytics_load: Load::Idle,
             history_points,
         }
     }
 
-    pub fn set_kpis(&mut self, kpis: Vec<Kpi>) {
+    pub fn set_kpis(&mut self, kpis: Vec<Kpi>, now: Instant) {
         self.kpis = kpis;
-        self.error = None;
+        self.kpis_load.succeed(now);
     }
 
     /// Replace a KPI by id, or append it.
@@ -106,16 +111,21 @@ impl Metrics {
         PERIODS[(i + 1) % PERIODS.len()]
     }
 
-    pub fn set_analytics(&mut self, days: u32, result: Result<ReportAnalytics, String>) {
+    pub fn set_analytics(
+        &mut self,
+        days: u32,
+        result: Result<ReportAnalytics, String>,
+        now: Instant,
+    ) {
         if days != self.analytics_days {
             return; // an answer for a period the user already left
         }
         match result {
             Ok(a) => {
                 self.analytics = Some(a);
-                self.analytics_error = None;
+                self.analytics_load.succeed(now);
             }
-            Err(e) => self.analytics_error = Some(e),
+            Err(e) => self.analytics_load.fail(now, e),
         }
     }
 }
@@ -126,14 +136,15 @@ mod tests {
 
     #[test]
     fn periods_cycle_and_late_answers_are_ignored() {
+        let now = Instant::now();
         let mut m = Metrics::new(10);
         assert_eq!(m.analytics_days, 30);
         assert_eq!(m.next_period(), 90);
         m.analytics_days = 90;
         assert_eq!(m.next_period(), 7);
-        m.set_analytics(30, Ok(ReportAnalytics::default()));
+        m.set_analytics(30, Ok(ReportAnalytics::default()), now);
         assert!(m.analytics.is_none(), "the 30-day answer arrived after switching to 90");
-        m.set_analytics(90, Ok(ReportAnalytics::default()));
+        m.set_analytics(90, Ok(ReportAnalytics::default()), now);
         assert!(m.analytics.is_some());
     }
 }

@@ -6,11 +6,14 @@ mod candles;
 mod feeds;
 mod history;
 mod lists;
+mod load;
 mod markets;
 mod metrics;
 mod outcomes;
+mod paging;
 mod review;
 mod router;
+mod scroll;
 mod status;
 
 use std::time::{Duration, Instant};
@@ -19,12 +22,15 @@ pub use candles::{Candle, Candles, window_stats};
 pub use feeds::{FeedState, Feeds, Indicator, format_age};
 pub use history::History;
 pub use lists::{Insights, Reports};
+pub use load::Load;
 pub use markets::{Markets, Move, Quote, SortKey, TREND_BUCKET};
 pub use metrics::{INSIGHT_SERIES, Metrics, PERIODS, Signal};
+pub use paging::Paging;
 pub use review::{
     Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
 };
 pub use router::Layer;
+pub use scroll::ScrollState;
 pub use status::{Status, eta_seconds, progress};
 
 use crate::event::{ApiEvent, Effect, Event, FeedEvent};
@@ -127,6 +133,8 @@ pub struct App {
     pub modal: Option<Modal>,
     /// The outbox as last reported by the sender.
     pub outbox: Vec<crate::outbox::Item>,
+    /// Where the outbox view's table starts, kept between frames.
+    pub outbox_scroll: ScrollState,
     /// Set when the server refused an action with 403: why.
     pub read_only: Option<String>,
 }
@@ -161,15 +169,23 @@ impl App {
             message: None,
             modal: None,
             outbox: Vec::new(),
+            outbox_scroll: ScrollState::default(),
             read_only: None,
             settings,
         }
     }
 
-    /// What to do first: load every list.
-    pub fn start(&self) -> Vec<Effect> {
+    /// What to do first (and on refresh): load every list.
+    pub fn start(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        self.insights.paging.load.start(now);
+        self.reports.paging.load.start(now);
+        self.metrics.kpis_load.start(now);
+        self.metrics.analytics_load.start(now);
+        self.status.system_load.start(now);
+        self.status.jobs_load.start(now);
         vec![
-            Effect::FetchInsights,
+            Effect::FetchInsights { offset: 0 },
             Effect::FetchReports(self.reports.filter.query(REPORT_PAGE, 0)),
             Effect::FetchKpis,
             Effect::FetchAnalytics(self.metrics.analytics_days),
@@ -249,31 +265,34 @@ impl App {
     fn on_api(&mut self, ev: ApiEvent, fx: &mut Vec<Effect>) -> bool {
         let now = self.now;
         match ev {
-            ApiEvent::Insights(Ok(l)) => {
-                self.insights.set(l.insights, l.total);
+            ApiEvent::Insights { offset, result: Ok(l) } => {
+                self.insights.set_page(offset, l.insights, l.total, now);
                 self.want_stats(fx);
             }
-            ApiEvent::Insights(Err(e)) => self.insights.error = Some(e),
+            ApiEvent::Insights { result: Err(e), .. } => self.insights.paging.load.fail(now, e),
             ApiEvent::Reports { offset, result: Ok(l) } => {
-                self.reports.set_page(offset, l.reports, l.total, l.has_more);
+                self.reports.set_page(offset, l.reports, l.total, l.has_more, now);
             }
-            ApiEvent::Reports { result: Err(e), .. } => {
-                self.reports.loading = false;
-                self.reports.error = Some(e);
-            }
+            ApiEvent::Reports { result: Err(e), .. } => self.reports.paging.load.fail(now, e),
             ApiEvent::Stats(_, Ok(s)) => {
                 self.insights.apply_stats(&s);
             }
             ApiEvent::Stats(id, Err(e)) => {
                 self.message = Some(format!("feedback for insight {id}: {e}"))
             }
-            ApiEvent::Kpis(Ok(l)) => self.metrics.set_kpis(l.kpis),
-            ApiEvent::Kpis(Err(e)) => self.metrics.error = Some(e),
-            ApiEvent::Analytics { days, result } => self.metrics.set_analytics(days, result),
-            ApiEvent::Status(Ok(s)) => self.status.set_system(s, now),
-            ApiEvent::Status(Err(e)) => self.status.error = Some(e),
-            ApiEvent::Backfill(Ok(jobs)) => self.status.upsert_jobs(jobs, now),
-            ApiEvent::Backfill(Err(e)) => self.status.error = Some(e),
+            ApiEvent::Kpis(Ok(l)) => self.metrics.set_kpis(l.kpis, now),
+            ApiEvent::Kpis(Err(e)) => self.metrics.kpis_load.fail(now, e),
+            ApiEvent::Analytics { days, result } => self.metrics.set_analytics(days, result, now),
+            ApiEvent::Status(Ok(s)) => {
+                self.status.set_system(s, now);
+                self.status.system_load.succeed(now);
+            }
+            ApiEvent::Status(Err(e)) => self.status.system_load.fail(now, e),
+            ApiEvent::Backfill(Ok(jobs)) => {
+                self.status.upsert_jobs(jobs, now);
+                self.status.jobs_load.succeed(now);
+            }
+            ApiEvent::Backfill(Err(e)) => self.status.jobs_load.fail(now, e),
         }
         true
     }
@@ -312,10 +331,7 @@ impl App {
             Action::Open => {
                 self.markets.detail = self.markets.selected_symbol().is_some();
             }
-            Action::Refresh => {
-                self.reports.loading = true;
-                fx.extend(self.start());
-            }
+            Action::Refresh => fx.extend(self.start()),
             Action::AddSymbol => {
                 self.markets.input = Some(String::new());
                 self.markets.input_error = None;
@@ -330,6 +346,7 @@ impl App {
             Action::Outbox => self.modal = Some(Modal::Outbox { selected: 0 }),
             Action::Period => {
                 self.metrics.analytics_days = self.metrics.next_period();
+                self.metrics.analytics_load.start(self.now);
                 fx.push(Effect::FetchAnalytics(self.metrics.analytics_days));
                 self.message =
                     Some(format!("analytics: last {} days", self.metrics.analytics_days));

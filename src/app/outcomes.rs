@@ -14,11 +14,18 @@ impl App {
                 self.insights.selected =
                     step(self.insights.selected, delta, self.insights.items.len());
                 self.want_stats(fx);
+                let l = &mut self.insights;
+                if let Some(offset) = l.paging.next_page(l.selected, l.items.len(), self.now) {
+                    fx.push(Effect::FetchInsights { offset });
+                }
             }
             Tab::Reports => {
                 self.reports.selected =
                     step(self.reports.selected, delta, self.reports.items.len());
-                self.want_next_page(fx);
+                let r = &mut self.reports;
+                if let Some(offset) = r.paging.next_page(r.selected, r.items.len(), self.now) {
+                    fx.push(Effect::FetchReports(r.filter.query(super::REPORT_PAGE, offset)));
+                }
             }
             Tab::Status | Tab::Metrics => {}
         }
@@ -33,22 +40,14 @@ impl App {
         }
     }
 
-    /// Near the end of the loaded reports, fetch the next page.
-    fn want_next_page(&mut self, fx: &mut Vec<Effect>) {
-        let r = &mut self.reports;
-        if r.has_more && !r.loading && r.selected + 5 >= r.items.len() {
-            r.loading = true;
-            fx.push(Effect::FetchReports(r.filter.query(super::REPORT_PAGE, r.items.len() as u32)));
-        }
-    }
-
     /// Undo optimistic changes by loading the truth again.
     fn reload(&mut self, action: &Action, fx: &mut Vec<Effect>) {
         if action.report().is_some() {
-            self.reports.loading = true;
+            self.reports.paging.load.start(self.now);
             fx.push(Effect::FetchReports(self.reports.filter.query(super::REPORT_PAGE, 0)));
         } else {
-            fx.push(Effect::FetchInsights);
+            self.insights.paging.load.start(self.now);
+            fx.push(Effect::FetchInsights { offset: 0 });
             if let Some(id) = action.insight() {
                 fx.push(Effect::FetchStats(id.clone()));
             }

@@ -314,7 +314,7 @@ impl App {
                 let filter = ReportFilter::parse(&text)?;
                 self.reports.filter = filter;
                 self.reports.marked.clear();
-                self.reports.loading = true;
+                self.reports.paging.load.start(self.now);
                 fx.push(Effect::FetchReports(self.reports.filter.query(REPORT_PAGE, 0)));
                 return Ok(());
             }

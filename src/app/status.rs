@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use super::history::History;
+use super::load::Load;
 pub use crate::format::{eta_seconds, progress};
 use crate::protocol::{Alert, BackfillJob, Severity, SystemStatus};
 
@@ -27,7 +28,10 @@ pub struct Status {
     pub cpu: History,
     pub memory: History,
     pub toast: Option<(Alert, Instant)>,
-    pub error: Option<String>,
+    /// The last fetch of the system status (it also arrives on the feed).
+    pub system_load: Load,
+    /// The last fetch of the backfill jobs (they also arrive on the feed).
+    pub jobs_load: Load,
 }
 
 impl Status {
@@ -46,7 +50,8 @@ impl Status {
             cpu: History::new(history_points),
             memory: History::new(history_points),
             toast: None,
-            error: None,
+            system_load: Load::Idle,
+            jobs_load: Load::Idle,
         }
     }
 
@@ -60,7 +65,7 @@ impl Status {
         self.memory.push(s.performance.memory_pct);
         self.system = Some(s);
         self.system_at = Some(now);
-        self.error = None;
+        self.system_load.refreshed(now);
     }
 
     /// Whether the system status is older than `stale_after` (or absent).
@@ -73,6 +78,7 @@ impl Status {
             self.jobs.insert(j.job_id.clone(), j);
         }
         self.jobs_at = Some(now);
+        self.jobs_load.refreshed(now);
     }
 
     /// Record an alert; returns true when it deserves a toast (critical).

@@ -189,6 +189,52 @@ fn p_on_metrics_switches_the_analytics_period_and_fetches_it() {
     key(&mut a, KeyCode::Char('3'));
     assert_eq!(key(&mut a, KeyCode::Char('p')), vec![Effect::FetchAnalytics(90)]);
     assert_eq!(key(&mut a, KeyCode::Char('p')), vec![Effect::FetchAnalytics(7)]);
+    assert!(
+        a.metrics.analytics_load.is_loading(),
+        "the old period's numbers say a new one is coming"
+    );
     key(&mut a, KeyCode::Char('4'));
     assert!(key(&mut a, KeyCode::Char('p')).is_empty(), "p means nothing on Markets");
+}
+
+fn insight(id: u64) -> crate::protocol::Insight {
+    crate::protocol::Insight {
+        id: (id as i64).into(),
+        title: format!("insight {id}"),
+        summary: String::new(),
+        category: "risk".into(),
+        confidence: 0.5,
+        created_at: None,
+        avg_rating: 0.0,
+        rating_count: 0,
+        flag_count: 0,
+    }
+}
+
+/// The server's answer to an insights fetch: insights `offset+1..` of
+/// `total`, at most 50.
+fn insights_page(offset: u32, total: u64) -> Event {
+    let page = (u64::from(offset) + 1..=total).take(50).map(insight).collect();
+    let result = Ok(crate::protocol::InsightList { insights: page, total });
+    Event::Api(ApiEvent::Insights { offset, result })
+}
+
+#[test]
+fn moving_down_reaches_the_last_insight_past_the_first_page() {
+    let mut a = app();
+    let mut fx = a.start();
+    let mut fetches = 0;
+    for _ in 0..130 {
+        for effect in std::mem::take(&mut fx) {
+            if let Effect::FetchInsights { offset } = effect {
+                fetches += 1;
+                a.update(insights_page(offset, 120), &mut fx);
+            }
+        }
+        fx.extend(key(&mut a, KeyCode::Down));
+    }
+    let on = a.insights.selected_item().map(|i| i.title.clone());
+    assert_eq!(on.as_deref(), Some("insight 120"), "the cursor reaches the end");
+    assert_eq!(a.insights.items.len(), 120);
+    assert_eq!(fetches, 3, "the first page, then two more as the cursor neared the end");
 }

@@ -11,7 +11,7 @@ use crate::feeds::PriceCommand;
 use crate::outbox::{Outbox, OutboxEvent, SenderHandle};
 use crate::watchlist;
 
-/// Insights fetched at start.
+/// Insights fetched per page.
 const PAGE: u32 = 50;
 
 /// Carries out effects that talk to the network or the disk.
@@ -34,8 +34,11 @@ impl Driver {
                     tracing::error!(error = %e, "cannot save the watchlist");
                 }
             }
-            Effect::FetchInsights => self.fetch(|api| async move {
-                ApiEvent::Insights(api.insights(PAGE, 0).await.map_err(|e| e.to_string()))
+            Effect::FetchInsights { offset } => self.fetch(move |api| async move {
+                ApiEvent::Insights {
+                    offset,
+                    result: api.insights(PAGE, offset).await.map_err(|e| e.to_string()),
+                }
             }),
             Effect::FetchReports(q) => self.fetch(|api| async move {
                 let offset = q.offset;

@@ -142,7 +142,10 @@ fn render_outbox(f: &mut Frame, area: Rect, app: &App, theme: &Theme, selected: 
         let header =
             Row::new(["Status", "Action", "Tries", "Age", "Last error"]).style(theme.title);
         let table = Table::new(rows, widths).header(header).row_highlight_style(theme.selected);
-        let mut state = super::tabs::cursor(selected, items.len());
+        // The table has a heading but no border of its own.
+        let rows = usize::from(table_area.height.saturating_sub(1));
+        let offset = app.outbox_scroll.show(selected, items.len(), rows);
+        let mut state = super::tabs::cursor(selected, items.len()).with_offset(offset);
         f.render_stateful_widget(table, table_area, &mut state);
     }
     let key = |a| app.keymap.first_key(Context::Outbox, a);

@@ -144,29 +144,11 @@ pub fn populated() -> App {
     );
     at(&mut app, 15.0, Event::Feed(FeedEvent::Health(vec![HealthMessage::InsightMetrics(im)])));
 
-    let insights: Vec<Insight> = (0..12)
-        .map(|i| from(json!({
-            "id": i + 1, "title": format!("{} exposure drifting above policy band {}", (["Tech", "Energy", "FX", "Rates"][i % 4]), i + 1),
-            "summary": "Concentration in the top five positions rose 6 points week over week.\nConsider rebalancing before the quarterly review.",
-            "category": (["risk", "opportunity", "compliance"][i % 3]), "confidence": 0.6 + (i as f64) * 0.03,
-            "created_at": "2024-01-19T10:30:45Z", "avg_rating": (i % 5) as f64 * 0.9, "rating_count": i * 2, "flag_count": i % 4 / 3
-        })))
-        .collect();
-    at(&mut app, 16.0, Event::Api(ApiEvent::Insights(Ok(InsightList { insights, total: 30 }))));
+    let insights: Vec<Insight> = (0..12).map(insight).collect();
+    let page = Ok(InsightList { insights, total: 30 });
+    at(&mut app, 16.0, Event::Api(ApiEvent::Insights { offset: 0, result: page }));
 
-    let reports: Vec<Report> = (0..12)
-        .map(|i| from(json!({
-            "id": 100 + i, "account_number": format!("ACC-{:04}", 1000 + i % 6 * 7), "account_title": (["Halvorsen Capital", "Blue Fir Partners", "Okafor Family Trust", "Meridian Alpha", "Kestrel Macro", "Ivy Lane LLC"][i % 6]),
-            "client_id": format!("C{}", i % 6), "report_date": format!("2024-01-{:02}", 19 - i), "trade_date": format!("2024-01-{:02}", 18 - i),
-            "positions": [{"symbol": "AAPL", "quantity": 1200, "price": 150.25, "market_value": 180300.0, "margin_requirement": 45075.0},
-                          {"symbol": "NVDA", "quantity": 300, "price": 610.1, "market_value": 183030.0, "margin_requirement": 54909.0}],
-            "account_totals": {"equity": 512000.0, "margin_used": 99984.0, "buying_power": 824032.0},
-            "risk_metrics": {"leverage": 1.42, "concentration": 0.36, "var_95": 18250.0},
-            "extraction_confidence": 0.97 - i as f64 * 0.02, "data_quality_score": 0.93, "validation_status": (["pending", "pending", "approved", "pending", "rejected", "flagged"][i % 6]),
-            "processing_status": "extracted", "created_by": "extractor", "source_file_name": format!("margin_{i}.pdf"), "processing_time_ms": 1830,
-            "created_at": 1705660245000i64, "updated_at": "2024-01-19T10:30:45Z"
-        })))
-        .collect();
+    let reports: Vec<Report> = (0..12).map(report).collect();
     at(
         &mut app,
         16.0,
@@ -229,6 +211,31 @@ pub fn populated() -> App {
     );
     app.now = t0 + Duration::from_secs(20);
     app
+}
+
+/// The `i`th insight (from 0) as the server sends it; id `i + 1`.
+pub fn insight(i: usize) -> Insight {
+    from(json!({
+        "id": i + 1, "title": format!("{} exposure drifting above policy band {}", (["Tech", "Energy", "FX", "Rates"][i % 4]), i + 1),
+        "summary": "Concentration in the top five positions rose 6 points week over week.\nConsider rebalancing before the quarterly review.",
+        "category": (["risk", "opportunity", "compliance"][i % 3]), "confidence": (0.6 + (i as f64) * 0.03).min(0.99),
+        "created_at": "2024-01-19T10:30:45Z", "avg_rating": (i % 5) as f64 * 0.9, "rating_count": i * 2, "flag_count": i % 4 / 3
+    }))
+}
+
+/// The `i`th report (from 0) as the server sends it; id `100 + i`.
+pub fn report(i: usize) -> Report {
+    from(json!({
+        "id": 100 + i, "account_number": format!("ACC-{:04}", 1000 + i % 6 * 7), "account_title": (["Halvorsen Capital", "Blue Fir Partners", "Okafor Family Trust", "Meridian Alpha", "Kestrel Macro", "Ivy Lane LLC"][i % 6]),
+        "client_id": format!("C{}", i % 6), "report_date": format!("2024-01-{:02}", 19 - i % 18), "trade_date": format!("2024-01-{:02}", 18 - i % 18),
+        "positions": [{"symbol": "AAPL", "quantity": 1200, "price": 150.25, "market_value": 180300.0, "margin_requirement": 45075.0},
+                      {"symbol": "NVDA", "quantity": 300, "price": 610.1, "market_value": 183030.0, "margin_requirement": 54909.0}],
+        "account_totals": {"equity": 512000.0, "margin_used": 99984.0, "buying_power": 824032.0},
+        "risk_metrics": {"leverage": 1.42, "concentration": 0.36, "var_95": 18250.0},
+        "extraction_confidence": (0.97 - i as f64 * 0.02).max(0.1), "data_quality_score": 0.93, "validation_status": (["pending", "pending", "approved", "pending", "rejected", "flagged"][i % 6]),
+        "processing_status": "extracted", "created_by": "extractor", "source_file_name": format!("margin_{i}.pdf"), "processing_time_ms": 1830,
+        "created_at": 1705660245000i64, "updated_at": "2024-01-19T10:30:45Z"
+    }))
 }
 
 #[allow(clippy::too_many_arguments)]

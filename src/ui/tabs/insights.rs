@@ -9,11 +9,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
-use super::{cursor, panel, placeholder};
+use super::{load_title, no_data, panel, placeholder, scrolled_cursor};
 use crate::app::App;
-use crate::protocol::FeedbackStats;
+use crate::protocol::{FeedbackStats, Insight};
 use crate::theme::Theme;
 
 /// Split into list and detail: side by side when wide, stacked otherwise.
@@ -31,17 +31,25 @@ pub(crate) fn split(area: Rect) -> (Rect, Rect) {
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let l = &app.insights;
-    let block = panel(format!(" Insights · {} ", l.total.max(l.items.len() as u64)), theme);
-    if l.items.is_empty() {
-        let text = match (&l.error, l.loaded) {
-            (Some(e), _) => Line::styled(format!("insights unavailable: {e}"), theme.crit),
-            (None, true) => Line::styled("no insights", theme.muted),
-            (None, false) => Line::styled("loading insights…", theme.muted),
-        };
-        placeholder(f, area, block, text);
+    let count = format!(" Insights · {} ", l.paging.total.max(l.items.len() as u64));
+    let has_data = !l.items.is_empty();
+    let block = panel(load_title(count, &l.paging.load, has_data, app.now, theme), theme);
+    if !has_data {
+        let empty = Line::styled("no insights", theme.muted);
+        placeholder(f, area, block, no_data(&l.paging.load, "insights", empty, theme));
         return;
     }
     let (list_area, detail_area) = split(area);
+    render_list(f, list_area, block, app, theme);
+    if let Some(sel) = l.selected_item() {
+        render_detail(f, detail_area, sel, l.stats.get(&sel.id), theme);
+    }
+}
+
+/// The table of insights in `block`, ⧗ on those with a rating, comment or
+/// flag on its way.
+fn render_list(f: &mut Frame, area: Rect, block: Block<'_>, app: &App, theme: &Theme) {
+    let l = &app.insights;
     let rows: Vec<Row> = l
         .items
         .iter()
@@ -76,9 +84,18 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let header = Row::new(["", "Title", "Category", "Conf", "Rating", "Flag"]).style(theme.title);
     let table =
         Table::new(rows, widths).header(header).row_highlight_style(theme.selected).block(block);
-    f.render_stateful_widget(table, list_area, &mut cursor(l.selected, l.items.len()));
+    let mut state = scrolled_cursor(&l.scroll, l.selected, l.items.len(), area);
+    f.render_stateful_widget(table, area, &mut state);
+}
 
-    let Some(sel) = l.selected_item() else { return };
+/// The selected insight in full, with its feedback once fetched.
+fn render_detail(
+    f: &mut Frame,
+    area: Rect,
+    sel: &Insight,
+    stats: Option<&FeedbackStats>,
+    theme: &Theme,
+) {
     let mut lines = vec![
         Line::styled(sel.title.clone(), theme.title),
         Line::from(vec![
@@ -96,18 +113,18 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ];
     lines.extend(sel.summary.lines().map(|s| Line::raw(s.to_owned())));
     lines.push(Line::raw(""));
-    match l.stats.get(&sel.id) {
+    match stats {
         Some(stats) => {
             lines.push(Line::styled(
                 format!("Feedback · {} comments · {} flags", stats.comment_count, stats.flag_count),
                 theme.title,
             ));
-            lines.extend(distribution(stats, detail_area.width.saturating_sub(16) as usize, theme));
+            lines.extend(distribution(stats, area.width.saturating_sub(16) as usize, theme));
         }
         None => lines.push(Line::styled("loading feedback…", theme.muted)),
     }
     let detail = Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(" Detail ", theme));
-    f.render_widget(detail, detail_area);
+    f.render_widget(detail, area);
 }
 
 /// One bar per rating, 5 at the top, scaled to the most common.

@@ -80,13 +80,13 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         fmt::draw_text(buf, Rect { y: heading.y, height: 1, ..*r }, name, *align, Style::default());
     }
 
-    // Only the rows on screen are drawn: the window a table scrolled just
-    // far enough to show the cursor would show, so a watchlist of
-    // thousands costs what one screenful does.
+    // Only the rows on screen are drawn, from where the last frame's view
+    // started (moved only if the cursor would leave it), so a watchlist
+    // of thousands costs what one screenful does.
     let room = inner.height.saturating_sub(1).max(1) as usize;
     let rows = m.rows();
     let selected = m.selected.min(rows.len() - 1);
-    let offset = (selected + 1).saturating_sub(room);
+    let offset = m.scroll.show(selected, rows.len(), room);
     let window = &rows[offset..(offset + room).min(rows.len())];
     let mut text = String::new();
     for (i, sym) in window.iter().enumerate() {

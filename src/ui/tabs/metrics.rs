@@ -13,9 +13,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table};
 
-use super::{panel, placeholder};
+use super::{load_note, load_title, no_data, panel, placeholder};
 use crate::app::{App, INSIGHT_SERIES, PERIODS};
-use crate::protocol::{Direction, Kpi, KpiStatus};
+use crate::protocol::{Direction, Kpi, KpiStatus, ReportAnalytics, TrendPoint};
 use crate::theme::Theme;
 use crate::ui::fmt;
 
@@ -66,13 +66,11 @@ pub(crate) fn kpi_style(k: &Kpi, theme: &Theme) -> (Style, &'static str) {
 
 fn render_kpis(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.metrics;
-    let block = panel(" KPIs ", theme);
-    if m.kpis.is_empty() {
-        let text = match &m.error {
-            Some(e) => Line::styled(format!("KPIs unavailable: {e}"), theme.crit),
-            None => Line::styled("loading KPIs…", theme.muted),
-        };
-        placeholder(f, area, block, text);
+    let has_data = !m.kpis.is_empty();
+    let block = panel(load_title(" KPIs ".into(), &m.kpis_load, has_data, app.now, theme), theme);
+    if !has_data {
+        let empty = Line::styled("no KPIs", theme.muted);
+        placeholder(f, area, block, no_data(&m.kpis_load, "KPIs", empty, theme));
         return;
     }
     // Column widths follow the content, so units are never cut.
@@ -185,40 +183,68 @@ fn render_signals(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn render_analytics(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.metrics;
-    let periods: Vec<Span> = PERIODS
-        .iter()
-        .flat_map(|d| {
-            let style = if *d == m.analytics_days { theme.tab_active } else { theme.muted };
-            [Span::styled(format!("{d}d"), style), Span::raw(" ")]
-        })
-        .collect();
-    let mut title = vec![Span::raw(" Report analytics ")];
-    title.extend(periods);
-    let block = panel(Line::from(title), theme);
+    let block = panel(analytics_title(app, theme), theme);
     let Some(a) = &m.analytics else {
-        let text = match &m.analytics_error {
-            Some(e) => Line::styled(format!("analytics unavailable: {e}"), theme.crit),
-            None => Line::styled("loading analytics…", theme.muted),
-        };
-        placeholder(f, area, block, text);
+        let empty = Line::styled("no analytics", theme.muted);
+        placeholder(f, area, block, no_data(&m.analytics_load, "analytics", empty, theme));
         return;
     };
     let inner = block.inner(area);
     f.render_widget(block, area);
+    let mut lines = analytics_summary(a, theme);
+    let dates = match (a.trends.first(), a.trends.last()) {
+        (Some(first), Some(last)) => format!("{} … {}", first.date, last.date),
+        _ => "no reports in the period".into(),
+    };
+    // Tall panels get a bar chart of reports per day; short ones sparklines.
+    if inner.height >= 12 && !a.trends.is_empty() {
+        lines.push(Line::styled(format!("reports per day · {dates}"), theme.muted));
+        let text_h = lines.len() as u16;
+        let [text_area, chart_area] =
+            Layout::vertical([Constraint::Length(text_h), Constraint::Min(1)]).areas(inner);
+        f.render_widget(Paragraph::new(lines), text_area);
+        render_trend_chart(f, chart_area, &a.trends, theme);
+    } else {
+        let w = inner.width.saturating_sub(13) as usize;
+        let counts = a.trends.iter().map(|t| t.reports as f64);
+        let confidence = a.trends.iter().map(|t| t.confidence);
+        lines.push(labelled_spark("reports/day", counts, w, theme));
+        lines.push(labelled_spark("confidence", confidence, w, theme));
+        lines.push(Line::styled(format!("{:<12}{dates}", ""), theme.muted));
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// "Report analytics", the periods with the one shown highlighted, and a
+/// note on the last fetch when its data is on screen.
+fn analytics_title(app: &App, theme: &Theme) -> Line<'static> {
+    let m = &app.metrics;
+    let mut title = vec![Span::raw(" Report analytics ")];
+    for d in PERIODS {
+        let style = if d == m.analytics_days { theme.tab_active } else { theme.muted };
+        title.extend([Span::styled(format!("{d}d"), style), Span::raw(" ")]);
+    }
+    if m.analytics.is_some()
+        && let Some((note, style)) = load_note(&m.analytics_load, app.now, theme)
+    {
+        title.push(Span::styled(format!("· {note} "), style));
+    }
+    Line::from(title)
+}
+
+/// Counts, approval, scores and processing times, one labelled line each.
+fn analytics_summary(a: &ReportAnalytics, theme: &Theme) -> Vec<Line<'static>> {
     let s = &a.summary;
     let p = &a.performance;
     let pct = |v: f64| format!("{:.0}%", if v <= 1.0 { v * 100.0 } else { v });
     let line = |k: &str, v: String| {
         Line::from(vec![Span::styled(format!("{k:<12}"), theme.muted), Span::raw(v)])
     };
-    let w = inner.width.saturating_sub(13) as usize;
-    let counts: Vec<f64> = a.trends.iter().map(|t| t.reports as f64).collect();
-    let confidence: Vec<f64> = a.trends.iter().map(|t| t.confidence).collect();
     let secs = |ms: f64| {
         let s = ms / 1000.0;
         if s < 10.0 { format!("{s:.1}s") } else { fmt::duration(s) }
     };
-    let mut lines = vec![
+    vec![
         line("reports", format!("{} · {} accounts", s.total_reports, s.unique_accounts)),
         line("pending", format!("{} · approval {}", s.pending_count, pct(s.approval_rate))),
         line(
@@ -234,45 +260,36 @@ fn render_analytics(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 secs(p.max_processing_time)
             ),
         ),
-    ];
-    let dates = match (a.trends.first(), a.trends.last()) {
-        (Some(first), Some(last)) => format!("{} … {}", first.date, last.date),
-        _ => "no reports in the period".into(),
-    };
-    // Tall panels get a bar chart of reports per day; short ones sparklines.
-    if inner.height >= 12 && !a.trends.is_empty() {
-        lines.push(Line::styled(format!("reports per day · {dates}"), theme.muted));
-        let text_h = lines.len() as u16;
-        let [text_area, chart_area] =
-            Layout::vertical([Constraint::Length(text_h), Constraint::Min(1)]).areas(inner);
-        f.render_widget(Paragraph::new(lines), text_area);
-        let n = a.trends.len() as u16;
-        let (bar_w, gap) = if chart_area.width >= n * 2 {
-            ((chart_area.width / n).saturating_sub(1).max(1), 1)
-        } else {
-            (1, 0)
-        };
-        let shown = (chart_area.width / (bar_w + gap)).max(1) as usize;
-        let bars: Vec<Bar> = a.trends[a.trends.len().saturating_sub(shown)..]
-            .iter()
-            .map(|t| Bar::default().value(t.reports).text_value(String::new()))
-            .collect();
-        let chart = BarChart::default()
-            .data(BarGroup::default().bars(&bars))
-            .bar_width(bar_w)
-            .bar_gap(gap)
-            .bar_style(theme.accent);
-        f.render_widget(chart, chart_area);
-        return;
-    }
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:<12}", "reports/day"), theme.muted),
-        Span::styled(fmt::spark(counts.iter().copied(), w), theme.accent),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:<12}", "confidence"), theme.muted),
-        Span::styled(fmt::spark(confidence.iter().copied(), w), theme.accent),
-    ]));
-    lines.push(Line::styled(format!("{:<12}{dates}", ""), theme.muted));
-    f.render_widget(Paragraph::new(lines), inner);
+    ]
+}
+
+/// Reports per day as bars, the newest days that fit.
+fn render_trend_chart(f: &mut Frame, area: Rect, trends: &[TrendPoint], theme: &Theme) {
+    let n = trends.len() as u16;
+    let (bar_w, gap) =
+        if area.width >= n * 2 { ((area.width / n).saturating_sub(1).max(1), 1) } else { (1, 0) };
+    let shown = (area.width / (bar_w + gap)).max(1) as usize;
+    let bars: Vec<Bar> = trends[trends.len().saturating_sub(shown)..]
+        .iter()
+        .map(|t| Bar::default().value(t.reports).text_value(String::new()))
+        .collect();
+    let chart = BarChart::default()
+        .data(BarGroup::default().bars(&bars))
+        .bar_width(bar_w)
+        .bar_gap(gap)
+        .bar_style(theme.accent);
+    f.render_widget(chart, area);
+}
+
+/// A label, then a sparkline of `values` `width` cells wide.
+fn labelled_spark(
+    label: &str,
+    values: impl ExactSizeIterator<Item = f64> + Clone,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<12}"), theme.muted),
+        Span::styled(fmt::spark(values, width), theme.accent),
+    ])
 }

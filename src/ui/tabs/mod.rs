@@ -7,22 +7,84 @@ pub mod metrics;
 pub mod reports;
 pub mod status;
 
+use std::time::Instant;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, TableState};
 
+use crate::app::{Load, ScrollState};
 use crate::theme::Theme;
+use crate::ui::fmt;
 
 /// A panel with a title in the theme's border style.
 pub(crate) fn panel<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
     Block::bordered().title(title).border_style(theme.border).title_style(theme.title)
 }
 
+/// What to say about the last fetch of data that is on screen: that a
+/// fetch is in flight, or (in the warning style) that the last one failed,
+/// how long ago and why, so the data shown is older than the user asked.
+pub(crate) fn load_note(load: &Load, now: Instant, theme: &Theme) -> Option<(String, Style)> {
+    match load {
+        Load::Loading { .. } => Some(("loading…".into(), theme.muted)),
+        Load::Failed { at, reason } => {
+            let ago = fmt::age(Some(now.saturating_duration_since(*at)));
+            let reason = crate::sanitize::clean(reason);
+            Some((format!("refresh failed {ago} ago: {reason}"), theme.warn))
+        }
+        Load::Idle | Load::Loaded { .. } => None,
+    }
+}
+
+/// A panel title: `title`, then, when the panel shows data, the
+/// [`load_note`] on its last fetch. (Without data the body says it.)
+pub(crate) fn load_title(
+    title: String,
+    load: &Load,
+    has_data: bool,
+    now: Instant,
+    theme: &Theme,
+) -> Line<'static> {
+    let mut spans = vec![Span::raw(title)];
+    if has_data && let Some((note, style)) = load_note(load, now, theme) {
+        spans.push(Span::styled(format!("· {note} "), style));
+    }
+    Line::from(spans)
+}
+
+/// What a panel without data says, by its last fetch: the error in full,
+/// `empty` when the server had nothing, else that `what` is loading.
+pub(crate) fn no_data<'a>(load: &Load, what: &str, empty: Line<'a>, theme: &Theme) -> Line<'a> {
+    match load {
+        Load::Failed { reason, .. } => Line::styled(
+            format!("{what} unavailable: {}", crate::sanitize::clean(reason)),
+            theme.crit,
+        ),
+        Load::Loaded { .. } => empty,
+        Load::Idle | Load::Loading { .. } => Line::styled(format!("loading {what}…"), theme.muted),
+    }
+}
+
 /// A table cursor built fresh from the state's selection (render never
 /// writes back to the state).
 pub(crate) fn cursor(selected: usize, len: usize) -> TableState {
     TableState::default().with_selected((len > 0).then_some(selected.min(len - 1)))
+}
+
+/// [`cursor`] for a table drawn in `area` inside a border under a one-row
+/// heading, its view where `scroll` left it in the last frame unless the
+/// cursor would leave it.
+pub(crate) fn scrolled_cursor(
+    scroll: &ScrollState,
+    selected: usize,
+    len: usize,
+    area: Rect,
+) -> TableState {
+    let rows = usize::from(area.height.saturating_sub(3));
+    cursor(selected, len).with_offset(scroll.show(selected, len, rows))
 }
 
 /// A centred placeholder for an empty panel: loading, error or nothing yet.

@@ -14,7 +14,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 use serde_json::Value;
 
 use super::insights::split;
-use super::{cursor, panel, placeholder};
+use super::{load_title, no_data, panel, placeholder, scrolled_cursor};
 use crate::app::App;
 use crate::protocol::{Report, ValidationStatus};
 use crate::theme::Theme;
@@ -32,7 +32,7 @@ pub(crate) fn status_style(s: ValidationStatus, theme: &Theme) -> Style {
 pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let r = &app.reports;
     let mut title =
-        format!(" Reports · {} pending · {} of {} ", r.pending(), r.items.len(), r.total);
+        format!(" Reports · {} pending · {} of {} ", r.pending(), r.items.len(), r.paging.total);
     let filter = r.filter.to_text();
     if !filter.is_empty() {
         title.push_str(&format!("· {filter} "));
@@ -40,20 +40,15 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if !r.marked.is_empty() {
         title.push_str(&format!("· {} marked ", r.marked.len()));
     }
-    if r.loading {
-        title.push_str("· loading… ");
-    }
-    let block = panel(title, theme);
-    if r.items.is_empty() {
-        let text = match (&r.error, r.loaded) {
-            (Some(e), _) => Line::styled(format!("reports unavailable: {e}"), theme.crit),
-            (None, true) if r.filter.to_text().is_empty() => {
-                Line::styled("the queue is empty", theme.muted)
-            }
-            (None, true) => Line::styled("no reports match the filter (/ changes it)", theme.muted),
-            (None, false) => Line::styled("loading reports…", theme.muted),
+    let has_data = !r.items.is_empty();
+    let block = panel(load_title(title, &r.paging.load, has_data, app.now, theme), theme);
+    if !has_data {
+        let empty = if filter.is_empty() {
+            Line::styled("the queue is empty", theme.muted)
+        } else {
+            Line::styled("no reports match the filter (/ changes it)", theme.muted)
         };
-        placeholder(f, area, block, text);
+        placeholder(f, area, block, no_data(&r.paging.load, "reports", empty, theme));
         return;
     }
     let (list_area, detail_area) = split(area);
@@ -91,7 +86,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let header = Row::new(["", "Account", "Title", "Date", "Status", "Conf"]).style(theme.title);
     let table =
         Table::new(rows, widths).header(header).row_highlight_style(theme.selected).block(block);
-    f.render_stateful_widget(table, list_area, &mut cursor(r.selected, r.items.len()));
+    let mut state = scrolled_cursor(&r.scroll, r.selected, r.items.len(), list_area);
+    f.render_stateful_widget(table, list_area, &mut state);
     if let Some(sel) = r.selected_item() {
         render_detail(f, detail_area, sel, theme);
     }
