@@ -19,6 +19,7 @@ pub const SYMBOLS: [&str; 8] = ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "TSLA",
 
 /// The App at `t0 + 20s`, populated by feeding it events as the network
 /// would.
+#[allow(clippy::too_many_lines)] // test data, one recipe read top to bottom
 pub fn populated() -> App {
     let t0 = Instant::now();
     let settings = Settings {
