@@ -108,7 +108,11 @@ impl Core {
                 ev = rx.recv() => ev,
                 _ = tokio::time::sleep_until(deadline), if dirty => continue,
             };
-            let Some(first) = first else { break };
+            // The driver holds a sender for as long as this loop runs, so
+            // the channel cannot close under it.
+            let Some(first) = first else {
+                unreachable!("the event channel closed while the driver holds a sender")
+            };
             app.now = Instant::now();
             // Drain what else is waiting before drawing once.
             let mut next = Some(first);
