@@ -4,7 +4,7 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::api::ReportQuery;
+use crate::api::{ApiError, ReportQuery};
 use crate::outbox::{Action, OutboxEvent};
 use crate::protocol::{
     BackfillJob, FeedbackStats, HealthMessage, Id, InsightList, KpiList, PriceUpdate,
@@ -61,23 +61,24 @@ pub enum FeedEvent {
     },
 }
 
-/// Results of REST calls. Errors are already phrased for the user.
+/// Results of REST calls. An error has a kind to react to and reads as a
+/// sentence for the user.
 #[derive(Debug, Clone)]
 pub enum ApiEvent {
-    Insights(Result<InsightList, String>),
+    Insights(Result<InsightList, ApiError>),
     /// A page of the report queue, fetched at `offset` (0: a fresh list).
     Reports {
         offset: u32,
-        result: Result<ReportList, String>,
+        result: Result<ReportList, ApiError>,
     },
-    Stats(Id, Result<FeedbackStats, String>),
-    Kpis(Result<KpiList, String>),
+    Stats(Id, Result<FeedbackStats, ApiError>),
+    Kpis(Result<KpiList, ApiError>),
     Analytics {
         days: u32,
-        result: Result<ReportAnalytics, String>,
+        result: Result<ReportAnalytics, ApiError>,
     },
-    Status(Result<SystemStatus, String>),
-    Backfill(Result<Vec<BackfillJob>, String>),
+    Status(Result<SystemStatus, ApiError>),
+    Backfill(Result<Vec<BackfillJob>, ApiError>),
 }
 
 #[derive(Debug, Clone)]

@@ -253,13 +253,13 @@ impl App {
                 self.insights.set(l.insights, l.total);
                 self.want_stats(fx);
             }
-            ApiEvent::Insights(Err(e)) => self.insights.error = Some(e),
+            ApiEvent::Insights(Err(e)) => self.insights.error = Some(e.to_string()),
             ApiEvent::Reports { offset, result: Ok(l) } => {
                 self.reports.set_page(offset, l.reports, l.total, l.has_more);
             }
             ApiEvent::Reports { result: Err(e), .. } => {
                 self.reports.loading = false;
-                self.reports.error = Some(e);
+                self.reports.error = Some(e.to_string());
             }
             ApiEvent::Stats(_, Ok(s)) => {
                 self.insights.apply_stats(&s);
@@ -268,12 +268,14 @@ impl App {
                 self.message = Some(format!("feedback for insight {id}: {e}"))
             }
             ApiEvent::Kpis(Ok(l)) => self.metrics.set_kpis(l.kpis),
-            ApiEvent::Kpis(Err(e)) => self.metrics.error = Some(e),
-            ApiEvent::Analytics { days, result } => self.metrics.set_analytics(days, result),
+            ApiEvent::Kpis(Err(e)) => self.metrics.error = Some(e.to_string()),
+            ApiEvent::Analytics { days, result } => {
+                self.metrics.set_analytics(days, result.map_err(|e| e.to_string()))
+            }
             ApiEvent::Status(Ok(s)) => self.status.set_system(s, now),
-            ApiEvent::Status(Err(e)) => self.status.error = Some(e),
+            ApiEvent::Status(Err(e)) => self.status.error = Some(e.to_string()),
             ApiEvent::Backfill(Ok(jobs)) => self.status.upsert_jobs(jobs, now),
-            ApiEvent::Backfill(Err(e)) => self.status.error = Some(e),
+            ApiEvent::Backfill(Err(e)) => self.status.error = Some(e.to_string()),
         }
         true
     }

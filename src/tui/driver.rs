@@ -34,24 +34,18 @@ impl Driver {
                     tracing::error!(error = %e, "cannot save the watchlist");
                 }
             }
-            Effect::FetchInsights => self.fetch(|api| async move {
-                ApiEvent::Insights(api.insights(PAGE, 0).await.map_err(|e| e.to_string()))
-            }),
+            Effect::FetchInsights => {
+                self.fetch(|api| async move { ApiEvent::Insights(api.insights(PAGE, 0).await) })
+            }
             Effect::FetchReports(q) => self.fetch(|api| async move {
                 let offset = q.offset;
-                ApiEvent::Reports {
-                    offset,
-                    result: api.reports(&q).await.map_err(|e| e.to_string()),
-                }
+                ApiEvent::Reports { offset, result: api.reports(&q).await }
             }),
             Effect::FetchAnalytics(days) => self.fetch(move |api| async move {
-                ApiEvent::Analytics {
-                    days,
-                    result: api.analytics(days).await.map_err(|e| e.to_string()),
-                }
+                ApiEvent::Analytics { days, result: api.analytics(days).await }
             }),
             Effect::FetchStats(id) => self.fetch(|api| async move {
-                let result = api.feedback_stats(&id).await.map_err(|e| e.to_string());
+                let result = api.feedback_stats(&id).await;
                 ApiEvent::Stats(id, result)
             }),
             // Written durably here, in the UI loop, before the next key is
@@ -80,17 +74,11 @@ impl Driver {
                 }
                 self.outbox_changed();
             }
-            Effect::FetchKpis => self.fetch(|api| async move {
-                ApiEvent::Kpis(api.kpis().await.map_err(|e| e.to_string()))
-            }),
+            Effect::FetchKpis => self.fetch(|api| async move { ApiEvent::Kpis(api.kpis().await) }),
             Effect::FetchStatus => {
+                self.fetch(|api| async move { ApiEvent::Status(api.status().await) });
                 self.fetch(|api| async move {
-                    ApiEvent::Status(api.status().await.map_err(|e| e.to_string()))
-                });
-                self.fetch(|api| async move {
-                    ApiEvent::Backfill(
-                        api.backfill().await.map(|l| l.jobs).map_err(|e| e.to_string()),
-                    )
+                    ApiEvent::Backfill(api.backfill().await.map(|l| l.jobs))
                 });
             }
             Effect::Quit | Effect::FullRedraw | Effect::Bell => {}
