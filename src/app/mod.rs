@@ -3,6 +3,7 @@
 //! commands, persistence) that the driver carries out. Rendering reads it.
 
 mod candles;
+mod faults;
 mod feeds;
 mod history;
 mod lists;
@@ -17,6 +18,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 pub use candles::{Candle, Candles, window_stats};
+pub use faults::Faults;
 pub use feeds::{FeedState, Feeds, Indicator, format_age};
 pub use history::History;
 pub use lists::{Insights, Reports};
@@ -129,6 +131,8 @@ pub struct App {
     pub outbox: Vec<crate::outbox::Item>,
     /// Set when the server refused an action with 403: why.
     pub read_only: Option<String>,
+    /// Failures out of sight, for the diagnostics popup.
+    pub faults: Faults,
 }
 
 /// Move a cursor by `delta` within `len` items, clamped.
@@ -162,6 +166,7 @@ impl App {
             modal: None,
             outbox: Vec::new(),
             read_only: None,
+            faults: Faults::default(),
             settings,
         }
     }
