@@ -10,6 +10,7 @@ use crate::protocol::{
     BackfillJob, FeedbackStats, HealthMessage, Id, InsightList, KpiList, PriceUpdate,
     ReportAnalytics, ReportList, SystemStatus,
 };
+pub use crate::task::{Task, TaskFailed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeedKind {
@@ -39,6 +40,10 @@ pub enum Link {
     Reconnecting {
         attempt: u32,
         retry_in_ms: u64,
+        error: String,
+    },
+    /// The feed's task failed (a panic) and will not try again this run.
+    Stopped {
         error: String,
     },
 }
@@ -92,6 +97,8 @@ pub enum Event {
     Outbox(OutboxEvent),
     /// Something the driver could not do, for the footer.
     Notice(String),
+    /// A background task panicked; the console runs on without it.
+    TaskFailed(TaskFailed),
     /// SIGTERM, SIGHUP or SIGINT (or lost terminal input): leave cleanly,
     /// exiting with this status (128 + signal number, by convention).
     Terminate(u8),
@@ -120,6 +127,12 @@ pub enum Effect {
     /// Repaint every cell (Ctrl-L).
     FullRedraw,
     Quit,
+}
+
+impl From<TaskFailed> for Event {
+    fn from(f: TaskFailed) -> Self {
+        Event::TaskFailed(f)
+    }
 }
 
 impl From<OutboxEvent> for Event {

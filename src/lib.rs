@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod protocol;
 pub mod sanitize;
 pub mod server;
+pub(crate) mod task;
 pub mod theme;
 pub mod tls;
 pub mod token;

@@ -52,6 +52,7 @@ impl FeedState {
                 Indicator::Down
             }
             Link::Reconnecting { .. } => Indicator::Reconnecting,
+            Link::Stopped { .. } => Indicator::Down,
         }
     }
 

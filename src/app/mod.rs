@@ -200,6 +200,7 @@ impl App {
                 self.message = Some(text);
                 true
             }
+            Event::TaskFailed(failed) => self.on_task_failed(failed, fx),
         }
     }
 

@@ -115,6 +115,7 @@ impl App {
                 self.faults.undecodable_answers = total;
                 self.faults.last_undecodable = Some(reason);
             }
+            OutboxEvent::Stopped(failed) => return self.on_task_failed(failed, fx),
         }
         true
     }

@@ -27,6 +27,7 @@ pub use sender::{SenderConfig, SenderHandle, spawn_sender};
 pub use store::Outbox;
 
 use crate::protocol::Timestamp;
+use crate::task::TaskFailed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemStatus {
@@ -94,4 +95,13 @@ pub enum OutboxEvent {
     /// counts them since the sender started; `reason` says what the last
     /// one was (cleaned; never a body or a token).
     Undecodable { total: u64, reason: String },
+    /// The sender itself failed (a panic): nothing more is sent this run;
+    /// what is queued stays on disk for the next.
+    Stopped(TaskFailed),
+}
+
+impl From<TaskFailed> for OutboxEvent {
+    fn from(f: TaskFailed) -> Self {
+        OutboxEvent::Stopped(f)
+    }
 }

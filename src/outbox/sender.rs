@@ -17,6 +17,7 @@ use super::{Item, Outbox, OutboxError, OutboxEvent, Undecodable};
 use crate::api::ApiClient;
 use crate::feeds::Backoff;
 use crate::protocol::Timestamp;
+use crate::task::{Task, TaskFailed, spawn_watched};
 
 pub struct SenderConfig {
     pub base_url: String,
@@ -55,9 +56,10 @@ impl SenderHandle {
     }
 }
 
-/// Spawn the sender. Events go out as `E::from(OutboxEvent)`; a closed
-/// channel stops it. Must be called within a tokio runtime.
-pub fn spawn_sender<E: From<OutboxEvent> + Send + 'static>(
+/// Spawn the sender. Events go out as `E::from(OutboxEvent)`, and a panic
+/// as `E::from(TaskFailed)`; a closed channel stops it. Must be called
+/// within a tokio runtime.
+pub fn spawn_sender<E: From<OutboxEvent> + From<TaskFailed> + Send + 'static>(
     outbox: Outbox,
     cfg: SenderConfig,
     tx: mpsc::Sender<E>,
@@ -70,12 +72,12 @@ pub fn spawn_sender<E: From<OutboxEvent> + Send + 'static>(
         outbox,
         client,
         backoff: cfg.backoff,
-        tx,
+        tx: tx.clone(),
         wake: Arc::clone(&wake),
         rng: SmallRng::from_os_rng(),
         undecodable: 0,
     };
-    Ok(SenderHandle { wake, join: tokio::spawn(sender.run()) })
+    Ok(SenderHandle { wake, join: spawn_watched(Task::Outbox, tx, sender.run()) })
 }
 
 struct Sender<E> {

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use tokio::sync::mpsc;
 
 use crate::api::ApiClient;
-use crate::event::{ApiEvent, Effect, Event};
+use crate::event::{ApiEvent, Effect, Event, Task};
 use crate::feeds::PriceCommand;
 use crate::outbox::{Outbox, OutboxEvent, SenderHandle};
+use crate::task::spawn_watched;
 use crate::watchlist;
 
 /// Insights fetched at start.
@@ -111,7 +112,7 @@ impl Driver {
         Fut: std::future::Future<Output = ApiEvent> + Send,
     {
         let (api, tx) = (self.api.clone(), self.tx.clone());
-        tokio::spawn(async move {
+        spawn_watched(Task::Fetch, self.tx.clone(), async move {
             let ev = call(api).await;
             let _ = tx.send(Event::Api(ev)).await;
         });

@@ -1,5 +1,6 @@
 //! The diagnostics popup (`D`): per-feed counters and link state, then
-//! what failed out of sight (answers the outbox could not read).
+//! what failed out of sight (tasks that stopped, answers the outbox could
+//! not read).
 //!
 //! ```text
 //! ┌ Feeds · D or Esc closes ─────────────────────────────────────────┐
@@ -7,6 +8,7 @@
 //! │ prices    connected     12.3K  1.4M   0      1       0s   —       │
 //! │ health    reconnecting  310    88.1K  2      3       12s  1.6s    │
 //! │ health: connection refused                                       │
+//! │ the clock stopped unexpectedly: attempt to add with overflow     │
 //! │ outbox: 2 answers could not be read                              │
 //! │   last: approve report 17: the answer is not a Report (…)        │
 //! └──────────────────────────────────────────────────────────────────┘
@@ -27,10 +29,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut errors = Vec::new();
     for kind in FeedKind::ALL {
         let feed = app.feeds.get(kind);
-        let (state, style) = match feed.indicator() {
-            Indicator::Connected => ("connected", theme.ok),
-            Indicator::Reconnecting => ("reconnecting", theme.warn),
-            Indicator::Down => ("down", theme.crit),
+        let (state, style) = match (feed.indicator(), &feed.link) {
+            (_, Link::Stopped { .. }) => ("stopped", theme.crit),
+            (Indicator::Connected, _) => ("connected", theme.ok),
+            (Indicator::Reconnecting, _) => ("reconnecting", theme.warn),
+            (Indicator::Down, _) => ("down", theme.crit),
         };
         let backoff = match &feed.link {
             Link::Reconnecting { retry_in_ms, error, .. } => {
@@ -88,7 +91,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// One line per kind of failure out of sight, none when all is well.
 fn fault_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let faults = &app.faults;
-    let mut lines = Vec::new();
+    let mut lines: Vec<Line<'static>> =
+        faults.tasks.iter().map(|f| Line::styled(format!(" {f}"), theme.crit)).collect();
     if faults.undecodable_answers > 0 {
         let n = faults.undecodable_answers;
         let answers = if n == 1 { "answer" } else { "answers" };
