@@ -4,12 +4,13 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::api::ReportQuery;
+use crate::api::{ApiError, ReportQuery};
 use crate::outbox::{Action, OutboxEvent};
 use crate::protocol::{
     BackfillJob, FeedbackStats, HealthMessage, Id, InsightList, KpiList, PriceUpdate,
     ReportAnalytics, ReportList, SystemStatus,
 };
+pub use crate::task::{Task, TaskFailed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeedKind {
@@ -41,6 +42,10 @@ pub enum Link {
         retry_in_ms: u64,
         error: String,
     },
+    /// The feed's task failed (a panic) and will not try again this run.
+    Stopped {
+        error: String,
+    },
 }
 
 /// What a feed task reports.
@@ -61,27 +66,28 @@ pub enum FeedEvent {
     },
 }
 
-/// Results of REST calls. Errors are already phrased for the user.
+/// Results of REST calls. An error has a kind to react to and reads as a
+/// sentence for the user.
 #[derive(Debug, Clone)]
 pub enum ApiEvent {
     /// A page of the insights, fetched at `offset` (0: a fresh list).
     Insights {
         offset: u32,
-        result: Result<InsightList, String>,
+        result: Result<InsightList, ApiError>,
     },
     /// A page of the report queue, fetched at `offset` (0: a fresh list).
     Reports {
         offset: u32,
-        result: Result<ReportList, String>,
+        result: Result<ReportList, ApiError>,
     },
-    Stats(Id, Result<FeedbackStats, String>),
-    Kpis(Result<KpiList, String>),
+    Stats(Id, Result<FeedbackStats, ApiError>),
+    Kpis(Result<KpiList, ApiError>),
     Analytics {
         days: u32,
-        result: Result<ReportAnalytics, String>,
+        result: Result<ReportAnalytics, ApiError>,
     },
-    Status(Result<SystemStatus, String>),
-    Backfill(Result<Vec<BackfillJob>, String>),
+    Status(Result<SystemStatus, ApiError>),
+    Backfill(Result<Vec<BackfillJob>, ApiError>),
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +101,8 @@ pub enum Event {
     Outbox(OutboxEvent),
     /// Something the driver could not do, for the footer.
     Notice(String),
+    /// A background task panicked; the console runs on without it.
+    TaskFailed(TaskFailed),
     /// SIGTERM, SIGHUP or SIGINT (or lost terminal input): leave cleanly,
     /// exiting with this status (128 + signal number, by convention).
     Terminate(u8),
@@ -126,6 +134,12 @@ pub enum Effect {
     /// Repaint every cell (Ctrl-L).
     FullRedraw,
     Quit,
+}
+
+impl From<TaskFailed> for Event {
+    fn from(f: TaskFailed) -> Self {
+        Event::TaskFailed(f)
+    }
 }
 
 impl From<OutboxEvent> for Event {

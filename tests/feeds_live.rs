@@ -54,8 +54,11 @@ async fn feeds_fill_every_panel_and_follow_the_watchlist() {
     let mut app =
         App::new(Settings::default(), Keymap::default_map(), symbols.clone(), Instant::now());
     let cmds = feeds::spawn_prices(opts(format!("{ws}/ws/prices")), symbols, tx.clone());
-    feeds::spawn_feed(FeedKind::Backfill, opts(format!("{ws}/ws/backfill")), tx.clone());
-    feeds::spawn_feed(FeedKind::Health, opts(format!("{ws}/ws/monitoring")), tx.clone());
+    let backfill =
+        feeds::spawn_feed(FeedKind::Backfill, opts(format!("{ws}/ws/backfill")), tx.clone());
+    let health =
+        feeds::spawn_feed(FeedKind::Health, opts(format!("{ws}/ws/monitoring")), tx.clone());
+    drop(tx);
 
     pump(&mut app, &mut rx, "prices, jobs and system status", |a| {
         a.markets.quotes.len() == 2 && !a.status.jobs.is_empty() && a.status.system.is_some()
@@ -87,8 +90,16 @@ async fn feeds_fill_every_panel_and_follow_the_watchlist() {
     })
     .await;
     assert!(app.markets.quotes["AAPL"].last.is_some(), "last good price kept");
+
+    // The UI goes away: every task notices the closed channel and stops
+    // (the price task's end closes its command channel).
     drop(rx);
-    let _ = tx; // the tasks stop once the channel closes
+    let stopped = async {
+        backfill.await.unwrap();
+        health.await.unwrap();
+        cmds.closed().await;
+    };
+    tokio::time::timeout(Duration::from_secs(20), stopped).await.expect("every feed task stops");
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use common::Server;
 use meridian::feeds::Backoff;
 use meridian::outbox::{
-    Action, Item, ItemStatus, Outbox, OutboxEvent, SenderConfig, SenderHandle, spawn_sender,
+    Action, Answer, Item, ItemStatus, Outbox, OutboxEvent, SenderConfig, SenderHandle, spawn_sender,
 };
 use meridian::protocol::{FeedbackStats, Id, Report, Timestamp, ValidationStatus};
 use meridian::server::ServeArgs;
@@ -58,12 +58,19 @@ async fn wait_for<T>(
     }
 }
 
-async fn delivered(rx: &mut mpsc::Receiver<OutboxEvent>, id: i64) -> (Item, Value) {
+async fn delivered(rx: &mut mpsc::Receiver<OutboxEvent>, id: i64) -> (Item, Option<Answer>) {
     wait_for(rx, "delivery", |ev| match ev {
-        OutboxEvent::Delivered { item, body } if item.id == id => Some((item, body)),
+        OutboxEvent::Delivered { item, answer } if item.id == id => Some((item, answer)),
         _ => None,
     })
     .await
+}
+
+fn report_in(answer: Option<Answer>) -> Report {
+    match answer {
+        Some(Answer::Report(r)) => *r,
+        other => panic!("not a report: {other:?}"),
+    }
 }
 
 fn find(outbox: &Outbox, id: i64) -> Option<Item> {
@@ -113,13 +120,14 @@ async fn actions_queued_while_the_server_is_down_are_delivered_once_it_is_back()
     assert_eq!(find(&outbox, approve.id).unwrap().status, ItemStatus::Pending);
 
     let server = Server::start(serve_on(addr, &db)).await;
-    let (a, body) = delivered(&mut rx, approve.id).await;
+    let (a, answer) = delivered(&mut rx, approve.id).await;
     assert_eq!(a.status, ItemStatus::Delivered);
     assert_eq!(a.key, approve.key);
-    assert_eq!(serde_json::from_value::<Report>(body).unwrap().id, report);
-    let (r, body) = delivered(&mut rx, rate.id).await;
+    assert_eq!(report_in(answer).id, report);
+    let (r, answer) = delivered(&mut rx, rate.id).await;
     assert_eq!(r.key, rate.key);
-    assert_eq!(serde_json::from_value::<FeedbackStats>(body).unwrap().insight_id, insight);
+    let Some(Answer::Stats(stats)) = answer else { panic!("stats: {answer:?}") };
+    assert_eq!(stats.insight_id, insight);
 
     let applied = applied(&server).await;
     assert_eq!(applied[&approve.key], 1, "{applied}");
@@ -149,9 +157,9 @@ async fn an_action_queued_before_a_kill_is_delivered_after_reopening() {
     let outbox = Outbox::open(&path).unwrap();
     assert_eq!(outbox.pending_count().unwrap(), 1);
     let (handle, mut rx) = sender(&outbox, config(server.handle.base_url(), None));
-    let (item, body) = delivered(&mut rx, queued.id).await;
+    let (item, answer) = delivered(&mut rx, queued.id).await;
     assert_eq!(item.key, queued.key);
-    assert_eq!(body["validation_status"], "rejected");
+    assert_eq!(report_in(answer).validation_status, ValidationStatus::Rejected);
     let applied = applied(&server).await;
     assert_eq!(applied.as_object().unwrap().len(), 1, "{applied}");
     assert_eq!(applied[&queued.key], 1, "{applied}");
@@ -225,8 +233,8 @@ async fn retries_carry_the_same_key_and_honour_retry_after() {
         _ => None,
     })
     .await;
-    let (item, body) = delivered(&mut rx, queued.id).await;
-    assert_eq!(body["validation_status"], "approved");
+    let (item, answer) = delivered(&mut rx, queued.id).await;
+    assert_eq!(report_in(answer).validation_status, ValidationStatus::Approved);
     assert_eq!((item.status, item.attempts), (ItemStatus::Delivered, 3));
     let seen = keys.lock().unwrap().clone();
     let keys: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
@@ -235,6 +243,36 @@ async fn retries_carry_the_same_key_and_honour_retry_after() {
     assert_eq!(after_429.last_error.as_deref(), Some("HTTP 429: Too Many Requests"));
     let next = after_429.next_attempt_at.unwrap();
     assert!(next.0 >= seen[1].1.0 + 1000, "{next:?} vs {:?}", seen[1].1);
+    handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_answer_that_cannot_be_decoded_is_delivered_counted_and_not_sent_again() {
+    // 200 with a body that is not a Report (an HTML error page from a proxy).
+    const PAGE: &str = "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\n\
+        content-length: 14\r\nconnection: close\r\n\r\n<html>ok</html>";
+    let (url, keys) = scripted(vec![PAGE, PAGE]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(&dir.path().join("outbox.db")).unwrap();
+    let first = outbox.enqueue(Action::Approve { report: Id::from(17), notes: None }).unwrap();
+    let second = outbox.enqueue(Action::Approve { report: Id::from(18), notes: None }).unwrap();
+    let (handle, mut rx) = sender(&outbox, config(url, None));
+    let mut counted = Vec::new();
+    for queued in [&first, &second] {
+        let (total, reason) = wait_for(&mut rx, "the count", |ev| match ev {
+            OutboxEvent::Undecodable { total, reason } => Some((total, reason)),
+            OutboxEvent::Delivered { item, .. } => panic!("{} delivered before counted", item.id),
+            _ => None,
+        })
+        .await;
+        assert!(reason.contains("not a Report"), "{reason}");
+        counted.push(total);
+        let (item, answer) = delivered(&mut rx, queued.id).await;
+        assert_eq!((item.status, answer), (ItemStatus::Delivered, None));
+    }
+    assert_eq!(counted, vec![1, 2]);
+    assert_eq!(keys.lock().unwrap().len(), 2, "each sent once");
+    assert_eq!(outbox.pending_count().unwrap(), 0);
     handle.shutdown().await;
 }
 
@@ -255,7 +293,7 @@ async fn a_decision_someone_else_made_is_a_conflict_not_retried() {
         _ => None,
     })
     .await;
-    let current: Report = serde_json::from_value(current.expect("current report")).unwrap();
+    let current = report_in(current);
     assert_eq!((current.id, current.validation_status), (report, ValidationStatus::Approved));
     assert_eq!((item.id, item.status, item.attempts), (queued.id, ItemStatus::Failed, 1));
     assert_eq!(item.last_error.as_deref(), Some(message.as_str()));

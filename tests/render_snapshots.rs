@@ -260,12 +260,31 @@ fn a_long_error_wraps_in_its_panel_instead_of_losing_its_end() {
     app.insights.items.clear();
     let error = "cannot reach https://127.0.0.1:18080/api/v1/insights: the server does not \
                  speak TLS on this port (use http:// or ws://)";
-    let failed = meridian::event::ApiEvent::Insights { offset: 0, result: Err(error.into()) };
+    let failed = meridian::event::ApiEvent::Insights {
+        offset: 0,
+        result: Err(meridian::api::ApiError::Setup(error.into())),
+    };
     app.update(Event::Api(failed), &mut Vec::new());
     let screen = draw(&app, 80, 24);
     let joined: String =
         screen.lines().map(|l| l.trim_matches(['│', ' ', '"'])).collect::<Vec<_>>().join(" ");
     assert!(joined.contains("(use http:// or ws://)"), "{screen}");
+}
+
+/// A fetch that got no answer.
+fn unreachable(reason: &str) -> meridian::api::ApiError {
+    let url = "http://127.0.0.1:8080/api/v1/x".into();
+    meridian::api::ApiError::Network { url, reason: reason.into() }
+}
+
+/// A fetch answered 503 with the contract's error envelope.
+fn unavailable() -> meridian::api::ApiError {
+    meridian::api::ApiError::Status {
+        status: reqwest::StatusCode::SERVICE_UNAVAILABLE,
+        code: "overloaded".into(),
+        message: "try later".into(),
+        path: "/api/v1/x".into(),
+    }
 }
 
 /// The populated app after `event` (a failed fetch) arrived, `secs` seconds
@@ -286,7 +305,7 @@ fn row_with<'a>(screen: &'a str, needle: &str) -> &'a str {
 #[test]
 fn a_failed_refresh_of_a_list_with_data_shows_in_its_title_and_keeps_the_rows() {
     use meridian::event::ApiEvent;
-    let refused = "connection refused".to_owned();
+    let refused = unreachable("connection refused");
     let app = failed_ago(
         Tab::Insights,
         ApiEvent::Insights { offset: 0, result: Err(refused.clone()) },
@@ -294,14 +313,14 @@ fn a_failed_refresh_of_a_list_with_data_shows_in_its_title_and_keeps_the_rows() 
     );
     let screen = draw(&app, 160, 48);
     let title = row_with(&screen, "┌ Insights");
-    assert!(title.contains("refresh failed 12s ago: connection refused"), "{title}");
+    assert!(title.contains("refresh failed 12s ago: cannot reach http://127.0.0.1"), "{title}");
     assert!(screen.contains("Tech exposure drifting above policy band 1"), "rows kept: {screen}");
 
     let mut app =
         failed_ago(Tab::Reports, ApiEvent::Reports { offset: 0, result: Err(refused) }, 12);
     let screen = draw(&app, 160, 48);
     let title = row_with(&screen, "┌ Reports");
-    assert!(title.contains("refresh failed 12s ago: connection refused"), "{title}");
+    assert!(title.contains("refresh failed 12s ago: cannot reach http://127.0.0.1"), "{title}");
     assert!(screen.contains("Halvorsen Capital"), "rows kept: {screen}");
 
     // R again: the title says it is loading, then that all is well.
@@ -320,13 +339,13 @@ fn a_failed_refresh_of_a_list_with_data_shows_in_its_title_and_keeps_the_rows() 
 #[test]
 fn a_failed_refresh_of_kpis_or_analytics_shows_in_that_panel_only() {
     use meridian::event::ApiEvent;
-    let app = failed_ago(Tab::Metrics, ApiEvent::Kpis(Err("HTTP 503".into())), 3);
+    let app = failed_ago(Tab::Metrics, ApiEvent::Kpis(Err(unavailable())), 3);
     let screen = draw(&app, 160, 48);
-    assert!(row_with(&screen, "┌ KPIs").contains("refresh failed 3s ago: HTTP 503"), "{screen}");
+    assert!(row_with(&screen, "┌ KPIs").contains("refresh failed 3s ago: server error (HTTP 503"), "{screen}");
     assert!(screen.contains("Extraction accuracy"), "rows kept: {screen}");
     assert!(!row_with(&screen, "Report analytics").contains("refresh failed"), "{screen}");
 
-    let failed = ApiEvent::Analytics { days: 30, result: Err("HTTP 503".into()) };
+    let failed = ApiEvent::Analytics { days: 30, result: Err(unavailable()) };
     let app = failed_ago(Tab::Metrics, failed, 3);
     let screen = draw(&app, 160, 48);
     assert!(row_with(&screen, "Report analytics").contains("refresh failed 3s ago"), "{screen}");
@@ -337,17 +356,17 @@ fn a_failed_refresh_of_kpis_or_analytics_shows_in_that_panel_only() {
 #[test]
 fn status_and_backfill_failures_show_separately() {
     use meridian::event::ApiEvent;
-    let app = failed_ago(Tab::Status, ApiEvent::Status(Err("timed out".into())), 7);
+    let app = failed_ago(Tab::Status, ApiEvent::Status(Err(unreachable("timed out"))), 7);
     let screen = draw(&app, 160, 48);
     let banner = row_with(&screen, "DEGRADED");
-    assert!(banner.contains("refresh failed 7s ago: timed out"), "{banner}");
+    assert!(banner.contains("refresh failed 7s ago: cannot reach"), "{banner}");
     assert!(banner.contains("queue 342"), "the last status stays: {banner}");
     assert!(!row_with(&screen, "┌ Backfill jobs").contains("refresh failed"), "{screen}");
 
-    let app = failed_ago(Tab::Status, ApiEvent::Backfill(Err("timed out".into())), 7);
+    let app = failed_ago(Tab::Status, ApiEvent::Backfill(Err(unreachable("timed out"))), 7);
     let screen = draw(&app, 160, 48);
     let title = row_with(&screen, "┌ Backfill jobs");
-    assert!(title.contains("refresh failed 7s ago: timed out"), "{title}");
+    assert!(title.contains("refresh failed 7s ago: cannot reach"), "{title}");
     assert!(screen.contains("Blocks 2019"), "the jobs stay: {screen}");
     assert!(!row_with(&screen, "DEGRADED").contains("refresh failed"), "{screen}");
 }

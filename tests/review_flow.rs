@@ -7,7 +7,7 @@ mod common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use meridian::app::{App, Modal, Tab};
 use meridian::event::{ApiEvent, Effect, Event};
-use meridian::outbox::{Action, Item, ItemStatus, OutboxEvent};
+use meridian::outbox::{Action, Answer, Item, ItemStatus, OutboxEvent};
 use meridian::protocol::{Id, Timestamp, ValidationStatus};
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
@@ -171,7 +171,7 @@ fn a_conflict_shows_who_decided_and_takes_the_current_report() {
     let ev = OutboxEvent::Conflict {
         item: item(Action::Approve { report: current.id.clone(), notes: None }),
         message: "already decided".into(),
-        current: Some(serde_json::to_value(&current).unwrap()),
+        current: Some(Answer::Report(Box::new(current))),
     };
     app.update(Event::Outbox(ev), &mut Vec::new());
     assert_eq!(status_of(&app, "100"), ValidationStatus::Rejected);

@@ -289,30 +289,31 @@ async fn price_batches_decode_as_msgpack_arrays() {
     batch_frames(PriceFormat::Msgpack).await;
 }
 
+/// Counted, not timed: a paced feed sends an update or two per frame as its
+/// timer ticks, an unthrottled one fills every frame to the batch size and
+/// sends the next at once, however fast or busy the machine is.
 #[tokio::test]
-async fn price_feed_unthrottled_is_fast() {
-    let args = ServeArgs { price_rate: 0.0, price_batch: 500, ..ServeArgs::for_tests() };
+async fn price_feed_unthrottled_sends_full_batches_back_to_back() {
+    const BATCH: usize = 500;
+    const FRAMES: usize = 40;
+    let args = ServeArgs { price_rate: 0.0, price_batch: BATCH, ..ServeArgs::for_tests() };
     let s = Server::start(args).await;
     let mut ws = s.ws(protocol::paths::WS_PRICES).await;
-    for sym in ["A", "B", "C", "D", "E", "F", "G", "H"] {
+    let symbols = ["A", "B", "C", "D", "E", "F", "G", "H"];
+    for sym in symbols {
         subscribe(&mut ws, sym).await;
     }
-    let start = std::time::Instant::now();
-    let (mut updates, mut frames) = (0usize, 0usize);
-    while start.elapsed() < Duration::from_millis(1000) {
+    let (mut updates, mut full) = (0usize, 0usize);
+    for _ in 0..FRAMES {
         let (bytes, binary) = next_frame(&mut ws).await;
-        // Decoding every frame would measure the test's JSON parsing; check
-        // a sample and count the rest by the batch size.
-        frames += 1;
-        updates += if frames % 20 == 1 {
-            decode_price_frame(&bytes, binary).unwrap().items.len()
-        } else {
-            500
-        };
+        let n = decode_price_frame(&bytes, binary).unwrap().items.len();
+        updates += n;
+        full += usize::from(n == BATCH);
     }
-    let rate = updates as f64 / start.elapsed().as_secs_f64();
-    eprintln!("unthrottled price feed: {rate:.0} updates/s in {frames} frames");
-    assert!(rate > 10_000.0, "only {rate:.0} updates/s");
+    // Each subscription's snapshot is a frame of its own; every other frame
+    // is a full batch.
+    assert!(full >= FRAMES - symbols.len(), "{full} of {FRAMES} frames full");
+    assert!(updates > 10_000, "{updates} updates in {FRAMES} frames");
     s.stop().await;
 }
 

@@ -53,6 +53,7 @@ impl FeedState {
                 Indicator::Down
             }
             Link::Reconnecting { .. } => Indicator::Reconnecting,
+            Link::Stopped { .. } => Indicator::Down,
         }
     }
 

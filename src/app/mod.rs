@@ -3,6 +3,7 @@
 //! commands, persistence) that the driver carries out. Rendering reads it.
 
 mod candles;
+mod faults;
 mod feeds;
 mod history;
 mod lists;
@@ -19,6 +20,7 @@ mod status;
 use std::time::{Duration, Instant};
 
 pub use candles::{Candle, Candles, window_stats};
+pub use faults::Faults;
 pub use feeds::{FeedState, Feeds, Indicator, format_age};
 pub use history::History;
 pub use lists::{Insights, Reports};
@@ -137,6 +139,8 @@ pub struct App {
     pub outbox_scroll: ScrollState,
     /// Set when the server refused an action with 403: why.
     pub read_only: Option<String>,
+    /// Failures out of sight, for the diagnostics popup.
+    pub faults: Faults,
 }
 
 /// Move a cursor by `delta` within `len` items, clamped.
@@ -171,6 +175,7 @@ impl App {
             outbox: Vec::new(),
             outbox_scroll: ScrollState::default(),
             read_only: None,
+            faults: Faults::default(),
             settings,
         }
     }
@@ -211,6 +216,7 @@ impl App {
                 self.message = Some(text);
                 true
             }
+            Event::TaskFailed(failed) => self.on_task_failed(failed, fx),
         }
     }
 
@@ -269,11 +275,15 @@ impl App {
                 self.insights.set_page(offset, l.insights, l.total, now);
                 self.want_stats(fx);
             }
-            ApiEvent::Insights { result: Err(e), .. } => self.insights.paging.load.fail(now, e),
+            ApiEvent::Insights { result: Err(e), .. } => {
+                self.insights.paging.load.fail(now, e.to_string())
+            }
             ApiEvent::Reports { offset, result: Ok(l) } => {
                 self.reports.set_page(offset, l.reports, l.total, l.has_more, now);
             }
-            ApiEvent::Reports { result: Err(e), .. } => self.reports.paging.load.fail(now, e),
+            ApiEvent::Reports { result: Err(e), .. } => {
+                self.reports.paging.load.fail(now, e.to_string())
+            }
             ApiEvent::Stats(_, Ok(s)) => {
                 self.insights.apply_stats(&s);
             }
@@ -281,18 +291,20 @@ impl App {
                 self.message = Some(format!("feedback for insight {id}: {e}"))
             }
             ApiEvent::Kpis(Ok(l)) => self.metrics.set_kpis(l.kpis, now),
-            ApiEvent::Kpis(Err(e)) => self.metrics.kpis_load.fail(now, e),
-            ApiEvent::Analytics { days, result } => self.metrics.set_analytics(days, result, now),
+            ApiEvent::Kpis(Err(e)) => self.metrics.kpis_load.fail(now, e.to_string()),
+            ApiEvent::Analytics { days, result } => {
+                self.metrics.set_analytics(days, result.map_err(|e| e.to_string()), now)
+            }
             ApiEvent::Status(Ok(s)) => {
                 self.status.set_system(s, now);
                 self.status.system_load.succeed(now);
             }
-            ApiEvent::Status(Err(e)) => self.status.system_load.fail(now, e),
+            ApiEvent::Status(Err(e)) => self.status.system_load.fail(now, e.to_string()),
             ApiEvent::Backfill(Ok(jobs)) => {
                 self.status.upsert_jobs(jobs, now);
                 self.status.jobs_load.succeed(now);
             }
-            ApiEvent::Backfill(Err(e)) => self.status.jobs_load.fail(now, e),
+            ApiEvent::Backfill(Err(e)) => self.status.jobs_load.fail(now, e.to_string()),
         }
         true
     }

@@ -3,8 +3,7 @@
 
 use super::{App, Tab, step};
 use crate::event::Effect;
-use crate::outbox::{Action, OutboxEvent};
-use crate::protocol::{FeedbackStats, Report};
+use crate::outbox::{Action, Answer, OutboxEvent};
 
 impl App {
     pub(super) fn move_cursor(&mut self, delta: isize, fx: &mut Vec<Effect>) {
@@ -57,33 +56,41 @@ impl App {
     pub(super) fn on_outbox(&mut self, ev: OutboxEvent, fx: &mut Vec<Effect>) -> bool {
         match ev {
             OutboxEvent::Changed(items) => self.outbox = items,
-            OutboxEvent::Delivered { item, body } => {
-                if item.action.report().is_some() {
-                    if let Ok(r) = serde_json::from_value::<Report>(body) {
-                        self.reports.apply_update(r);
+            OutboxEvent::Delivered { item, answer } => {
+                match answer {
+                    Some(Answer::Report(r)) => {
+                        self.reports.apply_update(*r);
                     }
+                    Some(Answer::Stats(s)) => {
+                        self.insights.apply_stats(&s);
+                    }
+                    // Applied, but we cannot tell how: load what is true.
+                    None => self.reload(&item.action, fx),
+                }
+                if item.action.report().is_some() {
                     // Approval rates and pending counts moved.
                     fx.push(Effect::FetchAnalytics(self.metrics.analytics_days));
-                } else if let Ok(s) = serde_json::from_value::<FeedbackStats>(body) {
-                    self.insights.apply_stats(&s);
                 }
             }
             OutboxEvent::Conflict { item, message, current } => {
-                let current = current.and_then(|v| serde_json::from_value::<Report>(v).ok());
-                self.message = Some(match &current {
-                    Some(r) => format!(
-                        "{}: already {} by {}",
-                        item.action.describe(),
-                        r.validation_status.as_str(),
-                        r.approved_by.as_deref().unwrap_or("someone else")
-                    ),
-                    None => format!("{}: {message}", item.action.describe()),
-                });
+                let what = item.action.describe();
                 match current {
-                    Some(r) => {
-                        self.reports.apply_update(r);
+                    Some(Answer::Report(r)) => {
+                        self.message = Some(format!(
+                            "{what}: already {} by {}",
+                            r.validation_status.as_str(),
+                            r.approved_by.as_deref().unwrap_or("someone else")
+                        ));
+                        self.reports.apply_update(*r);
                     }
-                    None => self.reload(&item.action, fx),
+                    Some(Answer::Stats(s)) => {
+                        self.message = Some(format!("{what}: {message}"));
+                        self.insights.apply_stats(&s);
+                    }
+                    None => {
+                        self.message = Some(format!("{what}: {message}"));
+                        self.reload(&item.action, fx);
+                    }
                 }
             }
             OutboxEvent::Forbidden { item, message } => {
@@ -103,6 +110,11 @@ impl App {
                     Some(format!("{} failed ({status}): {message}", item.action.describe()));
                 self.reload(&item.action, fx);
             }
+            OutboxEvent::Undecodable { total, reason } => {
+                self.faults.undecodable_answers = total;
+                self.faults.last_undecodable = Some(reason);
+            }
+            OutboxEvent::Stopped(failed) => return self.on_task_failed(failed, fx),
         }
         true
     }

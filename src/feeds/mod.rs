@@ -14,12 +14,14 @@ use std::time::Duration;
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 pub use backoff::Backoff;
 pub use coalesce::Coalescer;
 pub use session::hard_limit;
 
-use crate::event::{Event, FeedEvent, FeedKind, Link};
+use crate::event::{Event, FeedEvent, FeedKind, Link, Task};
+use crate::task::spawn_watched;
 
 #[derive(Debug, Clone)]
 pub struct FeedOptions {
@@ -41,20 +43,23 @@ pub enum PriceCommand {
     Unsubscribe(String),
 }
 
-/// Start the price feed. The returned sender carries watchlist changes.
+/// Start the price feed. The returned sender carries watchlist changes; it
+/// closes when the task ends.
 pub fn spawn_prices(
     opts: FeedOptions,
     symbols: Vec<String>,
     tx: mpsc::Sender<Event>,
 ) -> mpsc::Sender<PriceCommand> {
     let (cmd_tx, cmd_rx) = mpsc::channel(256);
-    tokio::spawn(run(FeedKind::Prices, opts, tx, Some(cmd_rx), Subscriptions::new(symbols)));
+    let work = run(FeedKind::Prices, opts, tx.clone(), Some(cmd_rx), Subscriptions::new(symbols));
+    spawn_watched(Task::Feed(FeedKind::Prices), tx, work);
     cmd_tx
 }
 
-/// Start the backfill or health feed.
-pub fn spawn_feed(kind: FeedKind, opts: FeedOptions, tx: mpsc::Sender<Event>) {
-    tokio::spawn(run(kind, opts, tx, None, Subscriptions::default()));
+/// Start the backfill or health feed; the handle ends with the task.
+pub fn spawn_feed(kind: FeedKind, opts: FeedOptions, tx: mpsc::Sender<Event>) -> JoinHandle<()> {
+    let work = run(kind, opts, tx.clone(), None, Subscriptions::default());
+    spawn_watched(Task::Feed(kind), tx, work)
 }
 
 async fn run(

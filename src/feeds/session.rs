@@ -6,6 +6,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::SendError;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -133,6 +134,8 @@ pub struct Session<'a> {
     messages: u64,
     bytes: u64,
     rejected: u64,
+    /// Pings sent since the last pong.
+    missed_pongs: u32,
 }
 
 impl<'a> Session<'a> {
@@ -153,6 +156,7 @@ impl<'a> Session<'a> {
             messages: 0,
             bytes: 0,
             rejected: 0,
+            missed_pongs: 0,
         }
     }
 
@@ -195,68 +199,100 @@ impl<'a> Session<'a> {
         let mut ping = tokio::time::interval(self.opts.ping_interval);
         ping.reset();
         let mut counters = tokio::time::interval(COUNTER_INTERVAL);
-        let mut missed = 0u32;
         loop {
             let has_prices = !self.prices.is_empty();
             // Hand prices over only when the UI has taken everything queued:
             // at most one batch waits, and while the UI is busy, updates keep
             // merging per symbol here (memory stays flat under a firehose).
             let ui_idle = self.tx.capacity() == self.tx.max_capacity();
-            tokio::select! {
-                msg = ws.next() => {
-                    let data = match msg {
-                        None => return End::Lost("connection closed".into()),
-                        Some(Err(e)) => {
-                            if is_too_long(&e) {
-                                self.rejected += 1;
-                            }
-                            return End::Lost(describe(&e));
-                        }
-                        Some(Ok(m)) => m,
-                    };
-                    match data {
-                        Message::Text(t) => { if let Some(end) = self.on_frame(t.as_bytes(), false).await { return end; } }
-                        Message::Binary(b) => { if let Some(end) = self.on_frame(&b, true).await { return end; } }
-                        Message::Pong(_) => missed = 0,
-                        Message::Close(frame) => {
-                            // The reason is the server's text: cleaned before it can reach the screen.
-                            let why = frame.map(|f| format!("closed by server ({} {})", u16::from(f.code), crate::sanitize::clean(&f.reason))).unwrap_or_else(|| "closed by server".into());
-                            return End::Lost(why);
-                        }
-                        Message::Ping(_) | Message::Frame(_) => {}
-                    }
-                }
-                cmd = recv_ref(&mut cmds) => {
-                    let Some(cmd) = cmd else { cmds = None; continue };
-                    self.symbols.apply(&cmd);
-                    let wire = match &cmd {
-                        PriceCommand::Subscribe(s) => { self.prices.watch(s); WireCommand::Subscribe { symbol: s.clone() } }
-                        PriceCommand::Unsubscribe(s) => { self.prices.unwatch(s); WireCommand::Unsubscribe { symbol: s.clone() } }
-                    };
-                    if let Err(e) = ws.send(command(&wire)).await {
-                        return End::Lost(e.to_string());
-                    }
-                }
-                _ = tokio::time::sleep(UI_BUSY_RECHECK), if has_prices && !ui_idle => {}
-                permit = self.tx.reserve(), if has_prices && ui_idle => {
-                    let Ok(permit) = permit else { return End::Stop };
-                    permit.send(Event::Feed(FeedEvent::Prices(self.prices.take())));
-                }
-                _ = ping.tick() => {
-                    if missed >= MAX_MISSED_PONGS {
-                        return End::Lost(format!("no pong for {MAX_MISSED_PONGS} pings"));
-                    }
-                    missed += 1;
-                    if let Err(e) = ws.send(Message::Ping(Bytes::new())).await {
-                        return End::Lost(e.to_string());
-                    }
-                }
-                _ = counters.tick() => {
-                    self.report_counters();
-                    if self.tx.is_closed() { return End::Stop; }
-                }
+            // Each arm is one call: rustfmt cannot format inside `select!`.
+            let end = tokio::select! {
+                msg = ws.next() => self.on_message(msg).await,
+                cmd = next_command(&mut cmds) => self.on_command(cmd, &mut ws).await,
+                _ = tokio::time::sleep(UI_BUSY_RECHECK), if has_prices && !ui_idle => None,
+                permit = self.tx.reserve(), if has_prices && ui_idle => self.hand_over(permit),
+                _ = ping.tick() => self.on_ping(&mut ws).await,
+                _ = counters.tick() => self.on_counter_tick(),
+            };
+            if let Some(end) = end {
+                return end;
             }
         }
+    }
+
+    /// One message off the socket (or its end).
+    async fn on_message(
+        &mut self,
+        msg: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+    ) -> Option<End> {
+        let data = match msg {
+            None => return Some(End::Lost("connection closed".into())),
+            Some(Err(e)) => {
+                if is_too_long(&e) {
+                    self.rejected += 1;
+                }
+                return Some(End::Lost(describe(&e)));
+            }
+            Some(Ok(m)) => m,
+        };
+        match data {
+            Message::Text(t) => self.on_frame(t.as_bytes(), false).await,
+            Message::Binary(b) => self.on_frame(&b, true).await,
+            Message::Pong(_) => {
+                self.missed_pongs = 0;
+                None
+            }
+            Message::Close(frame) => {
+                // The reason is the server's text: cleaned before it can
+                // reach the screen.
+                let why = frame.map_or_else(
+                    || "closed by server".into(),
+                    |f| {
+                        let reason = crate::sanitize::clean(&f.reason);
+                        format!("closed by server ({} {reason})", u16::from(f.code))
+                    },
+                );
+                Some(End::Lost(why))
+            }
+            Message::Ping(_) | Message::Frame(_) => None,
+        }
+    }
+
+    /// A watchlist change: remember it, filter by it, tell the server.
+    async fn on_command(&mut self, cmd: PriceCommand, ws: &mut Ws) -> Option<End> {
+        self.symbols.apply(&cmd);
+        let wire = match &cmd {
+            PriceCommand::Subscribe(s) => {
+                self.prices.watch(s);
+                WireCommand::Subscribe { symbol: s.clone() }
+            }
+            PriceCommand::Unsubscribe(s) => {
+                self.prices.unwatch(s);
+                WireCommand::Unsubscribe { symbol: s.clone() }
+            }
+        };
+        ws.send(command(&wire)).await.err().map(|e| End::Lost(e.to_string()))
+    }
+
+    /// The UI has room: hand it every price merged so far, as one event.
+    fn hand_over(&mut self, permit: Result<mpsc::Permit<'_, Event>, SendError<()>>) -> Option<End> {
+        let Ok(permit) = permit else { return Some(End::Stop) };
+        permit.send(Event::Feed(FeedEvent::Prices(self.prices.take())));
+        None
+    }
+
+    /// Ping, unless the last pings went unanswered: then the link is dead.
+    async fn on_ping(&mut self, ws: &mut Ws) -> Option<End> {
+        if self.missed_pongs >= MAX_MISSED_PONGS {
+            return Some(End::Lost(format!("no pong for {MAX_MISSED_PONGS} pings")));
+        }
+        self.missed_pongs += 1;
+        ws.send(Message::Ping(Bytes::new())).await.err().map(|e| End::Lost(e.to_string()))
+    }
+
+    fn on_counter_tick(&mut self) -> Option<End> {
+        self.report_counters();
+        self.tx.is_closed().then_some(End::Stop)
     }
 
     /// Decode one frame. Bad frames are counted and skipped.
@@ -319,9 +355,14 @@ fn command(c: &WireCommand) -> Message {
     Message::text(serde_json::to_string(c).unwrap_or_default())
 }
 
-async fn recv_ref<T>(rx: &mut Option<&mut mpsc::Receiver<T>>) -> Option<T> {
-    match rx {
-        Some(rx) => rx.recv().await,
-        None => std::future::pending().await,
+/// The next watchlist command. A closed command channel is let go and the
+/// session goes on without one (this never resolves again).
+async fn next_command<T>(rx: &mut Option<&mut mpsc::Receiver<T>>) -> T {
+    if let Some(open) = rx {
+        if let Some(cmd) = open.recv().await {
+            return cmd;
+        }
+        *rx = None;
     }
+    std::future::pending().await
 }

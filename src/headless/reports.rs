@@ -15,8 +15,8 @@ use super::{EXIT_QUEUED, interrupted, print};
 use crate::api::ReportQuery;
 use crate::cli::ConnArgs;
 use crate::format;
-use crate::outbox::{Action, ItemStatus, Outbox, OutboxEvent, spawn_sender};
-use crate::protocol::{Id, Report, ReportList};
+use crate::outbox::{Action, Answer, ItemStatus, Outbox, OutboxEvent, spawn_sender};
+use crate::protocol::{Id, ReportList};
 use crate::remote::{api_client, sender_config};
 
 const DECISION_EXIT_CODES: &str = "\
@@ -209,7 +209,7 @@ fn table(list: &ReportList, offset: u32) -> String {
 
 /// How waiting for our item ended.
 enum Wait {
-    Delivered(serde_json::Value),
+    Delivered(Option<Answer>),
     /// The server refused it for good; the line to show.
     Refused(String),
     TimedOut,
@@ -249,8 +249,8 @@ async fn decide(conn: &ConnArgs, action: Action, timeout: Duration) -> anyhow::R
     sender.shutdown().await;
 
     Ok(match end {
-        Wait::Delivered(body) => {
-            print(delivered(&what, body).as_bytes())?;
+        Wait::Delivered(answer) => {
+            print(delivered(&what, answer).as_bytes())?;
             ExitCode::SUCCESS
         }
         Wait::Refused(line) => {
@@ -296,16 +296,15 @@ fn ours(event: OutboxEvent, id: i64, last_error: &mut Option<String>) -> Option<
             }
             None
         }
-        OutboxEvent::Delivered { item, body } if item.id == id => Some(Wait::Delivered(body)),
+        OutboxEvent::Delivered { item, answer } if item.id == id => Some(Wait::Delivered(answer)),
         OutboxEvent::Conflict { item, message, current } if item.id == id => {
-            let current = current.and_then(|v| serde_json::from_value::<Report>(v).ok());
             let text = match current {
-                Some(r) => format!(
+                Some(Answer::Report(r)) => format!(
                     "already {} by {} ({message})",
                     r.validation_status.as_str(),
                     r.approved_by.as_deref().unwrap_or("someone else")
                 ),
-                None => format!("conflict: {message}"),
+                _ => format!("conflict: {message}"),
             };
             refused(&item, text)
         }
@@ -321,12 +320,12 @@ fn ours(event: OutboxEvent, id: i64, last_error: &mut Option<String>) -> Option<
 }
 
 /// "report 17: approved by alice", from the server's answer.
-fn delivered(what: &str, body: serde_json::Value) -> String {
-    match serde_json::from_value::<Report>(body) {
-        Ok(r) => {
+fn delivered(what: &str, answer: Option<Answer>) -> String {
+    match answer {
+        Some(Answer::Report(r)) => {
             let by = r.approved_by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
             format!("report {}: {}{by}\n", r.id, r.validation_status.as_str())
         }
-        Err(_) => format!("{what}: done\n"),
+        _ => format!("{what}: done\n"),
     }
 }

@@ -81,8 +81,10 @@ pub async fn run(conn: &ConnArgs, args: &TailArgs) -> anyhow::Result<ExitCode> {
             event = rx.recv() => event,
             code = &mut signal => return Ok(ExitCode::from(code)),
         };
-        let Some(Event::Feed(event)) = event else {
-            bail!("the feed task stopped unexpectedly");
+        let event = match event {
+            Some(Event::Feed(event)) => event,
+            Some(Event::TaskFailed(failed)) => bail!("{failed}"),
+            _ => bail!("the feed task stopped unexpectedly"),
         };
         for line in lines(event) {
             match write_line(&line) {

@@ -5,11 +5,13 @@
 //! and the server applies each action once.
 //!
 //! - [`action`]: what can be queued, and its path and body.
+//! - [`answer`]: what the server answers, typed by the action's kind.
 //! - [`store`]: the table ([`Outbox`]); synchronous, called from the UI.
 //! - [`policy`]: the pure decision: answer -> outcome -> store change.
 //! - [`sender`]: the task that drives it ([`spawn_sender`]).
 
 pub mod action;
+pub mod answer;
 pub mod policy;
 pub mod sender;
 pub mod store;
@@ -19,11 +21,13 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 pub use action::Action;
+pub use answer::{Answer, Undecodable};
 pub use policy::Outcome;
 pub use sender::{SenderConfig, SenderHandle, spawn_sender};
 pub use store::Outbox;
 
 use crate::protocol::Timestamp;
+use crate::task::TaskFailed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemStatus {
@@ -76,14 +80,28 @@ pub enum OutboxEvent {
     /// The outbox changed (enqueue, attempt, delivery, failure, retry, drop):
     /// current `items()`.
     Changed(Vec<Item>),
-    /// 2xx: the server's answer body (a Report for decisions, FeedbackStats
-    /// for feedback).
-    Delivered { item: Item, body: serde_json::Value },
+    /// 2xx: the server's answer (a Report for decisions, FeedbackStats for
+    /// feedback); `None` when it could not be decoded ([`Undecodable`] was
+    /// sent just before).
+    Delivered { item: Item, answer: Option<Answer> },
     /// 409: someone else decided; `current` is `error.current` from the
-    /// envelope.
-    Conflict { item: Item, message: String, current: Option<serde_json::Value> },
+    /// envelope, decoded (`None` when absent or undecodable).
+    Conflict { item: Item, message: String, current: Option<Answer> },
     /// 403: not allowed with this token; not retried.
     Forbidden { item: Item, message: String },
     /// Any other final 4xx (400, 401, 404, 422): not retried.
     Rejected { item: Item, status: u16, message: String },
+    /// An answer could not be decoded: logged, and counted here. `total`
+    /// counts them since the sender started; `reason` says what the last
+    /// one was (cleaned; never a body or a token).
+    Undecodable { total: u64, reason: String },
+    /// The sender itself failed (a panic): nothing more is sent this run;
+    /// what is queued stays on disk for the next.
+    Stopped(TaskFailed),
+}
+
+impl From<TaskFailed> for OutboxEvent {
+    fn from(f: TaskFailed) -> Self {
+        OutboxEvent::Stopped(f)
+    }
 }

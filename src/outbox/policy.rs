@@ -6,6 +6,8 @@ use std::time::Duration;
 use rand::Rng;
 use serde_json::Value;
 
+use super::Action;
+use super::answer::{Answer, Undecodable};
 use crate::feeds::Backoff;
 use crate::protocol::{ErrorBody, Timestamp};
 
@@ -16,10 +18,11 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
 /// What one delivery attempt came to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// 2xx: applied; the server's answer (JSON, or null when it is not JSON).
-    Delivered { body: Value },
-    /// 409: the state changed underneath; `current` from the envelope.
-    Conflict { message: String, current: Option<Value> },
+    /// 2xx: applied; the server's answer, decoded by the action's kind.
+    Delivered { answer: Result<Answer, Undecodable> },
+    /// 409: the state changed underneath; `current` from the envelope
+    /// (`Ok(None)` when the server sent none).
+    Conflict { message: String, current: Result<Option<Answer>, Undecodable> },
     /// 403: this token may not act.
     Forbidden { message: String },
     /// Any other final answer (other 4xx, or a status we cannot act on).
@@ -36,6 +39,16 @@ impl Outcome {
             | Outcome::Forbidden { message }
             | Outcome::Rejected { message, .. } => Some(message),
             Outcome::Delivered { .. } | Outcome::Retry { .. } => None,
+        }
+    }
+
+    /// An answer that came but could not be decoded.
+    pub fn undecodable(&self) -> Option<&Undecodable> {
+        match self {
+            Outcome::Delivered { answer: Err(e) } | Outcome::Conflict { current: Err(e), .. } => {
+                Some(e)
+            }
+            _ => None,
         }
     }
 }
@@ -62,12 +75,15 @@ pub fn settle(outcome: &Outcome, now: Timestamp, delay: Duration) -> Settle {
     }
 }
 
-/// Classify an HTTP answer.
-pub fn outcome(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Outcome {
+/// Classify an HTTP answer to `action`.
+pub fn outcome(
+    action: &Action,
+    status: u16,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Outcome {
     match status {
-        200..=299 => {
-            Outcome::Delivered { body: serde_json::from_slice(body).unwrap_or(Value::Null) }
-        }
+        200..=299 => Outcome::Delivered { answer: Answer::decode(action, body) },
         408 | 429 | 500..=599 => Outcome::Retry {
             reason: format!("HTTP {status}: {}", message(status, body).0),
             after: retry_after,
@@ -75,6 +91,7 @@ pub fn outcome(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Outco
         403 => Outcome::Forbidden { message: message(status, body).0 },
         409 => {
             let (message, current) = message(status, body);
+            let current = current.map(|v| Answer::from_current(action, v)).transpose();
             Outcome::Conflict { message, current }
         }
         _ => Outcome::Rejected { status, message: message(status, body).0 },
@@ -118,28 +135,47 @@ fn reason(status: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::Id;
     use rand::SeedableRng;
     use rand::rngs::SmallRng;
     use serde_json::json;
+
+    fn approve() -> Action {
+        Action::Approve { report: Id::from(17), notes: None }
+    }
+
+    fn report(json: Value) -> Answer {
+        Answer::Report(Box::new(serde_json::from_value(json).unwrap()))
+    }
 
     fn envelope(code: &str, message: &str) -> Vec<u8> {
         json!({"error": {"code": code, "message": message}}).to_string().into_bytes()
     }
 
     #[test]
-    fn success_keeps_the_answer() {
-        let o = outcome(200, None, br#"{"id": 17, "validation_status": "approved"}"#);
-        assert_eq!(
-            o,
-            Outcome::Delivered { body: json!({"id": 17, "validation_status": "approved"}) }
-        );
-        assert_eq!(outcome(204, None, b""), Outcome::Delivered { body: Value::Null });
+    fn success_decodes_the_answer_by_the_actions_kind() {
+        let o = outcome(&approve(), 200, None, br#"{"id": 17, "validation_status": "approved"}"#);
+        let answer = report(json!({"id": 17, "validation_status": "approved"}));
+        assert_eq!(o, Outcome::Delivered { answer: Ok(answer) });
+        assert_eq!(o.undecodable(), None);
+        let rate = Action::Rate { insight: Id::from(4), rating: 5 };
+        let o = outcome(&rate, 200, None, br#"{"insight_id": 4, "rating_count": 3}"#);
+        assert!(matches!(o, Outcome::Delivered { answer: Ok(Answer::Stats(_)) }), "{o:?}");
+    }
+
+    #[test]
+    fn a_success_that_cannot_be_decoded_is_still_delivered_and_says_so() {
+        for body in [&b""[..], b"null", br#"{"insight_id": 4}"#] {
+            let o = outcome(&approve(), 200, None, body);
+            assert_eq!(o.undecodable().map(|e| e.expected), Some("a Report"), "{body:?}");
+            assert_eq!(settle(&o, Timestamp(0), Duration::ZERO), Settle::Delivered);
+        }
     }
 
     #[test]
     fn server_errors_and_rate_limits_retry() {
         let after = Some(Duration::from_secs(3));
-        match outcome(429, after, &envelope("rate_limited", "slow down")) {
+        match outcome(&approve(), 429, after, &envelope("rate_limited", "slow down")) {
             Outcome::Retry { reason, after: a } => {
                 assert_eq!(reason, "HTTP 429: slow down");
                 assert_eq!(a, after);
@@ -147,47 +183,59 @@ mod tests {
             o => panic!("{o:?}"),
         }
         for status in [408, 500, 502, 503, 504] {
-            assert!(matches!(outcome(status, None, b"<html>"), Outcome::Retry { .. }), "{status}");
+            assert!(
+                matches!(outcome(&approve(), status, None, b"<html>"), Outcome::Retry { .. }),
+                "{status}"
+            );
         }
         assert_eq!(
-            outcome(502, None, b"<html>"),
+            outcome(&approve(), 502, None, b"<html>"),
             Outcome::Retry { reason: "HTTP 502: Bad Gateway".into(), after: None }
         );
         assert_eq!(network_error("connection refused").failure_message(), None);
     }
 
     #[test]
-    fn conflict_carries_the_current_state() {
+    fn conflict_carries_the_current_state_typed() {
         let body = json!({"error": {"code": "conflict", "message": "already approved",
                           "current": {"id": 17, "validation_status": "approved"}}});
-        let o = outcome(409, None, body.to_string().as_bytes());
+        let o = outcome(&approve(), 409, None, body.to_string().as_bytes());
+        let current = report(json!({"id": 17, "validation_status": "approved"}));
         assert_eq!(
             o,
-            Outcome::Conflict {
-                message: "already approved".into(),
-                current: Some(json!({"id": 17, "validation_status": "approved"})),
-            }
+            Outcome::Conflict { message: "already approved".into(), current: Ok(Some(current)) }
         );
         assert_eq!(o.failure_message(), Some("already approved"));
+        // No current state: nothing to decode, nothing wrong.
+        let o = outcome(&approve(), 409, None, &envelope("conflict", "taken"));
+        assert_eq!(o, Outcome::Conflict { message: "taken".into(), current: Ok(None) });
+        // A current state that is not a report is counted as undecodable.
+        let body = json!({"error": {"code": "conflict", "message": "no", "current": [1, 2]}});
+        let o = outcome(&approve(), 409, None, body.to_string().as_bytes());
+        assert_eq!(o.undecodable().map(|e| e.expected), Some("a Report"));
+        assert_eq!(o.failure_message(), Some("no"));
     }
 
     #[test]
     fn other_client_errors_are_final() {
         assert_eq!(
-            outcome(403, None, &envelope("forbidden", "read only")),
+            outcome(&approve(), 403, None, &envelope("forbidden", "read only")),
             Outcome::Forbidden { message: "read only".into() }
         );
         for status in [400, 401, 404, 422] {
-            let o = outcome(status, None, &envelope("x", "no"));
+            let o = outcome(&approve(), status, None, &envelope("x", "no"));
             assert_eq!(o, Outcome::Rejected { status, message: "no".into() });
         }
         // No envelope: the status line speaks.
         assert_eq!(
-            outcome(404, None, b"not here"),
+            outcome(&approve(), 404, None, b"not here"),
             Outcome::Rejected { status: 404, message: "Not Found".into() }
         );
         // A redirect we did not follow is not something a retry fixes.
-        assert!(matches!(outcome(302, None, b""), Outcome::Rejected { status: 302, .. }));
+        assert!(matches!(
+            outcome(&approve(), 302, None, b""),
+            Outcome::Rejected { status: 302, .. }
+        ));
     }
 
     #[test]
@@ -208,7 +256,8 @@ mod tests {
     fn settle_maps_outcomes_to_store_changes() {
         let now = Timestamp(1_000);
         let d = Duration::from_millis(250);
-        assert_eq!(settle(&Outcome::Delivered { body: Value::Null }, now, d), Settle::Delivered);
+        let delivered = Outcome::Delivered { answer: Ok(report(json!({"id": 1}))) };
+        assert_eq!(settle(&delivered, now, d), Settle::Delivered);
         assert_eq!(
             settle(&network_error("refused"), now, d),
             Settle::Retry { error: "refused".into(), at: Timestamp(1_250) }

@@ -13,10 +13,11 @@ use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 use super::policy::{self, Outcome};
-use super::{Item, Outbox, OutboxError, OutboxEvent};
+use super::{Item, Outbox, OutboxError, OutboxEvent, Undecodable};
 use crate::api::ApiClient;
 use crate::feeds::Backoff;
 use crate::protocol::Timestamp;
+use crate::task::{Task, TaskFailed, spawn_watched};
 
 pub struct SenderConfig {
     pub base_url: String,
@@ -51,9 +52,10 @@ impl SenderHandle {
     }
 }
 
-/// Spawn the sender. Events go out as `E::from(OutboxEvent)`; a closed
-/// channel stops it. Must be called within a tokio runtime.
-pub fn spawn_sender<E: From<OutboxEvent> + Send + 'static>(
+/// Spawn the sender. Events go out as `E::from(OutboxEvent)`, and a panic
+/// as `E::from(TaskFailed)`; a closed channel stops it. Must be called
+/// within a tokio runtime.
+pub fn spawn_sender<E: From<OutboxEvent> + From<TaskFailed> + Send + 'static>(
     outbox: Outbox,
     cfg: SenderConfig,
     tx: mpsc::Sender<E>,
@@ -66,11 +68,12 @@ pub fn spawn_sender<E: From<OutboxEvent> + Send + 'static>(
         outbox,
         client,
         backoff: cfg.backoff,
-        tx,
+        tx: tx.clone(),
         wake: Arc::clone(&wake),
         rng: SmallRng::from_os_rng(),
+        undecodable: 0,
     };
-    Ok(SenderHandle { wake, join: tokio::spawn(sender.run()) })
+    Ok(SenderHandle { wake, join: spawn_watched(Task::Outbox, tx, sender.run()) })
 }
 
 struct Sender<E> {
@@ -80,6 +83,8 @@ struct Sender<E> {
     tx: mpsc::Sender<E>,
     wake: Arc<Notify>,
     rng: SmallRng,
+    /// Answers that could not be decoded, since the sender started.
+    undecodable: u64,
 }
 
 /// `false` from a step means: the UI is gone, stop.
@@ -124,7 +129,7 @@ impl<E: From<OutboxEvent> + Send + 'static> Sender<E> {
         tracing::info!(id = item.id, key = %item.key, action = %what, attempt, "outbox: sending");
         let sent = self.client.post(&item.action.path(), &item.key, &item.action.body()).await;
         let outcome = match sent {
-            Ok(r) => policy::outcome(r.status, r.retry_after, &r.body),
+            Ok(r) => policy::outcome(&item.action, r.status, r.retry_after, &r.body),
             Err(e) => policy::network_error(&e.to_string()),
         };
         let delay = match &outcome {
@@ -134,6 +139,11 @@ impl<E: From<OutboxEvent> + Send + 'static> Sender<E> {
             _ => Duration::ZERO,
         };
         log(&item, &what, attempt, &outcome, delay);
+        if let Some(e) = outcome.undecodable()
+            && !self.count_undecodable(&item, &what, e).await
+        {
+            return false;
+        }
         let settle = policy::settle(&outcome, Timestamp::now(), delay);
         let id = item.id;
         match self.db(move |o| o.settle(id, &settle)).await {
@@ -152,6 +162,18 @@ impl<E: From<OutboxEvent> + Send + 'static> Sender<E> {
                 self.pause(Some(self.backoff.cap)).await
             }
         }
+    }
+
+    /// Log and count an answer that could not be decoded, and tell the UI.
+    async fn count_undecodable(&mut self, item: &Item, what: &str, e: &Undecodable) -> Alive {
+        self.undecodable += 1;
+        let total = self.undecodable;
+        tracing::warn!(
+            id = item.id, key = %item.key, action = %what, error = %e, total,
+            "outbox: the server's answer could not be decoded"
+        );
+        let reason = format!("{what}: {e}");
+        self.tx.send(E::from(OutboxEvent::Undecodable { total, reason })).await.is_ok()
     }
 
     /// Wait for `wait` (forever if `None`), a wake-up, or the UI to go away.
@@ -202,8 +224,10 @@ fn until(at: Option<Timestamp>) -> Duration {
 /// The event for a final outcome; retries only change the list.
 fn event(item: Item, outcome: Outcome) -> Option<OutboxEvent> {
     Some(match outcome {
-        Outcome::Delivered { body } => OutboxEvent::Delivered { item, body },
-        Outcome::Conflict { message, current } => OutboxEvent::Conflict { item, message, current },
+        Outcome::Delivered { answer } => OutboxEvent::Delivered { item, answer: answer.ok() },
+        Outcome::Conflict { message, current } => {
+            OutboxEvent::Conflict { item, message, current: current.ok().flatten() }
+        }
         Outcome::Forbidden { message } => OutboxEvent::Forbidden { item, message },
         Outcome::Rejected { status, message } => OutboxEvent::Rejected { item, status, message },
         Outcome::Retry { .. } => return None,

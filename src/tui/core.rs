@@ -14,7 +14,7 @@ use super::screen::Screen;
 use super::sources;
 use crate::api::ApiClient;
 use crate::app::App;
-use crate::event::{Effect, Event, FeedKind};
+use crate::event::{Effect, Event, FeedKind, Task, TaskFailed};
 use crate::feeds::{self, FeedOptions};
 use crate::outbox::{Outbox, SenderConfig};
 use crate::theme::Theme;
@@ -76,7 +76,8 @@ impl Core {
     }
 
     /// Run until the state asks to quit; returns the exit status (the code
-    /// of the [`Event::Terminate`] that ended it, 0 after `q`).
+    /// of the [`Event::Terminate`] that ended it, 0 after `q`), or an error
+    /// saying why terminal input was lost.
     pub async fn run(self, screen: &mut impl Screen) -> anyhow::Result<u8> {
         let Core { mut app, theme, fps, tx, mut rx, driver } = self;
         drop(tx);
@@ -89,7 +90,7 @@ impl Core {
         let mut first_frame = true;
         let mut next_frame = Instant::now();
         let mut effects = Vec::new();
-        let mut status = 0u8;
+        let mut exit = Exit::default();
         loop {
             let now = Instant::now();
             if dirty && now >= next_frame {
@@ -108,14 +109,16 @@ impl Core {
                 ev = rx.recv() => ev,
                 _ = tokio::time::sleep_until(deadline), if dirty => continue,
             };
-            let Some(first) = first else { break };
+            // The driver holds a sender for as long as this loop runs, so
+            // the channel cannot close under it.
+            let Some(first) = first else {
+                unreachable!("the event channel closed while the driver holds a sender")
+            };
             app.now = Instant::now();
             // Drain what else is waiting before drawing once.
             let mut next = Some(first);
             while let Some(ev) = next {
-                if let Event::Terminate(code) = ev {
-                    status = code;
-                }
+                exit.note(&ev);
                 dirty |= app.update(ev, &mut effects);
                 next = rx.try_recv().ok();
             }
@@ -137,7 +140,33 @@ impl Core {
                 break;
             }
         }
-        Ok(status)
+        exit.result()
+    }
+}
+
+/// How the loop ended, as far as the events tell.
+#[derive(Debug, Default)]
+struct Exit {
+    /// From the last [`Event::Terminate`]; 0 when the user quit.
+    status: u8,
+    /// The input task panicked: keys are gone, so the console ended.
+    lost_input: Option<TaskFailed>,
+}
+
+impl Exit {
+    fn note(&mut self, ev: &Event) {
+        match ev {
+            Event::Terminate(code) => self.status = *code,
+            Event::TaskFailed(f) if f.task == Task::Input => self.lost_input = Some(f.clone()),
+            _ => {}
+        }
+    }
+
+    fn result(self) -> anyhow::Result<u8> {
+        match self.lost_input {
+            Some(failed) => Err(failed.into()),
+            None => Ok(self.status),
+        }
     }
 }
 
@@ -163,6 +192,25 @@ fn log_first_frame() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_exit_status_follows_terminate_and_lost_input_is_an_error() {
+        let mut exit = Exit::default();
+        exit.note(&Event::Tick);
+        exit.note(&Event::Terminate(143));
+        assert_eq!(exit.result().expect("a status"), 143);
+
+        let mut exit = Exit::default();
+        let clock = TaskFailed { task: Task::Clock, message: "overflow".into() };
+        exit.note(&Event::TaskFailed(clock));
+        assert_eq!(exit.result().expect("the clock is not vital"), 0);
+
+        let mut exit = Exit::default();
+        let input = TaskFailed { task: Task::Input, message: "bad escape".into() };
+        exit.note(&Event::TaskFailed(input));
+        let e = exit.result().expect_err("no keys, no console");
+        assert_eq!(e.to_string(), "terminal input stopped unexpectedly: bad escape");
+    }
 
     #[test]
     fn frames_keep_to_their_grid_and_restart_after_a_pause() {

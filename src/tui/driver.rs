@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use tokio::sync::mpsc;
 
 use crate::api::ApiClient;
-use crate::event::{ApiEvent, Effect, Event};
+use crate::event::{ApiEvent, Effect, Event, Task};
 use crate::feeds::PriceCommand;
 use crate::outbox::{Outbox, OutboxEvent, SenderHandle};
+use crate::task::spawn_watched;
 use crate::watchlist;
 
 /// Insights fetched per page.
@@ -35,26 +36,17 @@ impl Driver {
                 }
             }
             Effect::FetchInsights { offset } => self.fetch(move |api| async move {
-                ApiEvent::Insights {
-                    offset,
-                    result: api.insights(PAGE, offset).await.map_err(|e| e.to_string()),
-                }
+                ApiEvent::Insights { offset, result: api.insights(PAGE, offset).await }
             }),
             Effect::FetchReports(q) => self.fetch(|api| async move {
                 let offset = q.offset;
-                ApiEvent::Reports {
-                    offset,
-                    result: api.reports(&q).await.map_err(|e| e.to_string()),
-                }
+                ApiEvent::Reports { offset, result: api.reports(&q).await }
             }),
             Effect::FetchAnalytics(days) => self.fetch(move |api| async move {
-                ApiEvent::Analytics {
-                    days,
-                    result: api.analytics(days).await.map_err(|e| e.to_string()),
-                }
+                ApiEvent::Analytics { days, result: api.analytics(days).await }
             }),
             Effect::FetchStats(id) => self.fetch(|api| async move {
-                let result = api.feedback_stats(&id).await.map_err(|e| e.to_string());
+                let result = api.feedback_stats(&id).await;
                 ApiEvent::Stats(id, result)
             }),
             // Written durably here, in the UI loop, before the next key is
@@ -83,17 +75,11 @@ impl Driver {
                 }
                 self.outbox_changed();
             }
-            Effect::FetchKpis => self.fetch(|api| async move {
-                ApiEvent::Kpis(api.kpis().await.map_err(|e| e.to_string()))
-            }),
+            Effect::FetchKpis => self.fetch(|api| async move { ApiEvent::Kpis(api.kpis().await) }),
             Effect::FetchStatus => {
+                self.fetch(|api| async move { ApiEvent::Status(api.status().await) });
                 self.fetch(|api| async move {
-                    ApiEvent::Status(api.status().await.map_err(|e| e.to_string()))
-                });
-                self.fetch(|api| async move {
-                    ApiEvent::Backfill(
-                        api.backfill().await.map(|l| l.jobs).map_err(|e| e.to_string()),
-                    )
+                    ApiEvent::Backfill(api.backfill().await.map(|l| l.jobs))
                 });
             }
             Effect::Quit | Effect::FullRedraw | Effect::Bell => {}
@@ -126,7 +112,7 @@ impl Driver {
         Fut: std::future::Future<Output = ApiEvent> + Send,
     {
         let (api, tx) = (self.api.clone(), self.tx.clone());
-        tokio::spawn(async move {
+        spawn_watched(Task::Fetch, self.tx.clone(), async move {
             let ev = call(api).await;
             let _ = tx.send(Event::Api(ev)).await;
         });

@@ -1,5 +1,6 @@
 //! Event sources for the UI loop besides the feeds: keyboard and resize,
-//! signals, and the clock.
+//! signals, and the clock. Each runs as a watched task: a panic in one
+//! reaches the UI as [`Event::TaskFailed`].
 
 use std::time::Duration;
 
@@ -7,11 +8,12 @@ use crossterm::event::{Event as TermEvent, EventStream};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
-use crate::event::Event;
+use crate::event::{Event, Task};
+use crate::task::spawn_watched;
 
 /// Keys and resizes from the terminal.
 pub fn spawn_input(tx: mpsc::Sender<Event>) {
-    tokio::spawn(async move {
+    spawn_watched(Task::Input, tx.clone(), async move {
         let mut events = EventStream::new();
         while let Some(ev) = events.next().await {
             let ev = match ev {
@@ -35,7 +37,7 @@ pub fn spawn_input(tx: mpsc::Sender<Event>) {
 /// through the normal path, so the terminal is restored.
 pub fn spawn_signals(tx: mpsc::Sender<Event>) {
     #[cfg(unix)]
-    tokio::spawn(async move {
+    spawn_watched(Task::Signals, tx.clone(), async move {
         use tokio::signal::unix::{SignalKind, signal};
         let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
             signal(SignalKind::terminate()),
@@ -62,7 +64,7 @@ pub fn spawn_signals(tx: mpsc::Sender<Event>) {
 /// Once a second, so ages and staleness keep counting while nothing
 /// arrives. A full channel just skips a tick.
 pub fn spawn_clock(tx: mpsc::Sender<Event>) {
-    tokio::spawn(async move {
+    spawn_watched(Task::Clock, tx.clone(), async move {
         let mut every = tokio::time::interval(Duration::from_secs(1));
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {

@@ -1,4 +1,6 @@
-//! The diagnostics popup (`D`): per-feed counters and link state.
+//! The diagnostics popup (`D`): per-feed counters and link state, then
+//! what failed out of sight (tasks that stopped, answers the outbox could
+//! not read).
 //!
 //! ```text
 //! ┌ Feeds · D or Esc closes ─────────────────────────────────────────┐
@@ -6,6 +8,9 @@
 //! │ prices    connected     12.3K  1.4M   0      1       0s   —       │
 //! │ health    reconnecting  310    88.1K  2      3       12s  1.6s    │
 //! │ health: connection refused                                       │
+//! │ the clock stopped unexpectedly: attempt to add with overflow     │
+//! │ outbox: 2 answers could not be read                              │
+//! │   last: approve report 17: the answer is not a Report (…)        │
 //! └──────────────────────────────────────────────────────────────────┘
 //! ```
 
@@ -24,10 +29,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut errors = Vec::new();
     for kind in FeedKind::ALL {
         let feed = app.feeds.get(kind);
-        let (state, style) = match feed.indicator() {
-            Indicator::Connected => ("connected", theme.ok),
-            Indicator::Reconnecting => ("reconnecting", theme.warn),
-            Indicator::Down => ("down", theme.crit),
+        let (state, style) = match (feed.indicator(), &feed.link) {
+            (_, Link::Stopped { .. }) => ("stopped", theme.crit),
+            (Indicator::Connected, _) => ("connected", theme.ok),
+            (Indicator::Reconnecting, _) => ("reconnecting", theme.warn),
+            (Indicator::Down, _) => ("down", theme.crit),
         };
         let backoff = match &feed.link {
             Link::Reconnecting { retry_in_ms, error, .. } => {
@@ -68,6 +74,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }),
     )
     .style(theme.title);
+    errors.extend(fault_lines(app, theme));
     let height = 2 + 1 + rows.len() as u16 + errors.len() as u16;
     let rect = super::centered(area, 78, height);
     f.render_widget(Clear, rect);
@@ -79,4 +86,20 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .areas(inner);
     f.render_widget(Table::new(rows, widths).header(header), table_area);
     f.render_widget(ratatui::widgets::Paragraph::new(errors), error_area);
+}
+
+/// One line per kind of failure out of sight, none when all is well.
+fn fault_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let faults = &app.faults;
+    let mut lines: Vec<Line<'static>> =
+        faults.tasks.iter().map(|f| Line::styled(format!(" {f}"), theme.crit)).collect();
+    if faults.undecodable_answers > 0 {
+        let n = faults.undecodable_answers;
+        let answers = if n == 1 { "answer" } else { "answers" };
+        lines.push(Line::styled(format!(" outbox: {n} {answers} could not be read"), theme.warn));
+        if let Some(last) = &faults.last_undecodable {
+            lines.push(Line::styled(format!("   last: {last}"), theme.muted));
+        }
+    }
+    lines
 }
