@@ -341,7 +341,10 @@ fn a_failed_refresh_of_kpis_or_analytics_shows_in_that_panel_only() {
     use meridian::event::ApiEvent;
     let app = failed_ago(Tab::Metrics, ApiEvent::Kpis(Err(unavailable())), 3);
     let screen = draw(&app, 160, 48);
-    assert!(row_with(&screen, "┌ KPIs").contains("refresh failed 3s ago: server error (HTTP 503"), "{screen}");
+    assert!(
+        row_with(&screen, "┌ KPIs").contains("refresh failed 3s ago: server error (HTTP 503"),
+        "{screen}"
+    );
     assert!(screen.contains("Extraction accuracy"), "rows kept: {screen}");
     assert!(!row_with(&screen, "Report analytics").contains("refresh failed"), "{screen}");
 

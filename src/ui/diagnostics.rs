@@ -3,7 +3,7 @@
 //! not read).
 //!
 //! ```text
-//! ┌ Feeds · D or Esc closes ─────────────────────────────────────────┐
+//! ┌ Feeds · D or esc closes ─────────────────────────────────────────┐
 //! │ Feed      State         Msgs   Bytes  Errors Reconn  Age  Backoff │
 //! │ prices    connected     12.3K  1.4M   0      1       0s   —       │
 //! │ health    reconnecting  310    88.1K  2      3       12s  1.6s    │
@@ -22,6 +22,7 @@ use ratatui::widgets::{Block, Cell, Clear, Row, Table};
 use super::fmt;
 use crate::app::{App, Indicator};
 use crate::event::{FeedKind, Link};
+use crate::keymap::Action;
 use crate::theme::Theme;
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -78,7 +79,13 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let height = 2 + 1 + rows.len() as u16 + errors.len() as u16;
     let rect = super::centered(area, 78, height);
     f.render_widget(Clear, rect);
-    let block = Block::bordered().title(" Feeds · D or Esc closes ").border_style(theme.border);
+    let ctx = app.tab.context();
+    let title = format!(
+        " Feeds · {} or {} closes ",
+        app.keymap.first_key(ctx, Action::Diagnostics),
+        app.keymap.first_key(ctx, Action::Back)
+    );
+    let block = Block::bordered().title(title).border_style(theme.border);
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     let [table_area, error_area] =

@@ -36,7 +36,7 @@ pub const MIN_HEIGHT: u16 = 16;
 pub fn render(f: &mut Frame, app: &App, theme: &Theme) {
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        render_too_small(f, area, theme);
+        render_too_small(f, area, app, theme);
         return;
     }
     let [head, tabs_row, body, foot] = Layout::vertical([
@@ -81,14 +81,15 @@ pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
-fn render_too_small(f: &mut Frame, area: Rect, theme: &Theme) {
+fn render_too_small(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let quit = app.keymap.first_key(app.tab.context(), crate::keymap::Action::Quit);
     let msg = vec![
         Line::styled("Terminal too small", theme.warn),
         Line::styled(
             format!("{}x{}, need {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height),
             theme.muted,
         ),
-        Line::styled("q quits", theme.muted),
+        Line::styled(format!("{quit} quits"), theme.muted),
     ];
     let h = (msg.len() as u16).min(area.height);
     let y = area.y + area.height.saturating_sub(h) / 2;

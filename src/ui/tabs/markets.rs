@@ -17,6 +17,7 @@ use ratatui::text::Line;
 
 use super::{panel, placeholder};
 use crate::app::{App, Move, Quote};
+use crate::keymap::{Action, Context};
 use crate::theme::Theme;
 use crate::ui::fmt::{self, Align};
 
@@ -57,7 +58,13 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             f,
             area,
             block,
-            Line::styled("The watchlist is empty: press a to add a symbol", theme.muted),
+            Line::styled(
+                format!(
+                    "The watchlist is empty: press {} to add a symbol",
+                    app.keymap.first_key(Context::Markets, Action::AddSymbol)
+                ),
+                theme.muted,
+            ),
         );
         return;
     }

@@ -17,6 +17,7 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
 
 use super::{panel, placeholder};
 use crate::app::{App, Candle, Quote, window_stats};
+use crate::keymap::{Action, Context};
 use crate::theme::Theme;
 use crate::ui::candles::CandleChart;
 use crate::ui::fmt;
@@ -24,12 +25,9 @@ use crate::ui::fmt;
 pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme, symbol: &str) {
     let Some(q) = app.markets.quotes.get(symbol) else {
         let block = panel(format!(" {symbol} "), theme);
-        placeholder(
-            f,
-            area,
-            block,
-            Line::styled("waiting for the first price… (Esc returns)", theme.muted),
-        );
+        let back = app.keymap.first_key(Context::Markets, Action::Back);
+        let text = format!("waiting for the first price… ({back} returns)");
+        placeholder(f, area, block, Line::styled(text, theme.muted));
         return;
     };
     let [chart_area, candle_area] =
