@@ -61,7 +61,7 @@ pub struct ConnArgs {
 }
 
 impl ConnArgs {
-    pub fn overrides(&self) -> Overrides {
+    pub(crate) fn overrides(&self) -> Overrides {
         Overrides {
             config_file: self.config.clone(),
             server: self.server.clone(),

@@ -8,14 +8,14 @@ use std::time::Duration;
 use crate::protocol::{BackfillJob, JobStatus};
 
 /// A price with two decimals, or four below 1.
-pub fn price(v: Option<f64>) -> String {
+pub(crate) fn price(v: Option<f64>) -> String {
     let mut s = String::new();
     write_price(&mut s, v);
     s
 }
 
 /// [`price`], appended to `out`.
-pub fn write_price(out: &mut String, v: Option<f64>) {
+pub(crate) fn write_price(out: &mut String, v: Option<f64>) {
     let _ = match v {
         Some(p) if p.abs() < 1.0 => write!(out, "{p:.4}"),
         Some(p) => write!(out, "{p:.2}"),
@@ -24,14 +24,14 @@ pub fn write_price(out: &mut String, v: Option<f64>) {
 }
 
 /// 1234 -> "1234", 12_345 -> "12.3K", 5_600_000 -> "5.6M".
-pub fn compact(v: f64) -> String {
+pub(crate) fn compact(v: f64) -> String {
     let mut s = String::new();
     write_compact(&mut s, v);
     s
 }
 
 /// [`compact`], appended to `out`.
-pub fn write_compact(out: &mut String, v: f64) {
+pub(crate) fn write_compact(out: &mut String, v: f64) {
     let a = v.abs();
     let _ = if a >= 1e9 {
         write!(out, "{:.1}B", v / 1e9)
@@ -47,7 +47,7 @@ pub fn write_compact(out: &mut String, v: f64) {
 }
 
 /// Seconds as "42s", "3m05s", "1h02m".
-pub fn duration(secs: f64) -> String {
+pub(crate) fn duration(secs: f64) -> String {
     if !secs.is_finite() || secs < 0.0 {
         return "—".into();
     }
@@ -71,12 +71,12 @@ pub fn format_age(d: Duration) -> String {
 }
 
 /// [`format_age`], or "—" when there is nothing to date.
-pub fn age(d: Option<Duration>) -> String {
+pub(crate) fn age(d: Option<Duration>) -> String {
     d.map(format_age).unwrap_or_else(|| "—".into())
 }
 
 /// Cut `s` to at most `width` columns, ending with "…" when cut.
-pub fn fit(s: &str, width: usize) -> String {
+pub(crate) fn fit(s: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;
     let mut out = String::new();
     let mut w = 0;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer};
 
 /// Longest string kept from the network, in characters; longer ones are cut
 /// with an ellipsis.
-pub const MAX_TEXT_CHARS: usize = 4096;
+pub(crate) const MAX_TEXT_CHARS: usize = 4096;
 
 /// Remove terminal control from `s`: C0 and C1 controls (including ESC, so no
 /// CSI/OSC/DCS sequence can start), DEL, bidi overrides and zero-width
@@ -131,7 +131,7 @@ pub fn clean_multiline(s: &str) -> String {
 
 /// A character `clean` never lets through: C0, DEL and C1 controls, bidi
 /// controls and zero-width characters. (Tab, CR and LF become spaces.)
-pub fn is_dangerous(c: char) -> bool {
+pub(crate) fn is_dangerous(c: char) -> bool {
     c.is_control() // C0, DEL, C1 (U+0080..U+009F)
         || matches!(c,
             '\u{061C}' // Arabic letter mark (bidi)
@@ -144,19 +144,19 @@ pub fn is_dangerous(c: char) -> bool {
 }
 
 /// `deserialize_with` helper for a sanitised `String`.
-pub fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let s = String::deserialize(d)?;
     Ok(clean(&s))
 }
 
 /// `deserialize_with` helper for a sanitised multi-line `String`.
-pub fn de_multiline<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn de_multiline<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let s = String::deserialize(d)?;
     Ok(clean_multiline(&s))
 }
 
 /// `deserialize_with` helper for a sanitised `Option<String>`.
-pub fn de_opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn de_opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let s = Option::<String>::deserialize(d)?;
     Ok(s.map(|s| clean(&s)))
 }

@@ -97,7 +97,7 @@ impl Theme {
     }
 
     /// Parse a theme file: every role must be given as a style string.
-    pub fn from_toml_str(name: &'static str, text: &str) -> Result<Theme, ThemeError> {
+    pub(crate) fn from_toml_str(name: &'static str, text: &str) -> Result<Theme, ThemeError> {
         let file: ThemeFile = toml::from_str(text).map_err(|e| ThemeError::Toml {
             theme: name.to_owned(),
             message: e.message().into(),
@@ -160,7 +160,7 @@ impl Default for Theme {
 }
 
 /// Parse `"fg=<colour> bg=<colour> bold dim ..."`; empty means no styling.
-pub fn parse_style(text: &str) -> Result<Style, StyleError> {
+pub(crate) fn parse_style(text: &str) -> Result<Style, StyleError> {
     let mut style = Style::new();
     for word in text.split_whitespace() {
         let lower = word.to_ascii_lowercase();

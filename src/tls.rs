@@ -17,7 +17,7 @@ use rustls::{
 
 /// How to check servers' certificates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TlsOptions {
+pub(crate) struct TlsOptions {
     /// Extra CA certificates (PEM) to trust.
     pub ca_file: Option<PathBuf>,
     /// Accept any certificate (`--insecure`).
@@ -25,7 +25,7 @@ pub struct TlsOptions {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum TlsError {
+pub(crate) enum TlsError {
     #[error("cannot read the CA file {} (server.ca_file): {reason}", path.display())]
     CaFile { path: PathBuf, reason: String },
     #[error("the CA file {} (server.ca_file) holds no usable certificate", path.display())]
@@ -42,7 +42,7 @@ pub fn install_crypto() {
 
 /// The client TLS setup for every connection, without ALPN (WebSocket
 /// handshakes are HTTP/1.1; the REST client adds its own protocols).
-pub fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, TlsError> {
+pub(crate) fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, TlsError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()?;
@@ -138,7 +138,7 @@ fn find_rustls<'e>(err: &'e (dyn StdError + 'static)) -> Option<&'e rustls::Erro
 
 /// A TLS failure in `err`, said so a user knows what to change; `None` when
 /// the error is not about TLS.
-pub fn explain(err: &(dyn StdError + 'static)) -> Option<String> {
+pub(crate) fn explain(err: &(dyn StdError + 'static)) -> Option<String> {
     Some(explain_rustls(find_rustls(err)?))
 }
 

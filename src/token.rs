@@ -26,7 +26,7 @@ impl Token {
     }
 
     /// `Bearer <token>`, the header value the contract asks for.
-    pub fn bearer(&self) -> String {
+    pub(crate) fn bearer(&self) -> String {
         format!("Bearer {}", self.0)
     }
 }
@@ -39,12 +39,12 @@ impl fmt::Debug for Token {
 
 /// How long a `token_command` may run (it may be waiting on a passphrase
 /// prompt) before it is killed.
-pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Run `command` with `sh -c` and take its trimmed standard output as the
 /// token. Its stderr and stdin stay on the terminal, so a password manager
 /// can prompt. The error never includes the output, which may be a secret.
-pub fn from_command(command: &str, timeout: Duration) -> Result<Option<Token>, String> {
+pub(crate) fn from_command(command: &str, timeout: Duration) -> Result<Option<Token>, String> {
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(command)
@@ -84,7 +84,7 @@ pub fn from_command(command: &str, timeout: Duration) -> Result<Option<Token>, S
 
 /// A warning when a token file can be read by anyone but its owner.
 #[cfg(unix)]
-pub fn file_permission_warning(path: &Path) -> Option<String> {
+pub(crate) fn file_permission_warning(path: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt as _;
     let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
     let who = match (mode & 0o040 != 0, mode & 0o004 != 0) {
@@ -100,12 +100,12 @@ pub fn file_permission_warning(path: &Path) -> Option<String> {
 }
 
 #[cfg(not(unix))]
-pub fn file_permission_warning(_path: &Path) -> Option<String> {
+pub(crate) fn file_permission_warning(_path: &Path) -> Option<String> {
     None
 }
 
 /// Drop any userinfo (user:password@) from a URL before it is shown.
-pub fn redact_url(url: &str) -> String {
+pub(crate) fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) => {
             let _ = u.set_password(None);

@@ -10,13 +10,13 @@ struct File {
     symbols: Vec<String>,
 }
 
-pub fn path(data_dir: &Path) -> PathBuf {
+pub(crate) fn path(data_dir: &Path) -> PathBuf {
     data_dir.join("watchlist.json")
 }
 
 /// The saved watchlist; `None` when there is none yet. A damaged file is
 /// reported, not silently replaced.
-pub fn load(data_dir: &Path) -> io::Result<Option<Vec<String>>> {
+pub(crate) fn load(data_dir: &Path) -> io::Result<Option<Vec<String>>> {
     let p = path(data_dir);
     match std::fs::read(&p) {
         Ok(bytes) => serde_json::from_slice::<File>(&bytes).map(|f| Some(f.symbols)).map_err(|e| {
@@ -28,7 +28,7 @@ pub fn load(data_dir: &Path) -> io::Result<Option<Vec<String>>> {
 }
 
 /// Save atomically: write a temporary file, then rename it over the old one.
-pub fn save(data_dir: &Path, symbols: &[String]) -> io::Result<()> {
+pub(crate) fn save(data_dir: &Path, symbols: &[String]) -> io::Result<()> {
     std::fs::create_dir_all(data_dir)?;
     let p = path(data_dir);
     let tmp = p.with_extension("json.tmp");

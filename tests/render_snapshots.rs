@@ -337,6 +337,30 @@ fn a_failed_refresh_of_a_list_with_data_shows_in_its_title_and_keeps_the_rows() 
 }
 
 #[test]
+fn a_failed_refresh_says_whether_asking_again_can_help() {
+    use meridian::api::ApiError;
+    use meridian::event::ApiEvent;
+    let lacking = ApiError::Unavailable { path: "/api/v1/kpis".into() };
+    let app = failed_ago(Tab::Metrics, ApiEvent::Kpis(Err(lacking)), 3);
+    let title = row_with(&draw(&app, 160, 48), "┌ KPIs").to_owned();
+    assert!(title.contains("/api/v1/kpis is not available on this backend"), "{title}");
+    assert!(!title.contains("failed"), "a missing endpoint is not a failure to retry: {title}");
+
+    let refused = ApiError::Status {
+        status: reqwest::StatusCode::UNAUTHORIZED,
+        code: "unauthorized".into(),
+        message: String::new(),
+        path: "/api/v1/kpis".into(),
+    };
+    let app = failed_ago(Tab::Metrics, ApiEvent::Kpis(Err(refused)), 3);
+    let title = row_with(&draw(&app, 160, 48), "┌ KPIs").to_owned();
+    assert!(
+        title.contains("refresh refused 3s ago: the token is missing or was refused"),
+        "{title}"
+    );
+}
+
+#[test]
 fn a_failed_refresh_of_kpis_or_analytics_shows_in_that_panel_only() {
     use meridian::event::ApiEvent;
     let app = failed_ago(Tab::Metrics, ApiEvent::Kpis(Err(unavailable())), 3);

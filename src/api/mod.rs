@@ -73,6 +73,8 @@ impl ErrorKind {
             409 => ErrorKind::Conflict,
             400 | 422 => ErrorKind::Invalid,
             429 => ErrorKind::RateLimited,
+            // The server gave up waiting for the request: as if unanswered.
+            408 => ErrorKind::Network,
             500..=599 => ErrorKind::Server,
             _ => ErrorKind::OtherStatus,
         }
@@ -93,15 +95,6 @@ impl ApiError {
             ApiError::Unavailable { .. } => ErrorKind::NotFound,
             ApiError::Decode { .. } => ErrorKind::Decode,
             ApiError::Setup(_) => ErrorKind::Setup,
-        }
-    }
-
-    /// The HTTP status, when the server answered with one.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            ApiError::Status { status, .. } => Some(status.as_u16()),
-            ApiError::Unavailable { .. } => Some(404),
-            _ => None,
         }
     }
 }
@@ -164,7 +157,7 @@ pub struct ReportQuery {
 
 /// The raw answer to a POST: the caller decides what the status means.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostResponse {
+pub(crate) struct PostResponse {
     pub status: u16,
     /// `Retry-After`, in seconds or as an HTTP date, as a delay from now.
     pub retry_after: Option<Duration>,
@@ -202,10 +195,6 @@ impl ApiClient {
             .map_err(|e| ApiError::Setup(e.to_string()))?;
         let shown = crate::token::redact_url(base);
         Ok(ApiClient { base: base.trim_end_matches('/').to_owned(), shown, http })
-    }
-
-    pub fn base(&self) -> &str {
-        &self.base
     }
 
     /// GET a fixed endpoint.
@@ -256,7 +245,7 @@ impl ApiClient {
 
     /// POST `body` as JSON with an Idempotency-Key. Any HTTP answer is `Ok`;
     /// only a failure to get one (connect, timeout, cut-off body) is an error.
-    pub async fn post(
+    pub(crate) async fn post(
         &self,
         path: &str,
         idempotency_key: &str,
@@ -291,14 +280,17 @@ impl ApiClient {
         self.get(paths::REPORTS, q).await
     }
 
-    pub async fn feedback_stats(
+    pub(crate) async fn feedback_stats(
         &self,
         insight: &crate::protocol::Id,
     ) -> Result<crate::protocol::FeedbackStats, ApiError> {
         self.get_item(paths::FEEDBACK_STATS, &[("insight_id", insight.as_str())]).await
     }
 
-    pub async fn analytics(&self, days: u32) -> Result<crate::protocol::ReportAnalytics, ApiError> {
+    pub(crate) async fn analytics(
+        &self,
+        days: u32,
+    ) -> Result<crate::protocol::ReportAnalytics, ApiError> {
         self.get(paths::REPORT_ANALYTICS, &[("days", days)]).await
     }
 
@@ -310,14 +302,14 @@ impl ApiClient {
         self.get(paths::STATUS, &()).await
     }
 
-    pub async fn backfill(&self) -> Result<BackfillList, ApiError> {
+    pub(crate) async fn backfill(&self) -> Result<BackfillList, ApiError> {
         self.get(paths::BACKFILL, &()).await
     }
 }
 
 /// The contract's error envelope, or the status line when there is none.
 /// (The envelope's text is cleaned when it is decoded.)
-pub fn error_from(status: StatusCode, path: &str, body: &[u8]) -> ApiError {
+pub(crate) fn error_from(status: StatusCode, path: &str, body: &[u8]) -> ApiError {
     let (code, message) = match serde_json::from_slice::<ErrorBody>(body) {
         Ok(b) => (b.error.code, b.error.message),
         Err(_) => (String::new(), status.canonical_reason().unwrap_or("error").to_owned()),
@@ -327,7 +319,10 @@ pub fn error_from(status: StatusCode, path: &str, body: &[u8]) -> ApiError {
 
 /// `Retry-After: <seconds>` or `Retry-After: <HTTP-date>`, as a delay from
 /// `now` (a date in the past is no delay).
-pub fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+pub(crate) fn parse_retry_after(
+    value: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
@@ -397,11 +392,12 @@ mod tests {
             (503, ErrorKind::Server),
             (405, ErrorKind::OtherStatus),
             (302, ErrorKind::OtherStatus),
+            (408, ErrorKind::Network),
         ];
         for (status, kind) in cases {
             let e = error_from(StatusCode::from_u16(status).unwrap(), paths::KPIS, b"");
-            assert_eq!((e.kind(), e.status()), (kind, Some(status)), "{status}");
-            assert_eq!(kind.is_transient(), matches!(status, 429 | 500..), "{status}");
+            assert_eq!(e.kind(), kind, "{status}");
+            assert_eq!(kind.is_transient(), matches!(status, 408 | 429 | 500..), "{status}");
         }
     }
 

@@ -26,13 +26,13 @@ pub struct Candles {
 }
 
 impl Candles {
-    pub fn new(cap: usize) -> Self {
+    pub(crate) fn new(cap: usize) -> Self {
         Candles { candles: VecDeque::new(), cap: cap.max(1), last_volume: None }
     }
 
     /// Add a tick at `at`. `session_volume` is the cumulative volume the
     /// feed reports, if any; a drop means a new session and counts from 0.
-    pub fn push(&mut self, at: Timestamp, price: f64, session_volume: Option<f64>) {
+    pub(crate) fn push(&mut self, at: Timestamp, price: f64, session_volume: Option<f64>) {
         let traded = match (session_volume, self.last_volume) {
             (Some(v), Some(prev)) if v >= prev => v - prev,
             _ => 0.0,
@@ -68,16 +68,8 @@ impl Candles {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.candles.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.candles.is_empty()
-    }
-
     /// The newest `n` candles, oldest first.
-    pub fn tail(&self, n: usize) -> impl Iterator<Item = &Candle> + Clone + '_ {
+    pub(crate) fn tail(&self, n: usize) -> impl Iterator<Item = &Candle> + Clone + '_ {
         self.candles.iter().skip(self.candles.len().saturating_sub(n))
     }
 }
@@ -121,7 +113,7 @@ mod tests {
         for m in 0..5 {
             c.push(at(m, 0), 1.0 + m as f64, Some(100.0 * (m as f64 + 1.0)));
         }
-        assert_eq!(c.len(), 3);
+        assert_eq!(c.tail(10).count(), 3, "only the newest three minutes are kept");
         assert_eq!(c.tail(1).next().map(|k| k.open), Some(5.0));
         c.push(at(5, 0), 6.0, Some(10.0));
         assert_eq!(c.tail(1).next().map(|k| k.volume), Some(0.0), "a new session starts at zero");

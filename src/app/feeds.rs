@@ -57,7 +57,7 @@ impl FeedState {
         }
     }
 
-    pub fn age(&self, now: Instant) -> Option<Duration> {
+    pub(crate) fn age(&self, now: Instant) -> Option<Duration> {
         self.last_message.map(|t| now.saturating_duration_since(t))
     }
 }
@@ -78,7 +78,7 @@ impl Feeds {
         }
     }
 
-    pub fn get_mut(&mut self, kind: FeedKind) -> &mut FeedState {
+    pub(crate) fn get_mut(&mut self, kind: FeedKind) -> &mut FeedState {
         match kind {
             FeedKind::Prices => &mut self.prices,
             FeedKind::Backfill => &mut self.backfill,
@@ -86,7 +86,7 @@ impl Feeds {
         }
     }
 
-    pub fn set_link(&mut self, kind: FeedKind, link: Link) {
+    pub(crate) fn set_link(&mut self, kind: FeedKind, link: Link) {
         let f = self.get_mut(kind);
         if matches!(link, Link::Connected) {
             if f.connected_before {
@@ -97,7 +97,7 @@ impl Feeds {
         f.link = link;
     }
 
-    pub fn count(
+    pub(crate) fn count(
         &mut self,
         kind: FeedKind,
         messages: u64,

@@ -9,12 +9,12 @@ pub struct History {
 }
 
 impl History {
-    pub fn new(cap: usize) -> Self {
+    pub(crate) fn new(cap: usize) -> Self {
         let cap = cap.max(1);
         History { values: VecDeque::with_capacity(cap), cap }
     }
 
-    pub fn push(&mut self, v: f64) {
+    pub(crate) fn push(&mut self, v: f64) {
         if self.values.len() == self.cap {
             self.values.pop_front();
         }
@@ -22,36 +22,29 @@ impl History {
     }
 
     /// Replace the newest value (or push the first).
-    pub fn set_last(&mut self, v: f64) {
+    pub(crate) fn set_last(&mut self, v: f64) {
         match self.values.back_mut() {
             Some(last) => *last = v,
             None => self.values.push_back(v),
         }
     }
 
-    pub fn capacity(&self) -> usize {
+    pub(crate) fn capacity(&self) -> usize {
         self.cap
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.values.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
-
-    pub fn last(&self) -> Option<f64> {
+    pub(crate) fn last(&self) -> Option<f64> {
         self.values.back().copied()
     }
 
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = f64> + ExactSizeIterator + Clone + '_ {
+    pub(crate) fn iter(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = f64> + ExactSizeIterator + Clone + '_ {
         self.values.iter().copied()
-    }
-
-    /// The newest `n` values, oldest first.
-    pub fn tail(&self, n: usize) -> impl Iterator<Item = f64> + '_ {
-        self.values.iter().copied().skip(self.values.len().saturating_sub(n))
     }
 }
 
@@ -66,7 +59,7 @@ mod tests {
             h.push(v as f64);
         }
         assert_eq!(h.iter().collect::<Vec<_>>(), vec![3.0, 4.0, 5.0]);
-        assert_eq!(h.tail(2).collect::<Vec<_>>(), vec![4.0, 5.0]);
+        assert_eq!(h.len(), 3);
         assert_eq!(h.last(), Some(5.0));
     }
 }

@@ -35,7 +35,7 @@ impl Insights {
 
     /// A new insight arrives on top without moving the cursor off the item
     /// the user is on.
-    pub fn insert_new(&mut self, insight: Insight) {
+    pub(crate) fn insert_new(&mut self, insight: Insight) {
         if let Some(existing) = self.items.iter_mut().find(|i| i.id == insight.id) {
             *existing = insight;
             return;
@@ -47,7 +47,7 @@ impl Insights {
         }
     }
 
-    pub fn apply_stats(&mut self, s: &FeedbackStats) -> bool {
+    pub(crate) fn apply_stats(&mut self, s: &FeedbackStats) -> bool {
         self.stats.insert(s.insight_id.clone(), s.clone());
         match self.items.iter_mut().find(|i| i.id == s.insight_id) {
             Some(i) => {
@@ -60,12 +60,12 @@ impl Insights {
         }
     }
 
-    pub fn selected_item(&self) -> Option<&Insight> {
+    pub(crate) fn selected_item(&self) -> Option<&Insight> {
         self.items.get(self.selected)
     }
 
     /// Show a rating before the server confirms it.
-    pub fn rate_locally(&mut self, id: &Id, rating: u8) {
+    pub(crate) fn rate_locally(&mut self, id: &Id, rating: u8) {
         if let Some(i) = self.items.iter_mut().find(|i| i.id == *id) {
             let n = i.rating_count as f64;
             i.avg_rating = (i.avg_rating * n + f64::from(rating)) / (n + 1.0);
@@ -73,7 +73,7 @@ impl Insights {
         }
     }
 
-    pub fn flag_locally(&mut self, id: &Id) {
+    pub(crate) fn flag_locally(&mut self, id: &Id) {
         if let Some(i) = self.items.iter_mut().find(|i| i.id == *id) {
             i.flag_count += 1;
         }
@@ -121,7 +121,7 @@ impl Reports {
     }
 
     /// Marked reports, or the one under the cursor, that can still be decided.
-    pub fn targets(&self) -> Vec<&Report> {
+    pub(crate) fn targets(&self) -> Vec<&Report> {
         let pending = |r: &&Report| r.validation_status == ValidationStatus::Pending;
         if self.marked.is_empty() {
             self.selected_item().into_iter().filter(pending).collect()
@@ -131,7 +131,12 @@ impl Reports {
     }
 
     /// Show a decision before the server confirms it.
-    pub fn decide_locally(&mut self, id: &Id, status: ValidationStatus, notes: Option<String>) {
+    pub(crate) fn decide_locally(
+        &mut self,
+        id: &Id,
+        status: ValidationStatus,
+        notes: Option<String>,
+    ) {
         if let Some(r) = self.items.iter_mut().find(|r| r.id == *id) {
             r.validation_status = status;
             if notes.is_some() {
@@ -143,7 +148,7 @@ impl Reports {
     /// A report changed (here or elsewhere): update it and keep the queue
     /// order (pending first). The cursor stays on the report it was on;
     /// if that report itself moved away, on the row where it was.
-    pub fn apply_update(&mut self, r: Report) -> bool {
+    pub(crate) fn apply_update(&mut self, r: Report) -> bool {
         let keep = self.selected_id();
         let moved_selected = keep.as_ref() == Some(&r.id);
         match self.items.iter_mut().find(|x| x.id == r.id) {
@@ -171,11 +176,11 @@ impl Reports {
         self.selected = reselect(&self.items, id.as_ref(), self.selected, |r| &r.id);
     }
 
-    pub fn selected_item(&self) -> Option<&Report> {
+    pub(crate) fn selected_item(&self) -> Option<&Report> {
         self.items.get(self.selected)
     }
 
-    pub fn pending(&self) -> usize {
+    pub(crate) fn pending(&self) -> usize {
         self.items.iter().filter(|r| r.validation_status == ValidationStatus::Pending).count()
     }
 }

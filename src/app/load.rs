@@ -3,6 +3,8 @@
 
 use std::time::Instant;
 
+use crate::api::{ApiError, ErrorKind};
+
 /// The state of the last request for one piece of server data.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Load {
@@ -14,7 +16,8 @@ pub enum Load {
     /// The last request succeeded.
     Loaded { at: Instant },
     /// The last request failed; the data beside it (if any) is older.
-    Failed { at: Instant, reason: String },
+    /// `kind` says whether asking again can help.
+    Failed { at: Instant, reason: String, kind: ErrorKind },
 }
 
 impl Load {
@@ -29,8 +32,8 @@ impl Load {
     }
 
     /// The request failed; the data already held stays.
-    pub(crate) fn fail(&mut self, now: Instant, reason: String) {
-        *self = Load::Failed { at: now, reason };
+    pub(crate) fn fail(&mut self, now: Instant, error: &ApiError) {
+        *self = Load::Failed { at: now, reason: error.to_string(), kind: error.kind() };
     }
 
     /// Newer data arrived another way (a live feed): a failure no longer
@@ -48,7 +51,7 @@ impl Load {
     /// When the last request failed, and why.
     pub(crate) fn failure(&self) -> Option<(Instant, &str)> {
         match self {
-            Load::Failed { at, reason } => Some((*at, reason)),
+            Load::Failed { at, reason, .. } => Some((*at, reason)),
             _ => None,
         }
     }
@@ -67,8 +70,9 @@ mod tests {
         let mut l = Load::default();
         l.start(t0);
         assert!(l.is_loading());
-        l.fail(t1, "refused".into());
-        assert_eq!(l.failure(), Some((t1, "refused")));
+        let refused = ApiError::Network { url: "http://h/x".into(), reason: "refused".into() };
+        l.fail(t1, &refused);
+        assert_eq!(l.failure(), Some((t1, "cannot reach http://h/x: refused")));
         l.refreshed(t1);
         assert_eq!(l, Load::Loaded { at: t1 });
         l.start(t1);

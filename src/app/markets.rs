@@ -11,7 +11,7 @@ use super::history::History;
 use crate::protocol::{PriceKind, PriceUpdate, Timestamp, normalize_symbol};
 
 /// Minutes of one-minute candles kept per symbol.
-pub const CANDLE_MINUTES: usize = 240;
+pub(crate) const CANDLE_MINUTES: usize = 240;
 
 /// One sparkline point per this much time: the last price in it. Points
 /// are evenly spaced in time, and between two points only the newest one
@@ -20,7 +20,7 @@ pub const CANDLE_MINUTES: usize = 240;
 pub const TREND_BUCKET: Duration = Duration::from_secs(1);
 
 /// How long a changed price is flashed.
-pub const FLASH: Duration = Duration::from_millis(600);
+pub(crate) const FLASH: Duration = Duration::from_millis(600);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Move {
@@ -66,7 +66,7 @@ impl Quote {
 
     /// Apply one update: a snapshot replaces every field it carries and
     /// clears the rest; a delta keeps absent fields.
-    pub fn apply(&mut self, u: &PriceUpdate, now: Instant) {
+    pub(crate) fn apply(&mut self, u: &PriceUpdate, now: Instant) {
         let before = self.last;
         if u.kind == PriceKind::Snapshot {
             self.bid = None;
@@ -123,29 +123,29 @@ impl Quote {
     /// filling. The watchlist's sparkline draws these, so it moves once a
     /// second rather than with every tick (the Last column carries the live
     /// price), which keeps a busy screen calm and its output small.
-    pub fn closed_trend(&self) -> impl ExactSizeIterator<Item = f64> + Clone + '_ {
+    pub(crate) fn closed_trend(&self) -> impl ExactSizeIterator<Item = f64> + Clone + '_ {
         self.history.iter().take(self.history.len().saturating_sub(1))
     }
 
-    pub fn change(&self) -> Option<(f64, f64)> {
+    pub(crate) fn change(&self) -> Option<(f64, f64)> {
         let (last, open) = (self.last?, self.open?);
         let pct = if open != 0.0 { (last - open) / open * 100.0 } else { 0.0 };
         Some((last - open, pct))
     }
 
-    pub fn spread(&self) -> Option<f64> {
+    pub(crate) fn spread(&self) -> Option<f64> {
         Some(self.ask? - self.bid?)
     }
 
-    pub fn age(&self, now: Instant) -> Option<Duration> {
+    pub(crate) fn age(&self, now: Instant) -> Option<Duration> {
         self.received_at.map(|t| now.saturating_duration_since(t))
     }
 
-    pub fn is_stale(&self, now: Instant, stale_after: Duration) -> bool {
+    pub(crate) fn is_stale(&self, now: Instant, stale_after: Duration) -> bool {
         self.age(now).is_none_or(|a| a > stale_after)
     }
 
-    pub fn flashing(&self, now: Instant) -> Option<Move> {
+    pub(crate) fn flashing(&self, now: Instant) -> Option<Move> {
         self.flash.filter(|(_, at)| now.saturating_duration_since(*at) < FLASH).map(|(m, _)| m)
     }
 }
@@ -160,7 +160,7 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    pub fn next(self) -> Self {
+    pub(crate) fn next(self) -> Self {
         match self {
             SortKey::Watchlist => SortKey::Symbol,
             SortKey::Symbol => SortKey::ChangePct,
@@ -169,7 +169,7 @@ impl SortKey {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             SortKey::Watchlist => "watchlist",
             SortKey::Symbol => "symbol",
@@ -197,7 +197,7 @@ pub struct Markets {
 }
 
 impl Markets {
-    pub fn new(symbols: Vec<String>, history_points: usize) -> Self {
+    pub(crate) fn new(symbols: Vec<String>, history_points: usize) -> Self {
         Markets {
             symbols,
             quotes: HashMap::default(),
@@ -233,7 +233,7 @@ impl Markets {
     }
 
     /// Symbols in display order.
-    pub fn rows(&self) -> Vec<&str> {
+    pub(crate) fn rows(&self) -> Vec<&str> {
         let mut rows: Vec<&str> = self.symbols.iter().map(String::as_str).collect();
         let pct = |s: &str| self.quotes.get(s).and_then(Quote::change).map(|c| c.1);
         let vol = |s: &str| self.quotes.get(s).and_then(|q| q.volume);
@@ -248,7 +248,7 @@ impl Markets {
         rows
     }
 
-    pub fn selected_symbol(&self) -> Option<String> {
+    pub(crate) fn selected_symbol(&self) -> Option<String> {
         self.rows().get(self.selected).map(|s| (*s).to_owned())
     }
 
@@ -265,7 +265,7 @@ impl Markets {
         Ok(Some(sym))
     }
 
-    pub fn remove_selected(&mut self) -> Option<String> {
+    pub(crate) fn remove_selected(&mut self) -> Option<String> {
         let sym = self.selected_symbol()?;
         self.symbols.retain(|s| *s != sym);
         self.quotes.remove(&sym);
@@ -273,7 +273,7 @@ impl Markets {
         Some(sym)
     }
 
-    pub fn move_selection(&mut self, delta: isize) {
+    pub(crate) fn move_selection(&mut self, delta: isize) {
         self.selected = super::step(self.selected, delta, self.symbols.len());
     }
 }

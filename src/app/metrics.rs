@@ -44,7 +44,7 @@ pub const INSIGHT_SERIES: [(&str, &str); 5] = [
 ];
 
 impl Metrics {
-    pub fn new(history_points: usize) -> Self {
+    pub(crate) fn new(history_points: usize) -> Self {
         Metrics {
             kpis: Vec::new(),
             signals: Vec::new(),
@@ -58,20 +58,20 @@ impl Metrics {
         }
     }
 
-    pub fn set_kpis(&mut self, kpis: Vec<Kpi>, now: Instant) {
+    pub(crate) fn set_kpis(&mut self, kpis: Vec<Kpi>, now: Instant) {
         self.kpis = kpis;
         self.kpis_load.succeed(now);
     }
 
     /// Replace a KPI by id, or append it.
-    pub fn upsert_kpi(&mut self, k: Kpi) {
+    pub(crate) fn upsert_kpi(&mut self, k: Kpi) {
         match self.kpis.iter_mut().find(|x| x.id == k.id) {
             Some(slot) => *slot = k,
             None => self.kpis.push(k),
         }
     }
 
-    pub fn push_signals(&mut self, m: SignalMetrics) {
+    pub(crate) fn push_signals(&mut self, m: SignalMetrics) {
         for s in m.metrics {
             let idx = match self.signals.iter().position(|x| x.name == s.name) {
                 Some(i) => i,
@@ -91,7 +91,7 @@ impl Metrics {
         }
     }
 
-    pub fn set_insight_metrics(&mut self, m: InsightMetrics) {
+    pub(crate) fn set_insight_metrics(&mut self, m: InsightMetrics) {
         let values = [
             m.total as f64,
             m.generated_last_hour as f64,
@@ -106,15 +106,15 @@ impl Metrics {
     }
 
     /// The next analytics period after the current one.
-    pub fn next_period(&self) -> u32 {
+    pub(crate) fn next_period(&self) -> u32 {
         let i = PERIODS.iter().position(|d| *d == self.analytics_days).unwrap_or(0);
         PERIODS[(i + 1) % PERIODS.len()]
     }
 
-    pub fn set_analytics(
+    pub(crate) fn set_analytics(
         &mut self,
         days: u32,
-        result: Result<ReportAnalytics, String>,
+        result: Result<ReportAnalytics, crate::api::ApiError>,
         now: Instant,
     ) {
         if days != self.analytics_days {
@@ -125,7 +125,7 @@ impl Metrics {
                 self.analytics = Some(a);
                 self.analytics_load.succeed(now);
             }
-            Err(e) => self.analytics_load.fail(now, e),
+            Err(e) => self.analytics_load.fail(now, &e),
         }
     }
 }

@@ -63,11 +63,11 @@ impl Tab {
         }
     }
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 
-    pub fn context(self) -> Context {
+    pub(crate) fn context(self) -> Context {
         match self {
             Tab::Insights => Context::Insights,
             Tab::Status => Context::Status,
@@ -181,7 +181,7 @@ impl App {
     }
 
     /// What to do first (and on refresh): load every list.
-    pub fn start(&mut self) -> Vec<Effect> {
+    pub(crate) fn start(&mut self) -> Vec<Effect> {
         let now = self.now;
         self.insights.paging.load.start(now);
         self.reports.paging.load.start(now);
@@ -275,15 +275,11 @@ impl App {
                 self.insights.set_page(offset, l.insights, l.total, now);
                 self.want_stats(fx);
             }
-            ApiEvent::Insights { result: Err(e), .. } => {
-                self.insights.paging.load.fail(now, e.to_string())
-            }
+            ApiEvent::Insights { result: Err(e), .. } => self.insights.paging.load.fail(now, &e),
             ApiEvent::Reports { offset, result: Ok(l) } => {
                 self.reports.set_page(offset, l.reports, l.total, l.has_more, now);
             }
-            ApiEvent::Reports { result: Err(e), .. } => {
-                self.reports.paging.load.fail(now, e.to_string())
-            }
+            ApiEvent::Reports { result: Err(e), .. } => self.reports.paging.load.fail(now, &e),
             ApiEvent::Stats(_, Ok(s)) => {
                 self.insights.apply_stats(&s);
             }
@@ -291,20 +287,18 @@ impl App {
                 self.message = Some(format!("feedback for insight {id}: {e}"))
             }
             ApiEvent::Kpis(Ok(l)) => self.metrics.set_kpis(l.kpis, now),
-            ApiEvent::Kpis(Err(e)) => self.metrics.kpis_load.fail(now, e.to_string()),
-            ApiEvent::Analytics { days, result } => {
-                self.metrics.set_analytics(days, result.map_err(|e| e.to_string()), now)
-            }
+            ApiEvent::Kpis(Err(e)) => self.metrics.kpis_load.fail(now, &e),
+            ApiEvent::Analytics { days, result } => self.metrics.set_analytics(days, result, now),
             ApiEvent::Status(Ok(s)) => {
                 self.status.set_system(s, now);
                 self.status.system_load.succeed(now);
             }
-            ApiEvent::Status(Err(e)) => self.status.system_load.fail(now, e.to_string()),
+            ApiEvent::Status(Err(e)) => self.status.system_load.fail(now, &e),
             ApiEvent::Backfill(Ok(jobs)) => {
                 self.status.upsert_jobs(jobs, now);
                 self.status.jobs_load.succeed(now);
             }
-            ApiEvent::Backfill(Err(e)) => self.status.jobs_load.fail(now, e.to_string()),
+            ApiEvent::Backfill(Err(e)) => self.status.jobs_load.fail(now, &e),
         }
         true
     }

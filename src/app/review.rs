@@ -25,7 +25,7 @@ pub struct ReportFilter {
 }
 
 impl ReportFilter {
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
         let mut f = ReportFilter::default();
         for token in text.split_whitespace() {
             let Some((key, value)) = token.split_once(':') else {
@@ -64,7 +64,7 @@ impl ReportFilter {
         Ok(f)
     }
 
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let parts = [
             ("status", &self.status),
             ("account", &self.account),
@@ -78,7 +78,7 @@ impl ReportFilter {
             .join(" ")
     }
 
-    pub fn query(&self, limit: u32, offset: u32) -> ReportQuery {
+    pub(crate) fn query(&self, limit: u32, offset: u32) -> ReportQuery {
         ReportQuery {
             status: self.status.clone(),
             account: self.account.clone(),
@@ -139,12 +139,12 @@ impl TextEntry {
         TextEntry { title, editor, multiline, required, purpose, error: None }
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.editor.lines().join("\n").trim().to_owned()
     }
 
     /// The keymap section that serves this entry.
-    pub fn context(&self) -> crate::keymap::Context {
+    pub(crate) fn context(&self) -> crate::keymap::Context {
         use crate::keymap::Context;
         if self.multiline { Context::Note } else { Context::Text }
     }
@@ -177,12 +177,12 @@ fn plural(n: usize, one: &str) -> String {
 
 impl App {
     /// Items not yet delivered (pending or failed).
-    pub fn undelivered(&self) -> impl Iterator<Item = &Item> {
+    pub(crate) fn undelivered(&self) -> impl Iterator<Item = &Item> {
         self.outbox.iter().filter(|i| i.status != ItemStatus::Delivered)
     }
 
     /// Whether an action on this report or insight is still on its way.
-    pub fn has_pending(&self, report: Option<&Id>, insight: Option<&Id>) -> bool {
+    pub(crate) fn has_pending(&self, report: Option<&Id>, insight: Option<&Id>) -> bool {
         self.undelivered().any(|i| {
             i.status == ItemStatus::Pending
                 && ((report.is_some() && i.action.report() == report)
@@ -388,7 +388,7 @@ impl App {
 
     /// The outbox view's rows: undelivered first (oldest first), then the
     /// recently delivered.
-    pub fn outbox_view_items(&self) -> Vec<&Item> {
+    pub(crate) fn outbox_view_items(&self) -> Vec<&Item> {
         let mut items: Vec<&Item> = self.undelivered().collect();
         items.extend(self.outbox.iter().filter(|i| i.status == ItemStatus::Delivered));
         items

@@ -46,7 +46,7 @@ pub enum Layer {
 
 impl Layer {
     /// The keymap section that serves this layer.
-    pub fn context(self) -> Context {
+    pub(crate) fn context(self) -> Context {
         match self {
             Layer::Tab(tab) => tab.context(),
             Layer::Help => Context::Help,
@@ -86,13 +86,6 @@ impl App {
             None if self.show_help => Layer::Help,
             None => Layer::Tab(self.tab),
         }
-    }
-
-    /// Whether `action` does something in the layer that owns the keyboard.
-    /// The footer and the `?` overlay list only these, so they never
-    /// promise a key that does nothing.
-    pub fn available(&self, action: Action) -> bool {
-        self.layer().context().offers(action)
     }
 
     /// Route one key to the layer that owns the keyboard. Returns true when

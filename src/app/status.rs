@@ -9,9 +9,9 @@ pub use crate::format::{eta_seconds, progress};
 use crate::protocol::{Alert, BackfillJob, Severity, SystemStatus};
 
 /// Alerts kept, newest first.
-pub const MAX_ALERTS: usize = 200;
+pub(crate) const MAX_ALERTS: usize = 200;
 /// How long a critical-alert toast stays up.
-pub const TOAST: Duration = Duration::from_secs(6);
+pub(crate) const TOAST: Duration = Duration::from_secs(6);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
@@ -35,7 +35,7 @@ pub struct Status {
 }
 
 impl Status {
-    pub fn new(history_points: usize) -> Self {
+    pub(crate) fn new(history_points: usize) -> Self {
         Status {
             system: None,
             system_at: None,
@@ -55,7 +55,7 @@ impl Status {
         }
     }
 
-    pub fn set_system(&mut self, s: SystemStatus, now: Instant) {
+    pub(crate) fn set_system(&mut self, s: SystemStatus, now: Instant) {
         self.throughput.push(s.processing.processed_per_sec);
         self.queue_depth.push(s.processing.queue_depth);
         self.error_rate.push(s.processing.error_rate * 100.0);
@@ -69,11 +69,15 @@ impl Status {
     }
 
     /// Whether the system status is older than `stale_after` (or absent).
-    pub fn system_stale(&self, now: Instant, stale_after: Duration) -> bool {
+    pub(crate) fn system_stale(&self, now: Instant, stale_after: Duration) -> bool {
         self.system_at.is_none_or(|t| now.saturating_duration_since(t) > stale_after)
     }
 
-    pub fn upsert_jobs(&mut self, jobs: impl IntoIterator<Item = BackfillJob>, now: Instant) {
+    pub(crate) fn upsert_jobs(
+        &mut self,
+        jobs: impl IntoIterator<Item = BackfillJob>,
+        now: Instant,
+    ) {
         for j in jobs {
             self.jobs.insert(j.job_id.clone(), j);
         }
@@ -82,7 +86,7 @@ impl Status {
     }
 
     /// Record an alert; returns true when it deserves a toast (critical).
-    pub fn push_alert(&mut self, a: Alert, now: Instant) -> bool {
+    pub(crate) fn push_alert(&mut self, a: Alert, now: Instant) -> bool {
         let critical = a.severity == Severity::Critical;
         if critical {
             self.toast = Some((a.clone(), now));
@@ -92,7 +96,7 @@ impl Status {
         critical
     }
 
-    pub fn toast(&self, now: Instant) -> Option<&Alert> {
+    pub(crate) fn toast(&self, now: Instant) -> Option<&Alert> {
         self.toast
             .as_ref()
             .filter(|(_, at)| now.saturating_duration_since(*at) < TOAST)

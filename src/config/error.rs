@@ -68,17 +68,6 @@ impl ConfigError {
             _ => None,
         }
     }
-
-    /// Where the bad value came from, when known.
-    pub fn origin(&self) -> Option<&Origin> {
-        match self {
-            ConfigError::Syntax { origin, .. }
-            | ConfigError::UnknownKey { origin, .. }
-            | ConfigError::Invalid { origin, .. }
-            | ConfigError::Keymap { origin, .. } => Some(origin),
-            _ => None,
-        }
-    }
 }
 
 /// 1-based line of byte offset `pos` in `text`.

@@ -150,17 +150,17 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 
 impl Config {
     /// The platform's config file path (whether or not it exists).
-    pub fn default_path() -> Option<PathBuf> {
+    pub(crate) fn default_path() -> Option<PathBuf> {
         project_dirs().map(|d| d.config_dir().join("config.toml"))
     }
 
     /// The platform's data directory, or `./.meridian` if there is no home.
-    pub fn default_data_dir() -> PathBuf {
+    pub(crate) fn default_data_dir() -> PathBuf {
         project_dirs().map_or_else(|| PathBuf::from(".meridian"), |d| d.data_dir().to_path_buf())
     }
 
     /// Where the outbox database and logs go.
-    pub fn data_dir(&self) -> PathBuf {
+    pub(crate) fn data_dir(&self) -> PathBuf {
         self.data_dir.clone().unwrap_or_else(Config::default_data_dir)
     }
 

@@ -12,13 +12,13 @@ pub struct Backoff {
 
 impl Backoff {
     /// The ceiling for attempt `n` (1-based): min(cap, base * 2^(n-1)).
-    pub fn ceiling(&self, attempt: u32) -> Duration {
+    pub(crate) fn ceiling(&self, attempt: u32) -> Duration {
         let factor = 1u32.checked_shl(attempt.saturating_sub(1).min(20)).unwrap_or(u32::MAX);
         self.base.saturating_mul(factor).min(self.cap)
     }
 
     /// A uniformly random delay in `0..=ceiling(attempt)` ("full jitter").
-    pub fn delay(&self, attempt: u32, rng: &mut impl Rng) -> Duration {
+    pub(crate) fn delay(&self, attempt: u32, rng: &mut impl Rng) -> Duration {
         let ceiling = self.ceiling(attempt).as_millis() as u64;
         Duration::from_millis(rng.random_range(0..=ceiling))
     }

@@ -38,7 +38,7 @@ impl std::fmt::Debug for Coalescer {
 
 impl Coalescer {
     /// A coalescer that takes updates for `symbols`.
-    pub fn watching<'s>(symbols: impl IntoIterator<Item = &'s String>) -> Self {
+    pub(crate) fn watching<'s>(symbols: impl IntoIterator<Item = &'s String>) -> Self {
         let mut c = Coalescer::default();
         for s in symbols {
             c.watch(s);
@@ -52,7 +52,7 @@ impl Coalescer {
     }
 
     /// Take updates for `symbol` from now on.
-    pub fn watch(&mut self, symbol: &str) {
+    pub(crate) fn watch(&mut self, symbol: &str) {
         if self.find(symbol).is_some() {
             return;
         }
@@ -63,7 +63,7 @@ impl Coalescer {
     }
 
     /// Drop `symbol`, and what was waiting for it.
-    pub fn unwatch(&mut self, symbol: &str) {
+    pub(crate) fn unwatch(&mut self, symbol: &str) {
         let Some(i) = self.find(symbol) else { return };
         let hash = self.hasher.hash_one(symbol);
         if let Ok(e) = self.index.find_entry(hash, |&j| j == i) {
@@ -86,7 +86,7 @@ impl Coalescer {
 
     /// Merge `u` into what waits for its symbol; an update for a symbol not
     /// watched is dropped. Returns whether it was taken.
-    pub fn push(&mut self, u: PriceUpdate) -> bool {
+    pub(crate) fn push(&mut self, u: PriceUpdate) -> bool {
         let Some(i) = self.find(&u.symbol) else { return false };
         match &mut self.slots[i].pending {
             Some(prev) if u.kind == PriceKind::Delta => {
@@ -105,13 +105,13 @@ impl Coalescer {
         true
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.waiting.is_empty()
     }
 
     /// Everything waiting, one update per symbol, in the order the symbols
     /// first had one.
-    pub fn take(&mut self) -> Vec<PriceUpdate> {
+    pub(crate) fn take(&mut self) -> Vec<PriceUpdate> {
         let slots = &mut self.slots;
         self.waiting.drain(..).filter_map(|i| slots[i].pending.take()).collect()
     }

@@ -19,7 +19,7 @@ use crate::protocol::{
     PriceCommand as WireCommand, PriceUpdate, decode_backfill, decode_health, for_each_price,
 };
 
-pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Missed pongs after which the link is declared dead.
 const MAX_MISSED_PONGS: u32 = 2;
@@ -40,7 +40,7 @@ pub fn hard_limit(max_frame_bytes: usize) -> usize {
 /// Why a connection attempt failed, and how long the server asked us to
 /// wait (`Retry-After` on a 429 or 503 handshake answer).
 #[derive(Debug)]
-pub struct ConnectError {
+pub(crate) struct ConnectError {
     pub message: String,
     pub retry_after: Option<Duration>,
 }
@@ -51,7 +51,7 @@ impl From<String> for ConnectError {
     }
 }
 
-pub async fn connect(opts: &FeedOptions) -> Result<Ws, ConnectError> {
+pub(crate) async fn connect(opts: &FeedOptions) -> Result<Ws, ConnectError> {
     let mut req =
         opts.url.as_str().into_client_request().map_err(|e| format!("bad feed URL: {e}"))?;
     if let Some(token) = &opts.token {
@@ -116,14 +116,14 @@ fn refused(status: tokio_tungstenite::tungstenite::http::StatusCode) -> String {
     format!("server answered HTTP {status}: {why}")
 }
 
-pub enum End {
+pub(crate) enum End {
     /// The UI is gone: stop for good.
     Stop,
     /// The link failed: reconnect.
     Lost(String),
 }
 
-pub struct Session<'a> {
+pub(crate) struct Session<'a> {
     kind: FeedKind,
     opts: &'a FeedOptions,
     tx: &'a mpsc::Sender<Event>,
@@ -139,7 +139,7 @@ pub struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    pub fn new(
+    pub(crate) fn new(
         kind: FeedKind,
         opts: &'a FeedOptions,
         tx: &'a mpsc::Sender<Event>,

@@ -30,9 +30,9 @@ use crate::config::Config;
 use crate::remote::{Remote, load_config};
 
 /// Usage and config errors, as for the console.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 /// `reports approve|reject|flag`: not delivered in time, still queued.
-pub const EXIT_QUEUED: u8 = 3;
+pub(crate) const EXIT_QUEUED: u8 = 3;
 
 /// Print `meridian: <text>` on stderr as one line with nothing a terminal
 /// would act on: errors can quote a config file or a server's message.

@@ -12,14 +12,14 @@ use crate::format::{self, eta_seconds, progress};
 use crate::protocol::{BackfillJob, Health, Service, SystemStatus};
 use crate::remote::api_client;
 
-pub const EXIT_HEALTHY: u8 = 0;
-pub const EXIT_DEGRADED: u8 = 1;
-pub const EXIT_DOWN: u8 = 2;
+pub(crate) const EXIT_HEALTHY: u8 = 0;
+pub(crate) const EXIT_DEGRADED: u8 = 1;
+pub(crate) const EXIT_DOWN: u8 = 2;
 /// No answer, or one we cannot read: the health is unknown.
-pub const EXIT_UNKNOWN: u8 = 3;
+pub(crate) const EXIT_UNKNOWN: u8 = 3;
 /// Bad config file or command line: we did not even ask. Not 2, which is
 /// "down".
-pub const EXIT_CONFIG: u8 = 4;
+pub(crate) const EXIT_CONFIG: u8 = 4;
 
 const EXIT_CODES: &str = "\
 Exit status:
@@ -81,7 +81,7 @@ async fn check(conn: &ConnArgs, args: &StatusArgs) -> Result<u8, Failure> {
     Ok(exit_code(status.overall))
 }
 
-pub fn exit_code(overall: Health) -> u8 {
+pub(crate) fn exit_code(overall: Health) -> u8 {
     match overall {
         Health::Healthy => EXIT_HEALTHY,
         Health::Degraded => EXIT_DEGRADED,

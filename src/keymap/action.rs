@@ -12,24 +12,24 @@ macro_rules! actions {
 
         impl Action {
             /// Every action, in the order the help overlay lists them.
-            pub const ALL: &[Action] = &[$(Action::$variant),*];
+            pub(crate) const ALL: &[Action] = &[$(Action::$variant),*];
 
             /// The snake_case name used in config files.
-            pub fn name(self) -> &'static str {
+            pub(crate) fn name(self) -> &'static str {
                 match self { $(Action::$variant => $name),* }
             }
 
             /// A word or two for the footer hint ("add").
-            pub fn label(self) -> &'static str {
+            pub(crate) fn label(self) -> &'static str {
                 match self { $(Action::$variant => $label),* }
             }
 
             /// One line for the help overlay.
-            pub fn description(self) -> &'static str {
+            pub(crate) fn description(self) -> &'static str {
                 match self { $(Action::$variant => $description),* }
             }
 
-            pub fn from_name(name: &str) -> Option<Action> {
+            pub(crate) fn from_name(name: &str) -> Option<Action> {
                 Action::ALL.iter().copied().find(|a| a.name() == name)
             }
         }
@@ -105,7 +105,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: &[Context] = &[
+    pub(crate) const ALL: &[Context] = &[
         Context::Global,
         Context::Insights,
         Context::Status,
@@ -121,16 +121,16 @@ impl Context {
     ];
 
     /// The tabs' contexts, which fall back to Global.
-    pub const SCREENS: &[Context] =
+    pub(crate) const SCREENS: &[Context] =
         &[Context::Insights, Context::Status, Context::Metrics, Context::Markets, Context::Reports];
 
     /// A tab's context: its keys fall back to Global's.
-    pub fn is_screen(self) -> bool {
+    pub(crate) fn is_screen(self) -> bool {
         Context::SCREENS.contains(&self)
     }
 
     /// The snake_case name used as `[keys.<name>]` in config files.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Context::Global => "global",
             Context::Insights => "insights",
@@ -147,7 +147,7 @@ impl Context {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Context> {
+    pub(crate) fn from_name(name: &str) -> Option<Context> {
         Context::ALL.iter().copied().find(|c| c.name() == name)
     }
 }

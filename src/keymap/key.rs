@@ -48,7 +48,7 @@ const RELEVANT: KeyModifiers =
 
 impl KeyBinding {
     /// Build a binding, applying the same normalisation as parsing does.
-    pub fn new(code: KeyCode, modifiers: KeyModifiers) -> KeyBinding {
+    pub(crate) fn new(code: KeyCode, modifiers: KeyModifiers) -> KeyBinding {
         let mut modifiers = modifiers & RELEVANT;
         let code = match code {
             KeyCode::Char(c) => {
@@ -74,16 +74,8 @@ impl KeyBinding {
     }
 
     /// The binding a terminal key event corresponds to.
-    pub fn from_event(event: &KeyEvent) -> KeyBinding {
+    pub(crate) fn from_event(event: &KeyEvent) -> KeyBinding {
         KeyBinding::new(event.code, event.modifiers)
-    }
-
-    pub fn code(&self) -> KeyCode {
-        self.code
-    }
-
-    pub fn modifiers(&self) -> KeyModifiers {
-        self.modifiers
     }
 }
 

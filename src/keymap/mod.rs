@@ -21,7 +21,7 @@ pub use key::{KeyBinding, KeyParseError};
 pub use offers::Offer;
 
 /// The built-in bindings, in the same format users write under `[keys]`.
-pub const DEFAULT_KEYMAP: &str = include_str!("../../config/keymap.toml");
+pub(crate) const DEFAULT_KEYMAP: &str = include_str!("../../config/keymap.toml");
 
 /// The user's `[keys.<context>]` tables: context name -> action name -> keys.
 /// Names are checked by [`Keymap::with_overrides`], not by serde, so that
@@ -66,7 +66,7 @@ pub enum KeymapError {
 impl KeymapError {
     /// The config key paths (`keys.markets.add_symbol`) this error is about,
     /// most specific first, so a caller can point at a line in the file.
-    pub fn key_paths(&self) -> Vec<String> {
+    pub(crate) fn key_paths(&self) -> Vec<String> {
         match self {
             KeymapError::UnknownContext { context } => vec![format!("keys.{context}")],
             KeymapError::UnknownAction { context, action }
@@ -182,7 +182,7 @@ impl Keymap {
 
     /// The keys for `action` in `ctx` (on a screen, falling back to Global);
     /// empty if unbound.
-    pub fn keys(&self, ctx: Context, action: Action) -> &[KeyBinding] {
+    pub(crate) fn keys(&self, ctx: Context, action: Action) -> &[KeyBinding] {
         searched(ctx)
             .filter_map(|c| self.bindings.get(&c)?.get(&action))
             .find(|keys| !keys.is_empty())
@@ -191,13 +191,13 @@ impl Keymap {
 
     /// The first key for `action` in `ctx`, as written in config files;
     /// empty if unbound.
-    pub fn first_key(&self, ctx: Context, action: Action) -> String {
+    pub(crate) fn first_key(&self, ctx: Context, action: Action) -> String {
         self.keys(ctx, action).first().map_or(String::new(), ToString::to_string)
     }
 
     /// The keys for `action` in `ctx` as a dialog writes them: `y/enter`
     /// (a capital that only repeats a lower-case key is left out).
-    pub fn keys_text(&self, ctx: Context, action: Action) -> String {
+    pub(crate) fn keys_text(&self, ctx: Context, action: Action) -> String {
         let keys: Vec<String> = self.keys(ctx, action).iter().map(ToString::to_string).collect();
         let shown: Vec<&str> = keys
             .iter()

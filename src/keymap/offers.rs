@@ -42,18 +42,18 @@ const WRITES: &[Action] = &[Approve, ApproveWithNotes, Reject, Flag, Rate, Comme
 
 impl Offer {
     /// Every action this context offers, footer ones first.
-    pub fn actions(&self) -> impl Iterator<Item = Action> + '_ {
+    pub(crate) fn actions(&self) -> impl Iterator<Item = Action> + '_ {
         self.footer.iter().chain(self.rest.iter().flat_map(|g| g.iter())).copied()
     }
 
-    pub fn contains(&self, action: Action) -> bool {
+    pub(crate) fn contains(&self, action: Action) -> bool {
         self.actions().any(|a| a == action)
     }
 }
 
 impl Action {
     /// Whether the action changes something on the server.
-    pub fn writes(self) -> bool {
+    pub(crate) fn writes(self) -> bool {
         WRITES.contains(&self)
     }
 }
@@ -61,7 +61,7 @@ impl Action {
 impl Context {
     /// The actions this context offers. A screen's offer includes the Global
     /// actions that do something on it; Global's is what works on any tab.
-    pub fn offer(self) -> Offer {
+    pub(crate) fn offer(self) -> Offer {
         let offer = |footer, rest| Offer { footer, rest };
         match self {
             Context::Global => offer(&[], &[EVERYWHERE, LIST, &[Open]]),
@@ -97,12 +97,12 @@ impl Context {
     }
 
     /// Whether `action` does something in this context.
-    pub fn offers(self, action: Action) -> bool {
+    pub(crate) fn offers(self, action: Action) -> bool {
         self.offer().contains(action)
     }
 
     /// The contexts where `action` does something, for error messages.
-    pub fn offering(action: Action) -> Vec<Context> {
+    pub(crate) fn offering(action: Action) -> Vec<Context> {
         Context::ALL.iter().copied().filter(|c| c.offers(action)).collect()
     }
 }

@@ -22,7 +22,7 @@ pub enum Action {
 
 impl Action {
     /// The POST path, relative to the server base.
-    pub fn path(&self) -> String {
+    pub(crate) fn path(&self) -> String {
         let report = |id: &Id, verb: &str| format!("{}/{}/{verb}", paths::REPORTS, segment(id));
         match self {
             Action::Approve { report: id, .. } => report(id, "approve"),
@@ -35,7 +35,7 @@ impl Action {
     }
 
     /// The request body the contract asks for.
-    pub fn body(&self) -> Value {
+    pub(crate) fn body(&self) -> Value {
         let json = match self {
             Action::Approve { notes, .. } => {
                 serde_json::to_value(ApproveRequest { notes: notes.clone() })
@@ -60,7 +60,7 @@ impl Action {
     }
 
     /// Short text for lists and logs; never holds notes, reasons or comments.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Action::Approve { report, .. } => format!("approve report {report}"),
             Action::Reject { report, .. } => format!("reject report {report}"),
@@ -71,7 +71,7 @@ impl Action {
         }
     }
 
-    pub fn report(&self) -> Option<&Id> {
+    pub(crate) fn report(&self) -> Option<&Id> {
         match self {
             Action::Approve { report, .. }
             | Action::Reject { report, .. }
@@ -80,7 +80,7 @@ impl Action {
         }
     }
 
-    pub fn insight(&self) -> Option<&Id> {
+    pub(crate) fn insight(&self) -> Option<&Id> {
         match self {
             Action::Rate { insight, .. }
             | Action::Comment { insight, .. }

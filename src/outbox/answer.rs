@@ -29,7 +29,7 @@ pub struct Undecodable {
 
 impl Answer {
     /// Decode a 2xx body as the answer to `action`.
-    pub fn decode(action: &Action, body: &[u8]) -> Result<Answer, Undecodable> {
+    pub(crate) fn decode(action: &Action, body: &[u8]) -> Result<Answer, Undecodable> {
         if action.report().is_some() {
             parse(body, "a Report").map(|r| Answer::Report(Box::new(r)))
         } else {
@@ -38,7 +38,7 @@ impl Answer {
     }
 
     /// Decode a 409's `error.current` as the state `action` met.
-    pub fn from_current(action: &Action, current: Value) -> Result<Answer, Undecodable> {
+    pub(crate) fn from_current(action: &Action, current: Value) -> Result<Answer, Undecodable> {
         if action.report().is_some() {
             convert(current, "a Report").map(|r| Answer::Report(Box::new(r)))
         } else {

@@ -8,12 +8,13 @@ use serde_json::Value;
 
 use super::Action;
 use super::answer::{Answer, Undecodable};
+use crate::api::ErrorKind;
 use crate::feeds::Backoff;
 use crate::protocol::{ErrorBody, Timestamp};
 
 /// A server may ask for a long pause; beyond this we try again anyway (with
 /// the same key, so an early retry is harmless).
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
 
 /// What one delivery attempt came to.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +34,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// Failed for good: the item waits for the user (retry or drop).
-    pub fn failure_message(&self) -> Option<&str> {
+    pub(crate) fn failure_message(&self) -> Option<&str> {
         match self {
             Outcome::Conflict { message, .. }
             | Outcome::Forbidden { message }
@@ -43,7 +44,7 @@ impl Outcome {
     }
 
     /// An answer that came but could not be decoded.
-    pub fn undecodable(&self) -> Option<&Undecodable> {
+    pub(crate) fn undecodable(&self) -> Option<&Undecodable> {
         match self {
             Outcome::Delivered { answer: Err(e) } | Outcome::Conflict { current: Err(e), .. } => {
                 Some(e)
@@ -56,7 +57,7 @@ impl Outcome {
 /// The state change one attempt asks of the store: the sender's only effect
 /// besides the events it sends.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Settle {
+pub(crate) enum Settle {
     Delivered,
     Failed { message: String },
     Retry { error: String, at: Timestamp },
@@ -64,7 +65,7 @@ pub enum Settle {
 
 /// What to record after an attempt; `delay` comes from [`retry_delay`] and is
 /// used only when the outcome is not final.
-pub fn settle(outcome: &Outcome, now: Timestamp, delay: Duration) -> Settle {
+pub(crate) fn settle(outcome: &Outcome, now: Timestamp, delay: Duration) -> Settle {
     match outcome {
         Outcome::Delivered { .. } => Settle::Delivered,
         Outcome::Retry { reason, .. } => {
@@ -76,20 +77,23 @@ pub fn settle(outcome: &Outcome, now: Timestamp, delay: Duration) -> Settle {
 }
 
 /// Classify an HTTP answer to `action`.
-pub fn outcome(
+pub(crate) fn outcome(
     action: &Action,
     status: u16,
     retry_after: Option<Duration>,
     body: &[u8],
 ) -> Outcome {
-    match status {
-        200..=299 => Outcome::Delivered { answer: Answer::decode(action, body) },
-        408 | 429 | 500..=599 => Outcome::Retry {
+    if (200..=299).contains(&status) {
+        return Outcome::Delivered { answer: Answer::decode(action, body) };
+    }
+    // One mapping of statuses to kinds (protocol §7) for GETs and POSTs.
+    match ErrorKind::of_status(status) {
+        kind if kind.is_transient() => Outcome::Retry {
             reason: format!("HTTP {status}: {}", message(status, body).0),
             after: retry_after,
         },
-        403 => Outcome::Forbidden { message: message(status, body).0 },
-        409 => {
+        ErrorKind::Forbidden => Outcome::Forbidden { message: message(status, body).0 },
+        ErrorKind::Conflict => {
             let (message, current) = message(status, body);
             let current = current.map(|v| Answer::from_current(action, v)).transpose();
             Outcome::Conflict { message, current }
@@ -99,14 +103,14 @@ pub fn outcome(
 }
 
 /// The server could not be reached, or the answer was cut off.
-pub fn network_error(reason: &str) -> Outcome {
+pub(crate) fn network_error(reason: &str) -> Outcome {
     Outcome::Retry { reason: reason.to_owned(), after: None }
 }
 
 /// The pause before attempt `attempt + 1`, after `attempt` (1-based) failed:
 /// the jittered backoff, never below its base (so a down server is not
 /// hammered), and never shorter than the server's `Retry-After`.
-pub fn retry_delay(
+pub(crate) fn retry_delay(
     backoff: &Backoff,
     attempt: u32,
     retry_after: Option<Duration>,

@@ -18,9 +18,6 @@ pub use prices::*;
 pub use rest::*;
 pub use time::Timestamp;
 
-/// Default maximum frame size (1 MiB), protocol "Limits".
-pub const DEFAULT_MAX_FRAME_BYTES: usize = 1024 * 1024;
-
 /// REST and WebSocket paths, relative to the server base.
 pub mod paths {
     pub const WS_PRICES: &str = "/ws/prices";
@@ -34,9 +31,9 @@ pub mod paths {
     pub const FEEDBACK_RATE: &str = "/api/v1/feedback/rate";
     pub const FEEDBACK_COMMENT: &str = "/api/v1/feedback/comment";
     pub const FEEDBACK_FLAG: &str = "/api/v1/feedback/flag";
-    pub const FEEDBACK_STATS: &str = "/api/v1/feedback/stats";
-    pub const REPORTS: &str = "/api/v1/reports";
-    pub const REPORT_ANALYTICS: &str = "/api/v1/reports/analytics";
+    pub(crate) const FEEDBACK_STATS: &str = "/api/v1/feedback/stats";
+    pub(crate) const REPORTS: &str = "/api/v1/reports";
+    pub(crate) const REPORT_ANALYTICS: &str = "/api/v1/reports/analytics";
     pub const KPIS: &str = "/api/v1/kpis";
 }
 

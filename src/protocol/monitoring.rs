@@ -171,15 +171,15 @@ pub enum HealthMessage {
 
 /// Health message type names, as on the wire.
 pub mod health_types {
-    pub const SYSTEM_STATUS: &str = "system_status";
-    pub const SIGNAL_METRICS: &str = "signal_metrics";
-    pub const INSIGHT_METRICS: &str = "insight_metrics";
-    pub const INSIGHT_CREATED: &str = "insight_created";
-    pub const FEEDBACK_UPDATED: &str = "feedback_updated";
-    pub const REPORT_UPDATED: &str = "report_updated";
-    pub const KPI_UPDATED: &str = "kpi_updated";
-    pub const ALERT: &str = "alert";
+    pub(crate) const SYSTEM_STATUS: &str = "system_status";
+    pub(crate) const SIGNAL_METRICS: &str = "signal_metrics";
+    pub(crate) const INSIGHT_METRICS: &str = "insight_metrics";
+    pub(crate) const INSIGHT_CREATED: &str = "insight_created";
+    pub(crate) const FEEDBACK_UPDATED: &str = "feedback_updated";
+    pub(crate) const REPORT_UPDATED: &str = "report_updated";
+    pub(crate) const KPI_UPDATED: &str = "kpi_updated";
+    pub(crate) const ALERT: &str = "alert";
 }
 
 /// Backfill message type name.
-pub const BACKFILL_PROGRESS: &str = "backfill_progress";
+pub(crate) const BACKFILL_PROGRESS: &str = "backfill_progress";

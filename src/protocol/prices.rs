@@ -56,14 +56,14 @@ impl PriceUpdate {
     }
 
     /// A price that is not finite or is negative is rejected (protocol §1).
-    pub fn is_valid(&self) -> bool {
+    pub(crate) fn is_valid(&self) -> bool {
         let ok = |v: Option<f64>| v.is_none_or(|p| p.is_finite() && p >= 0.0);
         !self.symbol.is_empty() && ok(self.price) && ok(self.bid) && ok(self.ask) && ok(self.volume)
     }
 }
 
 /// 1-12 characters of A-Z, 0-9 and `.-/^=`, after upper-casing.
-pub fn normalize_symbol(s: &str) -> Result<String, String> {
+pub(crate) fn normalize_symbol(s: &str) -> Result<String, String> {
     let s = s.trim().to_ascii_uppercase();
     if s.is_empty() {
         return Err("empty symbol".into());

@@ -55,19 +55,19 @@ pub struct FeedbackStats {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RateRequest {
+pub(crate) struct RateRequest {
     pub insight_id: Id,
     pub rating: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CommentRequest {
+pub(crate) struct CommentRequest {
     pub insight_id: Id,
     pub comment: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InsightFlagRequest {
+pub(crate) struct InsightFlagRequest {
     pub insight_id: Id,
     pub reason: String,
 }
@@ -85,7 +85,7 @@ pub enum ValidationStatus {
 }
 
 impl ValidationStatus {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ValidationStatus::Pending => "pending",
             ValidationStatus::Approved => "approved",
@@ -153,14 +153,14 @@ pub struct ReportList {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct ApproveRequest {
+pub(crate) struct ApproveRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
 /// Body of reject and flag on a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReasonRequest {
+pub(crate) struct ReasonRequest {
     pub reason: String,
 }
 
@@ -321,7 +321,7 @@ pub struct ErrorDetail {
 }
 
 impl ErrorBody {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: &str, message: impl Into<String>) -> Self {
         ErrorBody {
             error: ErrorDetail { code: code.to_owned(), message: message.into(), current: None },
         }

@@ -27,15 +27,15 @@ impl Timestamp {
         self.0
     }
 
-    pub fn to_datetime(self) -> DateTime<Utc> {
+    pub(crate) fn to_datetime(self) -> DateTime<Utc> {
         Utc.timestamp_millis_opt(self.0).single().unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
     }
 
-    pub fn to_rfc3339(self) -> String {
+    pub(crate) fn to_rfc3339(self) -> String {
         self.to_datetime().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     }
 
-    pub fn parse_rfc3339(s: &str) -> Option<Self> {
+    pub(crate) fn parse_rfc3339(s: &str) -> Option<Self> {
         DateTime::parse_from_rfc3339(s.trim()).ok().map(|d| Timestamp(d.timestamp_millis()))
     }
 }

@@ -24,7 +24,7 @@ fn bearer(req: &Request) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-pub async fn layer(State(app): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn layer(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let (full, read_only) = (app.args.token.as_deref(), app.args.read_only_token.as_deref());
     let given = bearer(&req);
     let is = |want: Option<&str>| matches!((given, want), (Some(g), Some(w)) if same(g, w));

@@ -24,7 +24,7 @@ struct Job {
     start_in: u32,
 }
 
-pub struct BackfillSim {
+pub(crate) struct BackfillSim {
     jobs: Vec<Job>,
     rng: SmallRng,
 }
@@ -46,7 +46,7 @@ fn job(id: &str, name: &str, status: JobStatus, processed: u64, total: u64) -> B
 }
 
 impl BackfillSim {
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         let now = Timestamp::now().0;
         let mk = |mut j: BackfillJob, base_rate: f64, ago_secs: i64, start_in: u32| {
             if j.status != JobStatus::Pending {
@@ -89,12 +89,12 @@ impl BackfillSim {
         BackfillSim { jobs, rng: SmallRng::seed_from_u64(seed ^ 0x0bac_f111) }
     }
 
-    pub fn jobs(&self) -> Vec<BackfillJob> {
+    pub(crate) fn jobs(&self) -> Vec<BackfillJob> {
         self.jobs.iter().map(|j| j.job.clone()).collect()
     }
 
     /// Advance every job by `dt` seconds; returns the jobs that changed.
-    pub fn tick(&mut self, dt: f64) -> Vec<BackfillJob> {
+    pub(crate) fn tick(&mut self, dt: f64) -> Vec<BackfillJob> {
         let now = Timestamp::now();
         let mut changed = Vec::new();
         for j in &mut self.jobs {
@@ -134,7 +134,7 @@ impl BackfillSim {
 }
 
 /// One `backfill_progress` message, with RFC 3339 timestamps.
-pub fn progress_frame(job: &BackfillJob) -> anyhow::Result<String> {
+pub(crate) fn progress_frame(job: &BackfillJob) -> anyhow::Result<String> {
     let env = Envelope { kind: BACKFILL_PROGRESS.to_owned(), timestamp: None, data: job };
     let mut v = serde_json::to_value(env)?;
     let rfc = |t: Option<Timestamp>| t.map(|t| Value::String(t.to_rfc3339()));

@@ -52,13 +52,13 @@ CREATE TABLE IF NOT EXISTS idempotency (
 
 /// Shared handle to the one connection.
 #[derive(Clone)]
-pub struct Db {
+pub(crate) struct Db {
     conn: Arc<Mutex<Connection>>,
 }
 
 impl Db {
     /// Open (creating if needed) the database at `path`, in WAL mode.
-    pub fn open(path: &Path) -> anyhow::Result<Self> {
+    pub(crate) fn open(path: &Path) -> anyhow::Result<Self> {
         let conn = Connection::open(path)
             .with_context(|| format!("opening database {}", path.display()))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -70,7 +70,7 @@ impl Db {
     }
 
     /// Run `f` with the connection on the blocking pool.
-    pub async fn call<R, F>(&self, f: F) -> anyhow::Result<R>
+    pub(crate) async fn call<R, F>(&self, f: F) -> anyhow::Result<R>
     where
         R: Send + 'static,
         F: FnOnce(&mut Connection) -> anyhow::Result<R> + Send + 'static,
@@ -85,7 +85,7 @@ impl Db {
     }
 
     /// Synchronous access, for start-up and shutdown only.
-    pub fn blocking<R>(
+    pub(crate) fn blocking<R>(
         &self,
         f: impl FnOnce(&mut Connection) -> anyhow::Result<R>,
     ) -> anyhow::Result<R> {

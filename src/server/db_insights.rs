@@ -28,7 +28,11 @@ fn insight_row(r: &Row<'_>) -> rusqlite::Result<Insight> {
 }
 
 /// Newest first.
-pub fn list_insights(conn: &Connection, limit: u32, offset: u32) -> anyhow::Result<InsightList> {
+pub(crate) fn list_insights(
+    conn: &Connection,
+    limit: u32,
+    offset: u32,
+) -> anyhow::Result<InsightList> {
     let total: u64 = conn.query_row("SELECT COUNT(*) FROM insights", [], |r| r.get(0))?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {INSIGHT_COLUMNS} FROM insights i
@@ -39,13 +43,13 @@ pub fn list_insights(conn: &Connection, limit: u32, offset: u32) -> anyhow::Resu
     Ok(InsightList { insights, total })
 }
 
-pub fn get_insight(conn: &Connection, id: i64) -> anyhow::Result<Option<Insight>> {
+pub(crate) fn get_insight(conn: &Connection, id: i64) -> anyhow::Result<Option<Insight>> {
     let sql = format!("SELECT {INSIGHT_COLUMNS} FROM insights i WHERE i.id = ?1");
     Ok(conn.query_row(&sql, [id], insight_row).optional()?)
 }
 
 /// A new insight, as the simulation generates them. Returns it as stored.
-pub fn insert_insight(
+pub(crate) fn insert_insight(
     conn: &Connection,
     title: &str,
     summary: &str,
@@ -66,7 +70,7 @@ fn insight_exists(conn: &Connection, id: i64) -> anyhow::Result<bool> {
 }
 
 /// FeedbackStats of one insight, or None when there is no such insight.
-pub fn feedback_stats(conn: &Connection, id: i64) -> anyhow::Result<Option<FeedbackStats>> {
+pub(crate) fn feedback_stats(conn: &Connection, id: i64) -> anyhow::Result<Option<FeedbackStats>> {
     if !insight_exists(conn, id)? {
         return Ok(None);
     }
@@ -101,14 +105,14 @@ pub fn feedback_stats(conn: &Connection, id: i64) -> anyhow::Result<Option<Feedb
 
 /// One piece of feedback on an insight.
 #[derive(Debug, Clone)]
-pub enum Feedback {
+pub(crate) enum Feedback {
     Rating(u8),
     Comment(String),
     Flag(String),
 }
 
 /// Record feedback; None when the insight does not exist.
-pub fn add_feedback(
+pub(crate) fn add_feedback(
     conn: &Connection,
     id: i64,
     fb: Feedback,
@@ -129,7 +133,7 @@ pub fn add_feedback(
     feedback_stats(conn, id)
 }
 
-pub fn insight_metrics(conn: &Connection) -> anyhow::Result<InsightMetrics> {
+pub(crate) fn insight_metrics(conn: &Connection) -> anyhow::Result<InsightMetrics> {
     let hour_ago = Timestamp::now().0 - 3_600_000;
     Ok(conn.query_row(
         "SELECT COUNT(*),
@@ -152,7 +156,7 @@ pub fn insight_metrics(conn: &Connection) -> anyhow::Result<InsightMetrics> {
 }
 
 /// Where a KPI stands against its thresholds.
-pub fn kpi_status(k: &Kpi) -> KpiStatus {
+pub(crate) fn kpi_status(k: &Kpi) -> KpiStatus {
     let (v, t) = (k.current_value, &k.target.threshold);
     let better_or_equal = |a: f64, b: f64| match k.direction {
         Direction::HigherIsBetter => a >= b,
@@ -167,7 +171,7 @@ pub fn kpi_status(k: &Kpi) -> KpiStatus {
     }
 }
 
-pub fn put_kpi(conn: &Connection, k: &Kpi, position: usize) -> anyhow::Result<()> {
+pub(crate) fn put_kpi(conn: &Connection, k: &Kpi, position: usize) -> anyhow::Result<()> {
     conn.execute(
         "INSERT INTO kpis (id, position, body) VALUES (?1, ?2, ?3)
          ON CONFLICT (id) DO UPDATE SET body = excluded.body",
@@ -176,7 +180,7 @@ pub fn put_kpi(conn: &Connection, k: &Kpi, position: usize) -> anyhow::Result<()
     Ok(())
 }
 
-pub fn list_kpis(conn: &Connection) -> anyhow::Result<Vec<Kpi>> {
+pub(crate) fn list_kpis(conn: &Connection) -> anyhow::Result<Vec<Kpi>> {
     let mut stmt = conn.prepare("SELECT body FROM kpis ORDER BY position")?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     let mut kpis = Vec::new();

@@ -12,7 +12,7 @@ use crate::protocol::{
 };
 
 /// Insert or overwrite one report.
-pub fn put_report(conn: &Connection, r: &Report) -> anyhow::Result<()> {
+pub(crate) fn put_report(conn: &Connection, r: &Report) -> anyhow::Result<()> {
     let id: i64 = r.id.as_str().parse()?;
     conn.execute(
         "INSERT OR REPLACE INTO reports (id, account_number, report_date, validation_status,
@@ -32,7 +32,7 @@ pub fn put_report(conn: &Connection, r: &Report) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn get_report(conn: &Connection, id: i64) -> anyhow::Result<Option<Report>> {
+pub(crate) fn get_report(conn: &Connection, id: i64) -> anyhow::Result<Option<Report>> {
     let body: Option<String> =
         conn.query_row("SELECT body FROM reports WHERE id = ?1", [id], |r| r.get(0)).optional()?;
     body.map(|b| serde_json::from_str(&b).map_err(Into::into)).transpose()
@@ -56,7 +56,7 @@ const WHERE: &str = "WHERE (?1 IS NULL OR validation_status = ?1)
       AND (?4 IS NULL OR report_date <= ?4)";
 
 /// Pending first, then newest report date first.
-pub fn list_reports(conn: &Connection, f: &ReportFilter) -> anyhow::Result<ReportList> {
+pub(crate) fn list_reports(conn: &Connection, f: &ReportFilter) -> anyhow::Result<ReportList> {
     let status = f.status.map(ValidationStatus::as_str);
     let args = params![status, f.account, f.from, f.to];
     let total: i64 =
@@ -82,7 +82,7 @@ pub fn list_reports(conn: &Connection, f: &ReportFilter) -> anyhow::Result<Repor
 
 /// A reviewer's decision on a pending report.
 #[derive(Debug, Clone)]
-pub struct Decision {
+pub(crate) struct Decision {
     pub status: ValidationStatus,
     pub reviewer: String,
     pub notes: Option<String>,
@@ -90,14 +90,14 @@ pub struct Decision {
 
 /// What became of a decision.
 #[derive(Debug)]
-pub enum Decided {
+pub(crate) enum Decided {
     Applied(Box<Report>),
     NotFound,
     /// The report is no longer pending; here it is as it stands.
     Conflict(Box<Report>),
 }
 
-pub fn decide(conn: &mut Connection, id: i64, d: Decision) -> anyhow::Result<Decided> {
+pub(crate) fn decide(conn: &mut Connection, id: i64, d: Decision) -> anyhow::Result<Decided> {
     let tx = conn.transaction()?;
     let Some(mut report) = get_report(&tx, id)? else {
         return Ok(Decided::NotFound);
@@ -119,7 +119,7 @@ pub fn decide(conn: &mut Connection, id: i64, d: Decision) -> anyhow::Result<Dec
 }
 
 /// Analytics over the reports whose `report_date` falls in the last `days`.
-pub fn analytics(conn: &Connection, days: u32) -> anyhow::Result<ReportAnalytics> {
+pub(crate) fn analytics(conn: &Connection, days: u32) -> anyhow::Result<ReportAnalytics> {
     let since = (Utc::now().date_naive() - Duration::days(i64::from(days))).to_string();
     let mut stmt = conn.prepare(
         "SELECT account_number, report_date, validation_status, extraction_confidence,
@@ -182,6 +182,6 @@ pub fn analytics(conn: &Connection, days: u32) -> anyhow::Result<ReportAnalytics
 }
 
 /// Parse a report id from the path; anything that is not one is unknown.
-pub fn parse_id(id: &str) -> Option<i64> {
+pub(crate) fn parse_id(id: &str) -> Option<i64> {
     id.parse::<i64>().ok().filter(|n| Id::from(*n).as_str() == id)
 }

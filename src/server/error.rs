@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::protocol::ErrorBody;
 
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
+pub(crate) enum ApiError {
     #[error("{0}")]
     Unauthorized(String),
     #[error("{0}")]
@@ -32,11 +32,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn invalid(msg: impl Into<String>) -> Self {
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
         ApiError::Invalid(msg.into())
     }
 
-    pub fn not_found(what: impl std::fmt::Display) -> Self {
+    pub(crate) fn not_found(what: impl std::fmt::Display) -> Self {
         ApiError::NotFound(format!("{what} not found"))
     }
 
@@ -67,12 +67,12 @@ impl IntoResponse for ApiError {
     }
 }
 
-pub type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 /// A JSON body whose every failure (bad syntax, wrong shape, unreadable
 /// body) is a 422 envelope. The content type is not checked, and an empty
 /// body reads as `{}`, so `approve` may be sent without one.
-pub struct ApiJson<T>(pub T);
+pub(crate) struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
@@ -89,7 +89,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 }
 
 /// Query parameters whose rejection is a 422 envelope.
-pub struct ApiQuery<T>(pub T);
+pub(crate) struct ApiQuery<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
@@ -103,11 +103,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// Fallback for unknown routes.
-pub async fn no_route() -> ApiError {
+pub(crate) async fn no_route() -> ApiError {
     ApiError::NotFound("no such endpoint".into())
 }
 
 /// Fallback for a known path with the wrong method.
-pub async fn wrong_method() -> ApiError {
+pub(crate) async fn wrong_method() -> ApiError {
     ApiError::MethodNotAllowed("method not allowed on this endpoint".into())
 }

@@ -29,12 +29,12 @@ const AFTER: &str = concat!(
 );
 
 /// `text` wrapped in the attacks.
-pub fn wrap(text: &str) -> String {
+pub(crate) fn wrap(text: &str) -> String {
     format!("{BEFORE}{text}{AFTER}")
 }
 
 /// Wrap every stored insight's title and summary.
-pub fn poison_insights(conn: &mut Connection) -> anyhow::Result<()> {
+pub(crate) fn poison_insights(conn: &mut Connection) -> anyhow::Result<()> {
     let tx = conn.transaction()?;
     let rows: Vec<(i64, String, String)> = {
         let mut q = tx.prepare("SELECT id, title, summary FROM insights")?;

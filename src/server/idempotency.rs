@@ -19,7 +19,7 @@ const MAX_KEY_LEN: usize = 255;
 /// Bodies we answer are small; this only guards the buffering.
 const MAX_STORED_BODY: usize = 16 * 1024 * 1024;
 
-pub async fn layer(State(app): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn layer(State(app): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST {
         return next.run(req).await;
     }
@@ -97,7 +97,7 @@ async fn apply_once(
 
 /// `GET /api/v1/_debug/applied`: not part of the contract. A test aid that
 /// shows how many times each Idempotency-Key was applied (must be 1).
-pub async fn applied(State(app): State<AppState>) -> Json<serde_json::Value> {
+pub(crate) async fn applied(State(app): State<AppState>) -> Json<serde_json::Value> {
     let applied = app.applied.lock().unwrap_or_else(|e| e.into_inner()).clone();
     Json(json!({ "applied": applied }))
 }

@@ -52,7 +52,7 @@ const INSIGHTS: &[(&str, &str, &str)] = &[
 ];
 const SYMBOLS: &[&str] = &["AAPL", "MSFT", "NVDA", "AMZN", "JPM", "XOM", "TSLA", "META", "TLT"];
 
-pub struct MonitorSim {
+pub(crate) struct MonitorSim {
     rng: SmallRng,
     services: Vec<Service>,
     base_latency: Vec<f64>,
@@ -65,7 +65,7 @@ pub struct MonitorSim {
 }
 
 /// A freshly drawn insight, not yet stored.
-pub struct NewInsight {
+pub(crate) struct NewInsight {
     pub title: String,
     pub summary: String,
     pub category: String,
@@ -77,7 +77,7 @@ fn metric(name: &str, value: f64, unit: Option<&str>) -> SignalMetric {
 }
 
 impl MonitorSim {
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         let now = Timestamp::now();
         let services = SERVICES
             .iter()
@@ -119,7 +119,7 @@ impl MonitorSim {
 
     /// With `on`, service messages and alerts come wrapped in terminal
     /// attacks (`serve --hostile`).
-    pub fn hostile(mut self, on: bool) -> Self {
+    pub(crate) fn hostile(mut self, on: bool) -> Self {
         self.hostile = on;
         self
     }
@@ -128,7 +128,7 @@ impl MonitorSim {
         if self.hostile { super::hostile::wrap(&s) } else { s }
     }
 
-    pub fn status(&self, websocket_connections: u64) -> SystemStatus {
+    pub(crate) fn status(&self, websocket_connections: u64) -> SystemStatus {
         let worst = |h: Health| self.services.iter().any(|s| s.status == h);
         let overall = if worst(Health::Down) {
             Health::Down
@@ -146,7 +146,7 @@ impl MonitorSim {
         }
     }
 
-    pub fn signals(&self) -> SignalMetrics {
+    pub(crate) fn signals(&self) -> SignalMetrics {
         SignalMetrics { metrics: self.signals.clone() }
     }
 
@@ -168,7 +168,7 @@ impl MonitorSim {
     }
 
     /// Advance one tick; returns the alerts it raised.
-    pub fn tick(&mut self) -> Vec<Alert> {
+    pub(crate) fn tick(&mut self) -> Vec<Alert> {
         let now = Timestamp::now();
         let mut alerts = Vec::new();
         for i in 0..self.services.len() {
@@ -237,7 +237,7 @@ impl MonitorSim {
     }
 
     /// With probability `p`, a new insight to store and announce.
-    pub fn maybe_insight(&mut self, p: f64) -> Option<NewInsight> {
+    pub(crate) fn maybe_insight(&mut self, p: f64) -> Option<NewInsight> {
         if !self.rng.random_bool(p) {
             return None;
         }
@@ -255,7 +255,7 @@ impl MonitorSim {
 
     /// With probability `p`, which KPI (an index below `count`) moves and by
     /// how much (a fraction of its value, within ±2%).
-    pub fn maybe_kpi_move(&mut self, p: f64, count: usize) -> Option<(usize, f64)> {
+    pub(crate) fn maybe_kpi_move(&mut self, p: f64, count: usize) -> Option<(usize, f64)> {
         (count > 0 && self.rng.random_bool(p))
             .then(|| (self.rng.random_range(0..count), self.rng.random_range(-0.02..0.02)))
     }

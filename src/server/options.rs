@@ -131,7 +131,7 @@ pub(crate) struct PriceClock {
 }
 
 impl PriceClock {
-    pub fn now(&self) -> crate::protocol::Timestamp {
+    pub(crate) fn now(&self) -> crate::protocol::Timestamp {
         let real = crate::protocol::Timestamp::now();
         if self.scale == 1.0 {
             return real;

@@ -27,7 +27,7 @@ fn cents(v: f64) -> f64 {
 
 /// Upper-case and check a symbol from a client (the contract's rule,
 /// shared with the console). None if it is not one.
-pub fn normalize_symbol(raw: &str) -> Option<String> {
+pub(crate) fn normalize_symbol(raw: &str) -> Option<String> {
     crate::protocol::normalize_symbol(raw).ok()
 }
 
@@ -61,12 +61,12 @@ impl SymbolWalk {
         }
     }
 
-    pub fn symbol(&self) -> &str {
+    pub(crate) fn symbol(&self) -> &str {
         &self.symbol
     }
 
     /// Make the next update a snapshot (after a repeated subscribe).
-    pub fn force_snapshot(&mut self) {
+    pub(crate) fn force_snapshot(&mut self) {
         self.sent = None;
     }
 
@@ -112,7 +112,7 @@ impl SymbolWalk {
 }
 
 /// Collects updates into frames of `batch` and encodes them.
-pub struct FrameWriter {
+pub(crate) struct FrameWriter {
     format: PriceFormat,
     batch: usize,
     slots: Vec<PriceUpdate>,
@@ -121,20 +121,20 @@ pub struct FrameWriter {
 }
 
 impl FrameWriter {
-    pub fn new(format: PriceFormat, batch: usize) -> Self {
+    pub(crate) fn new(format: PriceFormat, batch: usize) -> Self {
         FrameWriter { format, batch: batch.max(1), slots: Vec::new(), len: 0, buf: Vec::new() }
     }
 
-    pub fn is_full(&self) -> bool {
+    pub(crate) fn is_full(&self) -> bool {
         self.len >= self.batch
     }
 
-    pub fn batch(&self) -> usize {
+    pub(crate) fn batch(&self) -> usize {
         self.batch
     }
 
     /// The next free slot of the frame being built.
-    pub fn slot(&mut self) -> &mut PriceUpdate {
+    pub(crate) fn slot(&mut self) -> &mut PriceUpdate {
         if self.len == self.slots.len() {
             self.slots.push(PriceUpdate::blank());
         }
@@ -145,7 +145,7 @@ impl FrameWriter {
     /// Encode the updates gathered so far into one message, if there are any.
     /// With a batch of 1 an update goes out as a single object, otherwise as
     /// an array.
-    pub fn finish(&mut self) -> anyhow::Result<Option<Message>> {
+    pub(crate) fn finish(&mut self) -> anyhow::Result<Option<Message>> {
         if self.len == 0 {
             return Ok(None);
         }

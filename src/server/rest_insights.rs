@@ -15,29 +15,31 @@ use crate::protocol::{
 const MAX_LIMIT: u32 = 500;
 const MAX_TEXT: usize = 4000;
 
-pub async fn status(State(app): State<AppState>) -> Json<SystemStatus> {
+pub(crate) async fn status(State(app): State<AppState>) -> Json<SystemStatus> {
     Json(app.system_status())
 }
 
-pub async fn backfill(State(app): State<AppState>) -> Json<BackfillList> {
+pub(crate) async fn backfill(State(app): State<AppState>) -> Json<BackfillList> {
     Json(BackfillList { jobs: app.sim().backfill.jobs() })
 }
 
-pub async fn signals(State(app): State<AppState>) -> Json<SignalMetrics> {
+pub(crate) async fn signals(State(app): State<AppState>) -> Json<SignalMetrics> {
     Json(app.sim().monitor.signals())
 }
 
-pub async fn insight_metrics(State(app): State<AppState>) -> ApiResult<Json<InsightMetrics>> {
+pub(crate) async fn insight_metrics(
+    State(app): State<AppState>,
+) -> ApiResult<Json<InsightMetrics>> {
     Ok(Json(app.db.call(|c| db_insights::insight_metrics(c)).await?))
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Page {
+pub(crate) struct Page {
     limit: Option<u32>,
     offset: Option<u32>,
 }
 
-pub async fn insights(
+pub(crate) async fn insights(
     State(app): State<AppState>,
     ApiQuery(p): ApiQuery<Page>,
 ) -> ApiResult<Json<InsightList>> {
@@ -46,7 +48,7 @@ pub async fn insights(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct StatsQuery {
+pub(crate) struct StatsQuery {
     insight_id: Option<String>,
 }
 
@@ -54,7 +56,7 @@ fn insight_id(id: &Id) -> ApiResult<i64> {
     id.as_str().parse().map_err(|_| ApiError::not_found(format!("insight {id}")))
 }
 
-pub async fn stats(
+pub(crate) async fn stats(
     State(app): State<AppState>,
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> ApiResult<Json<FeedbackStats>> {
@@ -89,7 +91,7 @@ async fn record(app: &AppState, id: &Id, fb: Feedback) -> ApiResult<Json<Feedbac
     Ok(Json(stats))
 }
 
-pub async fn rate(
+pub(crate) async fn rate(
     State(app): State<AppState>,
     ApiJson(req): ApiJson<RateRequest>,
 ) -> ApiResult<Json<FeedbackStats>> {
@@ -99,7 +101,7 @@ pub async fn rate(
     record(&app, &req.insight_id, Feedback::Rating(req.rating)).await
 }
 
-pub async fn comment(
+pub(crate) async fn comment(
     State(app): State<AppState>,
     ApiJson(req): ApiJson<CommentRequest>,
 ) -> ApiResult<Json<FeedbackStats>> {
@@ -107,7 +109,7 @@ pub async fn comment(
     record(&app, &req.insight_id, Feedback::Comment(t)).await
 }
 
-pub async fn flag(
+pub(crate) async fn flag(
     State(app): State<AppState>,
     ApiJson(req): ApiJson<InsightFlagRequest>,
 ) -> ApiResult<Json<FeedbackStats>> {
@@ -115,6 +117,6 @@ pub async fn flag(
     record(&app, &req.insight_id, Feedback::Flag(t)).await
 }
 
-pub async fn kpis(State(app): State<AppState>) -> ApiResult<Json<KpiList>> {
+pub(crate) async fn kpis(State(app): State<AppState>) -> ApiResult<Json<KpiList>> {
     Ok(Json(KpiList { kpis: app.db.call(|c| db_insights::list_kpis(c)).await? }))
 }

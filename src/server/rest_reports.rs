@@ -20,7 +20,7 @@ const MAX_LIMIT: u32 = 500;
 const USER_HEADER: &str = "x-meridian-user";
 
 #[derive(Debug, Deserialize)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     status: Option<String>,
     account: Option<String>,
     from: Option<String>,
@@ -48,7 +48,7 @@ fn status_param(v: Option<String>) -> ApiResult<Option<ValidationStatus>> {
     }
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(app): State<AppState>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<ReportList>> {
@@ -63,7 +63,10 @@ pub async fn list(
     Ok(Json(app.db.call(move |c| db_reports::list_reports(c, &filter)).await?))
 }
 
-pub async fn one(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Report>> {
+pub(crate) async fn one(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Report>> {
     let n = db_reports::parse_id(&id).ok_or_else(|| ApiError::not_found(format!("report {id}")))?;
     app.db
         .call(move |c| db_reports::get_report(c, n))
@@ -73,11 +76,11 @@ pub async fn one(State(app): State<AppState>, Path(id): Path<String>) -> ApiResu
 }
 
 #[derive(Debug, Deserialize)]
-pub struct AnalyticsQuery {
+pub(crate) struct AnalyticsQuery {
     days: Option<u32>,
 }
 
-pub async fn analytics(
+pub(crate) async fn analytics(
     State(app): State<AppState>,
     ApiQuery(q): ApiQuery<AnalyticsQuery>,
 ) -> ApiResult<Json<ReportAnalytics>> {
@@ -121,7 +124,7 @@ async fn decide(app: &AppState, id: &str, decision: Decision) -> ApiResult<Json<
     }
 }
 
-pub async fn approve(
+pub(crate) async fn approve(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -132,7 +135,7 @@ pub async fn approve(
     decide(&app, &id, d).await
 }
 
-pub async fn reject(
+pub(crate) async fn reject(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -143,7 +146,7 @@ pub async fn reject(
     decide(&app, &id, d).await
 }
 
-pub async fn flag(
+pub(crate) async fn flag(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,

@@ -33,7 +33,7 @@ fn shift_date(date: &mut String, days: i64) {
 }
 
 /// Load each demo table that is still empty. Returns how many rows were added.
-pub fn seed_if_empty(conn: &mut Connection) -> anyhow::Result<usize> {
+pub(crate) fn seed_if_empty(conn: &mut Connection) -> anyhow::Result<usize> {
     let tx = conn.transaction()?;
     let mut added = 0;
     if count(&tx, "reports")? == 0 {

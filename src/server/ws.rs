@@ -13,10 +13,10 @@ use super::{AppState, backfill, db_insights, health_frame};
 use crate::protocol::health_types as ht;
 
 /// Counts a live session for `websocket_connections` and for shutdown.
-pub struct Session(AppState);
+pub(crate) struct Session(AppState);
 
 impl Session {
-    pub fn open(app: &AppState) -> Self {
+    pub(crate) fn open(app: &AppState) -> Self {
         app.ws_connections.fetch_add(1, Ordering::Relaxed);
         Session(app.clone())
     }
@@ -29,17 +29,17 @@ impl Drop for Session {
 }
 
 /// How long a session waits to deliver its close frame at shutdown.
-pub const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+pub(crate) const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The close frame sent when the server stops.
-pub fn going_away() -> Message {
+pub(crate) fn going_away() -> Message {
     Message::Close(Some(CloseFrame {
         code: close_code::AWAY,
         reason: Utf8Bytes::from_static("server shutting down"),
     }))
 }
 
-pub async fn backfill(ws: WebSocketUpgrade, State(app): State<AppState>) -> Response {
+pub(crate) async fn backfill(ws: WebSocketUpgrade, State(app): State<AppState>) -> Response {
     ws.on_upgrade(move |socket| async move {
         let _session = Session::open(&app);
         // Subscribe before taking the snapshot so no progress falls between.
@@ -50,7 +50,7 @@ pub async fn backfill(ws: WebSocketUpgrade, State(app): State<AppState>) -> Resp
     })
 }
 
-pub async fn monitoring(ws: WebSocketUpgrade, State(app): State<AppState>) -> Response {
+pub(crate) async fn monitoring(ws: WebSocketUpgrade, State(app): State<AppState>) -> Response {
     ws.on_upgrade(move |socket| async move {
         let _session = Session::open(&app);
         let rx = app.monitoring_tx.subscribe();

@@ -22,7 +22,7 @@ const MIN_PERIOD: Duration = Duration::from_millis(2);
 /// In fast mode, frames fed before each flush.
 const FAST_BURST: usize = 64;
 
-pub async fn prices(ws: WebSocketUpgrade, State(app): State<AppState>) -> Response {
+pub(crate) async fn prices(ws: WebSocketUpgrade, State(app): State<AppState>) -> Response {
     ws.on_upgrade(move |socket| async move {
         let _session = Session::open(&app);
         if let Err(e) = session(&app, socket).await {

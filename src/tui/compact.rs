@@ -39,7 +39,7 @@ impl<W: Write> CompactBackend<W> {
 
     /// A backend for a writer that is not a terminal, standing for a blank
     /// screen `width` cells wide.
-    pub fn with_width(writer: W, width: u16) -> Self {
+    pub(crate) fn with_width(writer: W, width: u16) -> Self {
         let backend = CompactBackend::new(writer);
         backend.width.set(Some(width));
         backend

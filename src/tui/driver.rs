@@ -16,7 +16,7 @@ use crate::watchlist;
 const PAGE: u32 = 50;
 
 /// Carries out effects that talk to the network or the disk.
-pub struct Driver {
+pub(crate) struct Driver {
     pub api: ApiClient,
     pub tx: mpsc::Sender<Event>,
     pub price_cmds: mpsc::Sender<PriceCommand>,
@@ -26,7 +26,7 @@ pub struct Driver {
 }
 
 impl Driver {
-    pub fn execute(&self, fx: Effect) {
+    pub(crate) fn execute(&self, fx: Effect) {
         match fx {
             Effect::Subscribe(s) => self.command(PriceCommand::Subscribe(s)),
             Effect::Unsubscribe(s) => self.command(PriceCommand::Unsubscribe(s)),
@@ -87,7 +87,7 @@ impl Driver {
     }
 
     /// Tell the state what the outbox holds now.
-    pub fn outbox_changed(&self) {
+    pub(crate) fn outbox_changed(&self) {
         match self.outbox.items() {
             Ok(items) => {
                 let _ = self.tx.try_send(Event::Outbox(OutboxEvent::Changed(items)));

@@ -32,7 +32,7 @@ pub struct TermScreen<W: Write> {
 }
 
 impl<W: Write> TermScreen<W> {
-    pub fn new(out: W) -> io::Result<Self> {
+    pub(crate) fn new(out: W) -> io::Result<Self> {
         Ok(TermScreen { terminal: Terminal::new(CompactBackend::new(out))? })
     }
 

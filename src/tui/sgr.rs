@@ -18,14 +18,14 @@ pub(super) struct Pen {
 }
 
 impl Pen {
-    pub const RESET: Pen = Pen {
+    pub(crate) const RESET: Pen = Pen {
         fg: Color::Reset,
         bg: Color::Reset,
         underline: Color::Reset,
         modifier: Modifier::empty(),
     };
 
-    pub fn of(cell: &Cell) -> Pen {
+    pub(crate) fn of(cell: &Cell) -> Pen {
         Pen { fg: cell.fg, bg: cell.bg, underline: cell.underline_color, modifier: cell.modifier }
     }
 }

@@ -19,11 +19,11 @@ pub(crate) struct Shadow {
 impl Shadow {
     /// A blank screen `width` cells wide, as a fresh alternate screen or
     /// one just cleared.
-    pub fn blank(width: Option<u16>) -> Shadow {
+    pub(crate) fn blank(width: Option<u16>) -> Shadow {
         Shadow { rows: Vec::new(), blank_beyond: true, width }
     }
 
-    pub fn get(&self, x: u16, y: u16) -> Option<(Pen, &str)> {
+    pub(crate) fn get(&self, x: u16, y: u16) -> Option<(Pen, &str)> {
         match self.rows.get(y as usize).and_then(|r| r.get(x as usize)) {
             Some(slot) => slot.as_ref().map(|(p, s)| (*p, s.as_str())),
             None if self.blank_beyond => Some((Pen::RESET, " ")),
@@ -44,7 +44,7 @@ impl Shadow {
         row
     }
 
-    pub fn set(&mut self, x: u16, y: u16, pen: Pen, symbol: &str) {
+    pub(crate) fn set(&mut self, x: u16, y: u16, pen: Pen, symbol: &str) {
         match &mut self.row_mut(x, y)[x as usize] {
             Some((p, s)) => {
                 *p = pen;
@@ -55,25 +55,25 @@ impl Shadow {
         }
     }
 
-    pub fn unknown(&mut self, x: u16, y: u16) {
+    pub(crate) fn unknown(&mut self, x: u16, y: u16) {
         self.row_mut(x, y)[x as usize] = None;
     }
 
     /// Someone else changed the screen: nothing on it is known.
-    pub fn forget(&mut self) {
+    pub(crate) fn forget(&mut self) {
         self.rows.clear();
         self.blank_beyond = false;
     }
 
     /// The screen was cleared: every cell is blank.
-    pub fn cleared(&mut self) {
+    pub(crate) fn cleared(&mut self) {
         self.rows.clear();
         self.blank_beyond = true;
     }
 
     /// What deleting `n` cells at (`x`, `y`) does (DCH): the rest of the
     /// row moves left and `n` cells of unknown colour open at its end.
-    pub fn delete(&mut self, x: u16, y: u16, n: u16, width: u16) {
+    pub(crate) fn delete(&mut self, x: u16, y: u16, n: u16, width: u16) {
         let row = self.row_mut(width - 1, y);
         let (x, n, width) = (x as usize, n as usize, width as usize);
         row[x..width].rotate_left(n);
@@ -85,7 +85,7 @@ impl Shadow {
     /// Append the bytes that rewrite cells `from..to` of row `y` as they
     /// are, if all are known, narrow and drawn with `pen`, and together
     /// shorter than `budget`; otherwise append nothing and say so.
-    pub fn refill(
+    pub(crate) fn refill(
         &self,
         out: &mut Vec<u8>,
         y: u16,

@@ -12,7 +12,7 @@ use crate::event::{Event, Task};
 use crate::task::spawn_watched;
 
 /// Keys and resizes from the terminal.
-pub fn spawn_input(tx: mpsc::Sender<Event>) {
+pub(crate) fn spawn_input(tx: mpsc::Sender<Event>) {
     spawn_watched(Task::Input, tx.clone(), async move {
         let mut events = EventStream::new();
         while let Some(ev) = events.next().await {
@@ -35,7 +35,7 @@ pub fn spawn_input(tx: mpsc::Sender<Event>) {
 
 /// SIGTERM, SIGHUP (the SSH link dropped) and SIGINT end the program
 /// through the normal path, so the terminal is restored.
-pub fn spawn_signals(tx: mpsc::Sender<Event>) {
+pub(crate) fn spawn_signals(tx: mpsc::Sender<Event>) {
     #[cfg(unix)]
     spawn_watched(Task::Signals, tx.clone(), async move {
         use tokio::signal::unix::{SignalKind, signal};
@@ -63,7 +63,7 @@ pub fn spawn_signals(tx: mpsc::Sender<Event>) {
 
 /// Once a second, so ages and staleness keep counting while nothing
 /// arrives. A full channel just skips a tick.
-pub fn spawn_clock(tx: mpsc::Sender<Event>) {
+pub(crate) fn spawn_clock(tx: mpsc::Sender<Event>) {
     spawn_watched(Task::Clock, tx.clone(), async move {
         let mut every = tokio::time::interval(Duration::from_secs(1));
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

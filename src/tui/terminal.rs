@@ -27,14 +27,14 @@ static HOOK: Once = Once::new();
 static UI_THREAD: Mutex<Option<ThreadId>> = Mutex::new(None);
 
 /// Restores the terminal when dropped.
-pub struct TerminalGuard {
+pub(crate) struct TerminalGuard {
     /// Frames are written through one buffer big enough for a whole
     /// 200x50 frame, so each arrives in one write.
     pub screen: TermScreen<BufWriter<Stdout>>,
 }
 
 impl TerminalGuard {
-    pub fn enter() -> io::Result<Self> {
+    pub(crate) fn enter() -> io::Result<Self> {
         install_panic_hook();
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
@@ -59,7 +59,7 @@ impl Drop for TerminalGuard {
 
 /// Leave raw mode and the alternate screen, show the cursor. Does nothing
 /// when the terminal is not ours.
-pub fn restore() {
+pub(crate) fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         set_ui_thread(None);
         let _ = disable_raw_mode();

@@ -9,7 +9,7 @@ use ratatui::widgets::Widget;
 
 use crate::app::Candle;
 
-pub struct CandleChart<'a> {
+pub(crate) struct CandleChart<'a> {
     pub candles: &'a [Candle],
     pub up: Style,
     pub down: Style,
@@ -18,7 +18,7 @@ pub struct CandleChart<'a> {
 
 impl CandleChart<'_> {
     /// How many candles fit in `width` columns (one column and one gap each).
-    pub fn capacity(width: u16) -> usize {
+    pub(crate) fn capacity(width: u16) -> usize {
         (width as usize).div_ceil(2)
     }
 }

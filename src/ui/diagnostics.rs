@@ -25,7 +25,7 @@ use crate::event::{FeedKind, Link};
 use crate::keymap::Action;
 use crate::theme::Theme;
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     for kind in FeedKind::ALL {

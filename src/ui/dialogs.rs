@@ -23,7 +23,7 @@ fn frame(f: &mut Frame, rect: Rect, title: String, theme: &Theme) -> Rect {
     inner
 }
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(modal) = &app.modal else { return };
     match modal {
         Modal::Confirm(c) => {

@@ -13,13 +13,13 @@ const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 
 /// A one-line sparkline of the newest `width` values, scaled to their own
 /// min..max. Empty when there are no values.
-pub fn spark(values: impl ExactSizeIterator<Item = f64> + Clone, width: usize) -> String {
+pub(crate) fn spark(values: impl ExactSizeIterator<Item = f64> + Clone, width: usize) -> String {
     spark_bars(values, width).collect()
 }
 
 /// The bars of [`spark`], one per value: a gap for a value that is not a
 /// number, the middle bar when all are equal.
-pub fn spark_bars(
+pub(crate) fn spark_bars(
     values: impl ExactSizeIterator<Item = f64> + Clone,
     width: usize,
 ) -> impl Iterator<Item = char> {
@@ -46,7 +46,7 @@ pub fn spark_bars(
 /// `style` over what is there. A busy watchlist draws one of these per row
 /// every frame; writing cells directly skips the text layout a `Span`
 /// would go through for each bar.
-pub fn draw_spark(
+pub(crate) fn draw_spark(
     buf: &mut Buffer,
     area: Rect,
     values: impl ExactSizeIterator<Item = f64> + Clone,
@@ -66,7 +66,7 @@ pub fn draw_spark(
 
 /// Where [`draw_text`] puts text that is narrower than its area.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
@@ -76,7 +76,7 @@ pub enum Align {
 /// aligned) or its start (right aligned), as a ratatui `Line` would. The
 /// watchlist writes every cell of every row this way each frame, without
 /// building a `Table` of `Line`s first.
-pub fn draw_text(buf: &mut Buffer, area: Rect, text: &str, align: Align, style: Style) {
+pub(crate) fn draw_text(buf: &mut Buffer, area: Rect, text: &str, align: Align, style: Style) {
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     let area = area.intersection(buf.area);
     if area.is_empty() || text.is_empty() {

@@ -12,7 +12,7 @@ use crate::app::App;
 use crate::keymap::Action;
 use crate::theme::Theme;
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let msg = app.message.as_deref().unwrap_or("");
     let msg_w = (msg.chars().count() as u16 + 1).min(area.width / 2);
     let [left, right] =

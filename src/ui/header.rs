@@ -12,7 +12,7 @@ use crate::event::FeedKind;
 use crate::outbox::ItemStatus;
 use crate::theme::Theme;
 
-pub fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let feeds = feed_spans(app, theme);
     let feeds_width: u16 = feeds.iter().map(|s| s.width() as u16).sum();
     let [left, right] =
@@ -67,7 +67,7 @@ fn feed_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
     spans
 }
 
-pub fn render_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     for tab in Tab::ALL {
         let style = if tab == app.tab { theme.tab_active } else { theme.tab_inactive };

@@ -30,8 +30,8 @@ use crate::app::{App, Tab};
 use crate::theme::Theme;
 
 /// Smallest size the layout is drawn at; below it a message says so.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 16;
+pub(crate) const MIN_WIDTH: u16 = 60;
+pub(crate) const MIN_HEIGHT: u16 = 16;
 
 pub fn render(f: &mut Frame, app: &App, theme: &Theme) {
     let area = f.area();

@@ -13,7 +13,7 @@ use crate::theme::Theme;
 
 /// The keys for this tab and the global ones, generated from the keymap;
 /// only actions that do something here are listed.
-pub fn render_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let closes = app.keymap.keys_text(Context::Help, Action::Back);
     let ctx = app.tab.context();
     let entries = help_entries(app);
@@ -72,7 +72,7 @@ fn help_entries(app: &App) -> Vec<HelpEntry> {
     out
 }
 
-pub fn render_symbol_prompt(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render_symbol_prompt(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let input = app.markets.input.as_deref().unwrap_or("");
     let mut lines = vec![Line::from(vec![
         Span::styled("Symbol: ", theme.muted),
@@ -93,7 +93,7 @@ pub fn render_symbol_prompt(f: &mut Frame, area: Rect, app: &App, theme: &Theme)
     f.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
-pub fn render_toast(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render_toast(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(alert) = app.status.toast(app.now) else { return };
     let width = 44.min(area.width);
     let height = 4.min(area.height);

@@ -29,7 +29,7 @@ pub(crate) fn split(area: Rect) -> (Rect, Rect) {
     }
 }
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let l = &app.insights;
     let count = format!(" Insights · {} ", l.paging.total.max(l.items.len() as u64));
     let has_data = !l.items.is_empty();

@@ -43,7 +43,7 @@ fn columns(wide: bool) -> Vec<(&'static str, Constraint, Align)> {
     cols
 }
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.markets;
     if m.detail
         && let Some(sym) = m.selected_symbol()

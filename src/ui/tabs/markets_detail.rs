@@ -22,7 +22,7 @@ use crate::theme::Theme;
 use crate::ui::candles::CandleChart;
 use crate::ui::fmt;
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme, symbol: &str) {
+pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme, symbol: &str) {
     let Some(q) = app.markets.quotes.get(symbol) else {
         let block = panel(format!(" {symbol} "), theme);
         let back = app.keymap.first_key(Context::Markets, Action::Back);

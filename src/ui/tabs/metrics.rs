@@ -19,7 +19,7 @@ use crate::protocol::{Direction, Kpi, KpiStatus, ReportAnalytics, TrendPoint};
 use crate::theme::Theme;
 use crate::ui::fmt;
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.metrics;
     let kpi_h = (m.kpis.len() as u16 + 3).max(4).min(area.height / 2 + 1);
     let [kpis, bottom] =

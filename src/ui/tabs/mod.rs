@@ -15,6 +15,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, TableState};
 
+use crate::api::ErrorKind;
 use crate::app::{Load, ScrollState};
 use crate::theme::Theme;
 use crate::ui::fmt;
@@ -30,10 +31,17 @@ pub(crate) fn panel<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> 
 pub(crate) fn load_note(load: &Load, now: Instant, theme: &Theme) -> Option<(String, Style)> {
     match load {
         Load::Loading { .. } => Some(("loading…".into(), theme.muted)),
-        Load::Failed { at, reason } => {
+        Load::Failed { at, reason, kind } => {
             let ago = fmt::age(Some(now.saturating_duration_since(*at)));
             let reason = crate::sanitize::clean(reason);
-            Some((format!("refresh failed {ago} ago: {reason}"), theme.warn))
+            Some(match kind {
+                // Asking again will not help: say what is missing, quietly.
+                ErrorKind::NotFound => (reason, theme.muted),
+                ErrorKind::Unauthorized | ErrorKind::Forbidden => {
+                    (format!("refresh refused {ago} ago: {reason}"), theme.crit)
+                }
+                _ => (format!("refresh failed {ago} ago: {reason}"), theme.warn),
+            })
         }
         Load::Idle | Load::Loaded { .. } => None,
     }

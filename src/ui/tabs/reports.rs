@@ -29,7 +29,7 @@ pub(crate) fn status_style(s: ValidationStatus, theme: &Theme) -> Style {
     }
 }
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let r = &app.reports;
     let mut title =
         format!(" Reports · {} pending · {} of {} ", r.pending(), r.items.len(), r.paging.total);

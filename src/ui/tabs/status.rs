@@ -25,7 +25,7 @@ use crate::ui::fmt;
 
 const CARD_WIDTH: u16 = 26;
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = &app.status;
     let services = s.system.as_ref().map_or(0, |x| x.services.len()) as u16;
     let per_row = (area.width / CARD_WIDTH).max(1);
