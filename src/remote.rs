@@ -43,7 +43,9 @@ impl Remote {
 /// The REST client for the configured server (console and headless commands).
 pub(crate) fn api_client(config: &Config, remote: &Remote) -> anyhow::Result<ApiClient> {
     let timeout = Duration::from_millis(config.server.request_timeout_ms);
-    Ok(ApiClient::new(&config.server.url, remote.token.as_ref(), timeout, remote.tls.clone())?)
+    let api =
+        ApiClient::new(&config.server.url, remote.token.as_ref(), timeout, remote.tls.clone())?;
+    Ok(api.with_user(&config.user_name())?)
 }
 
 /// How a feed task connects and reconnects, from the `[feeds]` settings.
@@ -67,6 +69,7 @@ pub(crate) fn sender_config(config: &Config, remote: &Remote) -> SenderConfig {
         tls: remote.tls.clone(),
         timeout: Duration::from_millis(config.server.request_timeout_ms),
         backoff: backoff(config),
+        user: Some(config.user_name()),
     }
 }
 

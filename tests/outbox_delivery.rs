@@ -31,6 +31,7 @@ fn config(base_url: String, token: Option<&str>) -> SenderConfig {
         tls: None,
         timeout: Duration::from_secs(5),
         backoff: Backoff { base: Duration::from_millis(50), cap: Duration::from_millis(400) },
+        user: Some("alex".into()),
     }
 }
 
@@ -135,6 +136,7 @@ async fn actions_queued_while_the_server_is_down_are_delivered_once_it_is_back()
     let (_, v) = server.get(&format!("/api/v1/reports/{report}")).await;
     let now: Report = serde_json::from_value(v).unwrap();
     assert_eq!(now.validation_status, ValidationStatus::Approved);
+    assert_eq!(now.approved_by.as_deref(), Some("alex"), "the X-User header names the reviewer");
     let (_, ratings_after) = first_insight(&server).await;
     assert_eq!(ratings_after, ratings_before + 1);
     assert_eq!(outbox.pending_count().unwrap(), 0);

@@ -149,7 +149,7 @@ async fn decisions_are_applied_exactly_once_per_key_and_conflict_after() {
         .http
         .post(s.url(&flag))
         .header(protocol::IDEMPOTENCY_HEADER, key())
-        .header("X-Meridian-User", "r.ahmed")
+        .header(protocol::USER_HEADER, "r.ahmed")
         .json(&json!({"reason": "leverage above limit"}))
         .send()
         .await

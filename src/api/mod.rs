@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use crate::protocol::{
     BackfillList, ErrorBody, IDEMPOTENCY_HEADER, InsightList, KpiList, ReportList, SystemStatus,
-    paths,
+    USER_HEADER, paths,
 };
 use crate::token::Token;
 
@@ -138,6 +138,8 @@ pub struct ApiClient {
     /// `base` without any user:password, for error messages.
     shown: String,
     http: Client,
+    /// The `X-User` header every request carries (protocol, "Who").
+    user: Option<HeaderValue>,
 }
 
 /// Query for the report queue.
@@ -194,7 +196,26 @@ impl ApiClient {
             .build()
             .map_err(|e| ApiError::Setup(e.to_string()))?;
         let shown = crate::token::redact_url(base);
-        Ok(ApiClient { base: base.trim_end_matches('/').to_owned(), shown, http })
+        Ok(ApiClient { base: base.trim_end_matches('/').to_owned(), shown, http, user: None })
+    }
+
+    /// Every request names `user` in `X-User`, the name other reviewers see
+    /// (who approved, acknowledged, claimed).
+    pub fn with_user(mut self, user: &str) -> Result<Self, ApiError> {
+        let value = HeaderValue::from_str(user).map_err(|_| {
+            ApiError::Setup(format!("user name `{user}` is not a valid header value"))
+        })?;
+        self.user = Some(value);
+        Ok(self)
+    }
+
+    /// A request with the headers every request carries.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let req = self.http.request(method, format!("{}{}", self.base, path));
+        match &self.user {
+            Some(user) => req.header(USER_HEADER, user.clone()),
+            None => req,
+        }
     }
 
     /// GET a fixed endpoint.
@@ -223,8 +244,7 @@ impl ApiClient {
     ) -> Result<T, ApiError> {
         let url = format!("{}{}", self.shown, path);
         let resp = self
-            .http
-            .get(format!("{}{}", self.base, path))
+            .request(reqwest::Method::GET, path)
             .query(query)
             .send()
             .await
@@ -255,8 +275,7 @@ impl ApiClient {
         let net =
             |e: reqwest::Error| ApiError::Network { url: url.clone(), reason: root_cause(&e) };
         let resp = self
-            .http
-            .post(format!("{}{}", self.base, path))
+            .request(reqwest::Method::POST, path)
             .header(IDEMPOTENCY_HEADER, idempotency_key)
             .json(body)
             .send()

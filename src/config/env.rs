@@ -38,6 +38,7 @@ pub(super) const KEYS: &[(&str, &str, Kind)] = &[
     ("ui", "bell", Kind::Bool),
     ("ui", "history_points", Kind::Int),
     ("markets", "symbols", Kind::List),
+    ("user", "name", Kind::Str),
     ("log", "level", Kind::Str),
 ];
 
@@ -120,6 +121,7 @@ mod tests {
         full.server.token_file = Some(PathBuf::from("/t"));
         full.server.token_command = Some("pass show meridian".into());
         full.server.ca_file = Some(PathBuf::from("/ca.pem"));
+        full.user.name = Some("alex".into());
         let table = Table::try_from(&full).expect("serialises");
         let mut actual = BTreeSet::new();
         for (section, value) in &table {

@@ -29,6 +29,7 @@ pub struct Config {
     pub ui: UiConfig,
     pub markets: MarketsConfig,
     pub log: LogConfig,
+    pub user: UserConfig,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
     pub keys: KeymapOverrides,
@@ -87,6 +88,15 @@ pub struct UiConfig {
 pub struct MarketsConfig {
     /// Watch-list symbols, upper-cased and deduplicated at load.
     pub symbols: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UserConfig {
+    /// The name other reviewers see, sent as `X-User`; default: the login
+    /// name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -148,7 +158,37 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("dev", "meridian", "meridian")
 }
 
+/// A user name longer than this is refused (it is shown to others).
+pub(crate) const MAX_USER_NAME: usize = 64;
+
+/// Whether `name` can travel in an HTTP header and be shown as it is:
+/// printable ASCII, not blank, at most [`MAX_USER_NAME`] characters.
+pub(crate) fn valid_user_name(name: &str) -> bool {
+    !name.trim().is_empty()
+        && name.len() <= MAX_USER_NAME
+        && name.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// The login name from the environment, or `console` when there is none
+/// that can be sent as it is.
+fn login_name(var: impl Fn(&str) -> Option<String>) -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .into_iter()
+        .filter_map(var)
+        .find(|n| valid_user_name(n))
+        .unwrap_or_else(|| "console".into())
+}
+
 impl Config {
+    /// Who this console speaks for (`X-User`): `user.name`, else the login
+    /// name.
+    pub fn user_name(&self) -> String {
+        match &self.user.name {
+            Some(name) => name.trim().to_owned(),
+            None => login_name(|k| std::env::var(k).ok()),
+        }
+    }
+
     /// The platform's config file path (whether or not it exists).
     pub(crate) fn default_path() -> Option<PathBuf> {
         project_dirs().map(|d| d.config_dir().join("config.toml"))
@@ -214,3 +254,22 @@ fn feed_url(explicit: Option<&str>, base: &str, suffix: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod user_tests {
+    use super::*;
+
+    #[test]
+    fn the_user_is_the_configured_name_else_a_sendable_login_name() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+        };
+        assert_eq!(login_name(env(&[("USER", "alex"), ("LOGNAME", "root")])), "alex");
+        assert_eq!(login_name(env(&[("USER", "jos\u{e9}"), ("LOGNAME", "jose")])), "jose");
+        assert_eq!(login_name(env(&[("USER", "a\u{1b}]0;x\u{7}")])), "console");
+        assert_eq!(login_name(env(&[])), "console");
+        let mut c = Config::default();
+        c.user.name = Some(" Alex Kim ".into());
+        assert_eq!(c.user_name(), "Alex Kim");
+    }
+}

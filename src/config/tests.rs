@@ -68,6 +68,15 @@ fn semantic_errors_name_line_and_key() {
 }
 
 #[test]
+fn a_user_name_that_cannot_be_sent_names_its_line() {
+    let e = err("[user]\nname = \"al\\u001bex\"\n");
+    assert!(e.starts_with("config.toml:2: user.name: must be 1 to 64 printable ASCII"), "{e}");
+    assert!(err("[user]\nname = \"  \"\n").contains("user.name"));
+    let c = parse("[user]\nname = \"r.ahmed\"\n").expect("valid");
+    assert_eq!(c.user_name(), "r.ahmed");
+}
+
+#[test]
 fn keymap_errors_point_at_the_binding() {
     let text = "[ui]\nfps = 30\n\n[keys.markets]\nremove_symbol = [\"x\"]\nadd_symbol = [\"s\"]\n";
     let e = err(text);

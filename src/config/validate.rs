@@ -56,6 +56,16 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
         }
     }
 
+    if let Some(name) = &config.user.name
+        && !super::valid_user_name(name)
+    {
+        let message = format!(
+            "must be 1 to {} printable ASCII characters (it is sent as the X-User header)",
+            super::MAX_USER_NAME
+        );
+        return Err(fail("user.name", message));
+    }
+
     if !(1..=240).contains(&config.ui.fps) {
         return Err(fail("ui.fps", format!("must be between 1 and 240, got {}", config.ui.fps)));
     }

@@ -28,6 +28,8 @@ pub struct SenderConfig {
     /// Per request.
     pub timeout: Duration,
     pub backoff: Backoff,
+    /// Sent as `X-User` with every action.
+    pub user: Option<String>,
 }
 
 /// The running sender. Dropping the handle leaves the task running; it
@@ -62,6 +64,10 @@ pub fn spawn_sender<E: From<OutboxEvent> + From<TaskFailed> + Send + 'static>(
 ) -> Result<SenderHandle, OutboxError> {
     crate::tls::install_crypto();
     let client = ApiClient::new(&cfg.base_url, cfg.token.as_ref(), cfg.timeout, cfg.tls.clone())
+        .and_then(|c| match &cfg.user {
+            Some(user) => c.with_user(user),
+            None => Ok(c),
+        })
         .map_err(|e| OutboxError::Setup(e.to_string()))?;
     let wake = outbox.notifier();
     let sender = Sender {

@@ -39,3 +39,5 @@ pub mod paths {
 
 /// Header carrying the client's idempotency key on every POST.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+/// Names the user on every HTTP request (protocol 1.1, "Who").
+pub const USER_HEADER: &str = "X-User";

@@ -10,14 +10,12 @@ use super::AppState;
 use super::db_reports::{self, Decided, Decision, ReportFilter};
 use super::error::{ApiError, ApiJson, ApiQuery, ApiResult};
 use crate::protocol::{
-    ApproveRequest, ReasonRequest, Report, ReportAnalytics, ReportList, ValidationStatus,
-    health_types,
+    ApproveRequest, ReasonRequest, Report, ReportAnalytics, ReportList, USER_HEADER,
+    ValidationStatus, health_types,
 };
 use crate::sanitize::clean;
 
 const MAX_LIMIT: u32 = 500;
-/// Header naming the reviewer; `approved_by` is "console" without it.
-const USER_HEADER: &str = "x-meridian-user";
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct ListQuery {
@@ -91,6 +89,7 @@ pub(crate) async fn analytics(
     Ok(Json(app.db.call(move |c| db_reports::analytics(c, days)).await?))
 }
 
+/// The reviewer named by `X-User` (protocol 1.1); "console" without it.
 fn reviewer(headers: &HeaderMap) -> String {
     headers
         .get(USER_HEADER)
