@@ -455,9 +455,9 @@ async fn shutdown_closes_open_feeds() {
     subscribe(&mut prices, "AAPL").await;
     next_frame(&mut prices).await;
     feeds.push(prices);
-    let started = std::time::Instant::now();
-    s.stop().await;
-    assert!(started.elapsed() < Duration::from_secs(2), "shutdown took {:?}", started.elapsed());
+    // Shutdown does not wait for the clients to leave (the timeout only
+    // guards against a hang; it is no speed claim).
+    tokio::time::timeout(WAIT * 4, s.stop()).await.expect("shutdown ends with feeds open");
     for mut ws in feeds {
         // Drain what was in flight; the stream must end with a close.
         let ended = tokio::time::timeout(WAIT, async {
@@ -484,14 +484,16 @@ async fn a_time_scale_speeds_up_the_price_stamps() {
         let d = decode_price_frame(bytes, binary).unwrap();
         d.items[0].timestamp.expect("the reference server stamps every update").millis()
     };
-    let (bytes, binary) = next_frame(&mut ws).await;
-    let (first, real) = (stamp(&bytes, binary), std::time::Instant::now());
-    let mut last = first;
-    while real.elapsed() < std::time::Duration::from_millis(300) {
+    // Updates go out 20 times a second (50 ms apart, never in a burst), so
+    // ten of them span about 5 minutes of stamps at 600x and half a second
+    // at 1x. Counting frames, not timing them: a slow machine only spreads
+    // them further apart.
+    let mut stamps = Vec::new();
+    for _ in 0..10 {
         let (bytes, binary) = next_frame(&mut ws).await;
-        last = stamp(&bytes, binary);
+        stamps.push(stamp(&bytes, binary));
     }
-    let real_ms = real.elapsed().as_millis() as i64;
-    assert!(last - first >= real_ms * 300, "{} ms of stamps in {real_ms} ms", last - first);
+    let span = stamps[9] - stamps[0];
+    assert!(span >= 20_000, "ten updates span {span} ms of stamps: {stamps:?}");
     s.stop().await;
 }

@@ -132,11 +132,32 @@ pub(crate) struct PriceClock {
 
 impl PriceClock {
     pub(crate) fn now(&self) -> crate::protocol::Timestamp {
-        let real = crate::protocol::Timestamp::now();
+        self.at(crate::protocol::Timestamp::now())
+    }
+
+    /// The stamp for the real time `real`.
+    fn at(&self, real: crate::protocol::Timestamp) -> crate::protocol::Timestamp {
         if self.scale == 1.0 {
             return real;
         }
         let elapsed = (real.millis() - self.start.millis()) as f64 * self.scale;
         crate::protocol::Timestamp::from_millis(self.start.millis() + elapsed as i64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Timestamp;
+
+    #[test]
+    fn a_time_scale_speeds_up_the_stamps_from_the_start() {
+        let start = Timestamp::from_millis(1_705_660_200_000);
+        let clock = PriceClock { start, scale: 600.0 };
+        assert_eq!(clock.at(start), start);
+        let later = Timestamp::from_millis(start.millis() + 100);
+        assert_eq!(clock.at(later).millis() - start.millis(), 60_000, "0.1 s is a minute");
+        let real = PriceClock { start, scale: 1.0 };
+        assert_eq!(real.at(later), later);
     }
 }
