@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::{Server, WAIT, error_code, key, next_frame, subscribe};
 use futures_util::{SinkExt, StreamExt};
 use meridian::protocol::{
