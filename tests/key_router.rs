@@ -4,9 +4,11 @@
 
 mod common;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::keys::{enqueued, press, press_mod};
+
+use crossterm::event::{KeyCode, KeyModifiers};
 use meridian::app::{App, Layer, Modal, Tab};
-use meridian::event::{Effect, Event};
+use meridian::event::Effect;
 use meridian::keymap::{Keymap, KeymapOverrides};
 use meridian::outbox::Action;
 use meridian::protocol::{Id, ValidationStatus};
@@ -14,28 +16,8 @@ use meridian::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn press_mod(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    app.update(Event::Key(KeyEvent::new(code, mods)), &mut fx);
-    fx
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    press_mod(app, code, KeyModifiers::NONE)
-}
-
 fn ch(app: &mut App, c: char) -> Vec<Effect> {
     press(app, KeyCode::Char(c))
-}
-
-fn enqueued(fx: &[Effect]) -> Vec<Action> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Enqueue(a) => Some(a.clone()),
-            _ => None,
-        })
-        .flatten()
-        .collect()
 }
 
 /// The populated fixture on `tab`, with the user's `[keys.*]` tables.

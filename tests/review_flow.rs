@@ -4,42 +4,18 @@
 
 mod common;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::keys::{enqueued, press, press_mod, typed};
+
+use crossterm::event::{KeyCode, KeyModifiers};
 use meridian::app::{App, Modal, Tab};
 use meridian::event::{ApiEvent, Effect, Event};
 use meridian::outbox::{Action, Answer, Item, ItemStatus, OutboxEvent};
 use meridian::protocol::{Id, Timestamp, ValidationStatus};
 
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    press_mod(app, code, KeyModifiers::NONE)
-}
-
-fn press_mod(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    app.update(Event::Key(KeyEvent::new(code, mods)), &mut fx);
-    fx
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
 fn reports_tab() -> App {
     let mut app = common::fixture::populated();
     app.tab = Tab::Reports;
     app
-}
-
-fn enqueued(fx: &[Effect]) -> Vec<Action> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Enqueue(a) => Some(a.clone()),
-            _ => None,
-        })
-        .flatten()
-        .collect()
 }
 
 fn status_of(app: &App, id: &str) -> ValidationStatus {

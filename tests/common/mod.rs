@@ -6,6 +6,7 @@
 
 pub mod backend;
 pub mod fixture;
+pub mod keys;
 pub mod tls;
 pub mod tmux;
 
