@@ -106,6 +106,10 @@ pub enum Event {
     /// SIGTERM, SIGHUP or SIGINT (or lost terminal input): leave cleanly,
     /// exiting with this status (128 + signal number, by convention).
     Terminate(u8),
+    /// The terminal answered the probe written after a frame (primary
+    /// device attributes): everything written before it has reached the
+    /// screen. The UI loop's flow control takes it; the state ignores it.
+    TerminalAnswer,
 }
 
 /// Work the state asks the driver to do.

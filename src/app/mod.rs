@@ -209,6 +209,7 @@ impl App {
                 fx.push(Effect::Quit);
                 false
             }
+            Event::TerminalAnswer => false,
             Event::Feed(f) => self.on_feed(f, fx),
             Event::Api(a) => self.on_api(a, fx),
             Event::Outbox(o) => self.on_outbox(o, fx),
