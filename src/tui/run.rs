@@ -12,7 +12,8 @@ pub async fn run(console: Console) -> anyhow::Result<u8> {
     let core = Core::start(console)?;
     sources::spawn_signals(core.sender());
     let mut term = TerminalGuard::enter().context("cannot set up the terminal")?;
-    sources::spawn_input(core.sender());
+    sources::spawn_input(core.sender()).context("cannot read the terminal's input")?;
+    sources::spawn_resize(core.sender());
     let status = core.run(&mut term.screen).await;
     drop(term);
     status
