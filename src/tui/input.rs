@@ -99,6 +99,18 @@ impl Decoder {
         std::mem::take(&mut self.out)
     }
 
+    /// Whether the bytes so far end in something the next byte decides: a
+    /// lone ESC (the Esc key, or the start of an answer cut by the read),
+    /// or a bare `ESC O` or string introducer. [`Decoder::feed`] with
+    /// `maybe_more` false then decides it without more.
+    pub(crate) fn undecided(&self) -> bool {
+        match self.state {
+            State::Escape | State::Ss3 => true,
+            State::Str => self.string_len == 0,
+            _ => false,
+        }
+    }
+
     /// Sequences and events dropped so far: answers other than the probe's,
     /// mouse and focus reports, and what nobody could read.
     pub(crate) fn dropped(&self) -> u64 {

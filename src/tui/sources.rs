@@ -19,14 +19,21 @@ use super::input::Decoder;
 use crate::event::{Event, Task};
 use crate::task::spawn_watched;
 
-/// Bytes asked of one `read`. Only a read that fills it may end inside a
-/// sequence the next read finishes.
+/// Bytes asked of one `read`.
 const READ_BUFFER: usize = 4096;
+
+/// How long a read that ends in a lone ESC waits for the rest of an escape
+/// sequence before the ESC is the Esc key. Any read may be cut there (over
+/// SSH a packet can end after an answer's ESC), and read as keys the rest
+/// of an answer (`[?62;22c`) would switch tabs. A terminal writes a
+/// sequence at once, so its rest follows within milliseconds; the Esc key
+/// alone is this much later.
+const ESC_WAIT: Duration = Duration::from_millis(50);
 
 /// What the reader thread saw.
 enum Input {
-    /// One read's bytes, and whether they filled the buffer.
-    Bytes(Vec<u8>, bool),
+    /// One read's bytes.
+    Bytes(Vec<u8>),
     /// End of input, or why reading failed.
     End(Option<io::Error>),
 }
@@ -47,16 +54,29 @@ pub(crate) fn spawn_input(tx: mpsc::Sender<Event>) -> io::Result<()> {
 fn spawn_decoder(mut bytes: mpsc::Receiver<Input>, tx: mpsc::Sender<Event>) {
     spawn_watched(Task::Input, tx.clone(), async move {
         let mut decoder = Decoder::default();
-        while let Some(input) = bytes.recv().await {
+        loop {
+            let next = if decoder.undecided() {
+                match tokio::time::timeout(ESC_WAIT, bytes.recv()).await {
+                    Ok(next) => next,
+                    // Nothing more came: what is there is all there is.
+                    Err(_) => Some(Input::Bytes(Vec::new())),
+                }
+            } else {
+                bytes.recv().await
+            };
+            let Some(input) = next else { return };
             let events = match input {
-                Input::Bytes(data, full) => decoder.feed(&data, full),
+                Input::Bytes(data) if data.is_empty() => decoder.feed(&[], false),
+                Input::Bytes(data) => decoder.feed(&data, true),
                 Input::End(error) => {
                     let dropped = decoder.dropped();
                     match error {
                         Some(e) => tracing::error!(error = %e, dropped, "terminal input failed"),
                         None => tracing::error!(dropped, "terminal input ended"),
                     }
-                    vec![Event::Terminate(1)]
+                    let mut last = decoder.feed(&[], false);
+                    last.push(Event::Terminate(1));
+                    last
                 }
             };
             for ev in events {
@@ -85,7 +105,7 @@ fn read_input(mut terminal: impl io::Read, out: &mpsc::Sender<Input>) {
     loop {
         let input = match terminal.read(&mut buf) {
             Ok(0) => Input::End(None),
-            Ok(n) => Input::Bytes(buf[..n].to_vec(), n == buf.len()),
+            Ok(n) => Input::Bytes(buf[..n].to_vec()),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => Input::End(Some(e)),
         };
@@ -231,6 +251,32 @@ mod tests {
             matches!(events.as_slice(), [j, Event::Terminate(1)] if is_key(j, 'j')),
             "{events:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn an_answer_cut_right_after_its_esc_by_a_short_read_is_still_the_answer() {
+        // Read as keys, `[?62;22c` would have switched to tab 2.
+        let script = Script(vec![Ok(b"x\x1b".to_vec()), Ok(b"[?62;22cy".to_vec())]);
+        let events = events_from(script).await;
+        assert!(
+            matches!(
+                events.as_slice(),
+                [x, Event::TerminalAnswer, y, Event::Terminate(1)] if is_key(x, 'x') && is_key(y, 'y')
+            ),
+            "{events:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_lone_esc_is_the_esc_key_once_nothing_follows() {
+        let (bytes_tx, bytes) = mpsc::channel(16);
+        let (tx, mut rx) = mpsc::channel(16);
+        spawn_decoder(bytes, tx);
+        bytes_tx.send(Input::Bytes(b"\x1b".to_vec())).await.unwrap();
+        // The reader stays open: only the wait decides it.
+        let ev = rx.recv().await.unwrap();
+        assert!(matches!(&ev, Event::Key(k) if k.code == KeyCode::Esc), "{ev:?}");
+        drop(bytes_tx);
     }
 
     #[tokio::test]
