@@ -183,3 +183,40 @@ async fn while_an_answer_is_outstanding_the_state_moves_on_and_one_frame_of_the_
     assert_eq!(status.unwrap(), 143);
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_terminal_that_never_answers_gets_timed_frames_and_diagnostics_say_why() {
+    let Rig { server, _dir, core, mut screen, log, .. } = rig(FlowControl::Auto).await;
+    let tx = core.sender();
+    let test = async {
+        tx.send(key('D')).await.unwrap();
+        wait(&log, "a frame while waiting for a first answer", |l| l.frames() >= 1).await;
+        let said = "flow control off: the terminal did not answer in 3 s; timed frames";
+        wait(&log, "diagnostics saying why", |l| l.text.contains(said)).await;
+        let given_up = log.lock().unwrap().frames();
+        wait(&log, "frames on the clock", |l| l.frames() >= given_up + 20).await;
+        assert_eq!(log.lock().unwrap().probes, 1, "asked once, then never again");
+        tx.send(Event::Terminate(143)).await.unwrap();
+    };
+    let (status, ()) = tokio::join!(core.run(&mut screen), test);
+    assert_eq!(status.unwrap(), 143);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_flow_control_off_frames_never_wait_and_nothing_is_asked() {
+    let Rig { server, _dir, core, mut screen, log, .. } = rig(FlowControl::Off).await;
+    let tx = core.sender();
+    let test = async {
+        tx.send(key('D')).await.unwrap();
+        wait(&log, "the setting in diagnostics", |l| l.text.contains("flow control off (config)"))
+            .await;
+        let seen = log.lock().unwrap().frames();
+        wait(&log, "frames on the clock", |l| l.frames() >= seen + 20).await;
+        assert_eq!(log.lock().unwrap().probes, 0, "nothing asked");
+        tx.send(Event::Terminate(143)).await.unwrap();
+    };
+    let (status, ()) = tokio::join!(core.run(&mut screen), test);
+    assert_eq!(status.unwrap(), 143);
+    server.shutdown().await.unwrap();
+}
