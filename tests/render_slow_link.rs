@@ -1,13 +1,15 @@
 //! What the screen says about a slow link to the terminal (issue 16): the
-//! round trip in the header and the output figures under `D`. The figures
-//! reach the state as the UI loop sends them, through `App::update`.
+//! round trip in the header, the output figures under `D`, and the churn
+//! the watchlist leaves out while the link is the limit. The figures reach
+//! the state as the UI loop sends them, through `App::update`.
 
 mod common;
 
 use std::time::Duration;
 
-use meridian::app::App;
-use meridian::event::{Event, FlowOff, FlowState, OutputStats, RoundTrip};
+use meridian::app::{App, Tab};
+use meridian::event::{Event, FeedEvent, FlowOff, FlowState, OutputStats, RoundTrip};
+use meridian::protocol::{PriceKind, PriceUpdate};
 use meridian::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -46,6 +48,32 @@ fn header(screen: &str) -> &str {
     screen.lines().next().unwrap_or_default()
 }
 
+fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
+    screen.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle}: {screen}"))
+}
+
+/// The watchlist's rows, without the header (whose feed ages count on).
+fn watchlist(screen: &str) -> Vec<&str> {
+    screen.lines().skip(3).collect()
+}
+
+/// AAPL ticks up now: its price flashes.
+fn tick_up(app: &mut App) -> String {
+    let last = app.markets.quotes["AAPL"].last.expect("a price");
+    let price = last + 1.0;
+    let tick = PriceUpdate {
+        kind: PriceKind::Delta,
+        symbol: "AAPL".into(),
+        price: Some(price),
+        bid: None,
+        ask: None,
+        timestamp: None,
+        volume: None,
+    };
+    app.update(Event::Feed(FeedEvent::Prices(vec![tick])), &mut Vec::new());
+    format!("{price:.2}")
+}
+
 /// The foreground colour of the first cell of `text` on the row of `sym`.
 fn colour_of(screen: &str, buf: &Buffer, sym: &str, text: &str) -> Option<ratatui::style::Color> {
     let (y, line) = screen.lines().enumerate().find(|(_, l)| l.contains(sym))?;
@@ -77,6 +105,36 @@ fn a_slow_round_trip_shows_in_the_header_in_the_warning_colour_over_a_second() {
     // whole rather than cut.
     let (narrow, _) = draw(&app, 80, 24);
     assert!(header(&narrow).contains("!1 failed") && !header(&narrow).contains("rtt"), "{narrow}");
+}
+
+#[test]
+fn while_the_link_is_the_limit_prices_do_not_flash_and_quiet_ages_stop_counting() {
+    let theme = Theme::by_name("default").expect("theme");
+    let mut app = common::fixture::populated();
+    app.tab = Tab::Markets;
+    let price = tick_up(&mut app);
+    let (screen, buf) = draw(&app, 80, 24);
+    assert_eq!(colour_of(&screen, &buf, "AAPL", &price), theme.up.fg, "a tick flashes");
+    let now = app.now;
+    // A second later the ages of rows that did not change have moved.
+    app.now = now + Duration::from_secs(1);
+    let (later, _) = draw(&app, 80, 24);
+    assert_ne!(watchlist(&screen), watchlist(&later), "ages count up every second");
+
+    app.now = now;
+    assert!(report(&mut app, slow_link(420, 1200, FlowState::On)));
+    assert!(app.output.shed_churn);
+    let (screen, buf) = draw(&app, 80, 24);
+    assert_ne!(colour_of(&screen, &buf, "AAPL", &price), theme.up.fg, "no flash");
+    assert!(line_with(&screen, "AAPL").contains("<5s"), "{screen}");
+    let tsla = line_with(&screen, "TSLA");
+    assert!(tsla.contains("13s") && tsla.contains("stale"), "a stale row keeps its age: {tsla}");
+    app.now = now + Duration::from_secs(2);
+    let (later, _) = draw(&app, 80, 24);
+    let changed: Vec<_> =
+        watchlist(&screen).into_iter().zip(watchlist(&later)).filter(|(a, b)| a != b).collect();
+    assert_eq!(changed.len(), 1, "only the stale row's age moves: {changed:?}");
+    assert!(changed[0].1.contains("TSLA") && changed[0].1.contains("15s"), "{changed:?}");
 }
 
 #[test]
