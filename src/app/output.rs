@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::event::OutputStats;
+use crate::event::{FlowState, OutputStats};
 
 /// The round trip shows in the header from this long...
 pub const RTT_SHOWN: Duration = Duration::from_millis(250);
@@ -58,10 +58,14 @@ impl Output {
     }
 }
 
-/// Whether the link, not the state, decides what reaches the screen.
+/// Whether the link, not the state, decides what reaches the screen. Only
+/// frames held back for an answer count: while the first answer is awaited
+/// frames are held to four a second whatever the link.
 fn link_limited(s: &OutputStats) -> bool {
     let due = s.recent_frames + s.recent_skipped;
-    let held = s.recent_skipped >= HELD_AT_LEAST && s.recent_skipped * HELD_SHARE >= due;
+    let held = s.flow == FlowState::On
+        && s.recent_skipped >= HELD_AT_LEAST
+        && s.recent_skipped * HELD_SHARE >= due;
     let slow = s.round_trip.is_some_and(|r| r.p50 >= s.frame_interval * SLOW_INTERVALS);
     held || slow
 }
@@ -69,7 +73,7 @@ fn link_limited(s: &OutputStats) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{FlowState, RoundTrip};
+    use crate::event::{FlowOff, RoundTrip};
 
     fn report(frames: u64, skipped: u64, p50_ms: Option<u64>) -> OutputStats {
         let ms = Duration::from_millis;
@@ -95,6 +99,16 @@ mod tests {
             assert!(out.shed_churn, "still shed after {second} calm seconds");
         }
         assert!(out.apply(report(30, 0, Some(2))));
+        assert!(!out.shed_churn);
+    }
+
+    #[test]
+    fn frames_held_before_the_first_answer_say_nothing_about_the_link() {
+        let mut out = Output::default();
+        let probing = OutputStats { flow: FlowState::Probing, ..report(4, 26, None) };
+        assert!(!out.apply(probing));
+        let off = FlowState::Off(FlowOff::NeverAnswered(Duration::from_secs(3)));
+        assert!(!out.apply(OutputStats { flow: off, ..report(4, 26, None) }));
         assert!(!out.shed_churn);
     }
 
