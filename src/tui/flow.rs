@@ -81,6 +81,9 @@ pub(crate) struct Flow {
     samples: VecDeque<(Instant, Duration)>,
     /// Frames sent by the stall guard since the last answer.
     stalls: u32,
+    /// How long silence lasts before the stall guard lets a frame out,
+    /// from the round trips up to the newest answer.
+    stall_limit: Duration,
 }
 
 impl Flow {
@@ -96,6 +99,7 @@ impl Flow {
             last_frame: None,
             samples: VecDeque::new(),
             stalls: 0,
+            stall_limit: STALL_MIN,
         }
     }
 
@@ -142,7 +146,9 @@ impl Flow {
     }
 
     /// A frame was written (before its request, if one follows). A frame
-    /// the stall guard let out writes the oldest answer off as lost.
+    /// the stall guard let out writes the oldest answer off as lost; if it
+    /// was only late, it will be taken for the next frame's, which opens
+    /// the gate one answer early, once.
     pub(crate) fn on_frame(&mut self, now: Instant) {
         self.last_frame = Some(now);
         if self.state == FlowState::On && self.in_flight.len() >= IN_FLIGHT {
@@ -171,6 +177,10 @@ impl Flow {
             self.samples.pop_front();
         }
         self.samples.push_back((now, now.saturating_duration_since(sent)));
+        // Stalls are judged by how the link was up to this answer, not by
+        // how long it has been quiet since.
+        let p99 = self.round_trip(now).map_or(Duration::ZERO, |r| r.p99);
+        self.stall_limit = (p99 * STALL_FACTOR).clamp(STALL_MIN, STALL_MAX);
     }
 
     /// When [`Flow::may_draw`] could turn true without an answer, if it is
@@ -183,7 +193,7 @@ impl Flow {
                 let timeout = self.asked_at.map(|t| t + NEVER_ANSWERED);
                 next.into_iter().chain(timeout).min()
             }
-            FlowState::On => self.in_flight.front().map(|t| *t + self.stall_limit()),
+            FlowState::On => self.in_flight.front().map(|t| *t + self.stall_limit),
         }
     }
 
@@ -213,15 +223,7 @@ impl Flow {
     fn stalled(&self, now: Instant) -> bool {
         self.in_flight
             .front()
-            .is_some_and(|t| now.saturating_duration_since(*t) >= self.stall_limit())
-    }
-
-    fn stall_limit(&self) -> Duration {
-        // The round trips of the window before the newest answer: stalls
-        // are judged by how the link was, not by how long it has been quiet.
-        let p99 = self.samples.back().and_then(|(at, _)| self.round_trip(*at)).map(|r| r.p99);
-        let p99 = p99.unwrap_or(Duration::ZERO);
-        (p99 * STALL_FACTOR).clamp(STALL_MIN, STALL_MAX)
+            .is_some_and(|t| now.saturating_duration_since(*t) >= self.stall_limit)
     }
 
     fn give_up(&mut self, why: FlowOff) {
