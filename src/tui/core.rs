@@ -1,7 +1,9 @@
 //! The UI loop, independent of where frames go: drain every waiting event,
-//! apply it to the state, and draw once, at most `fps` times a second and
-//! only when something changed. Effects the state returns are carried out
-//! here. The terminal console and the benchmarks run this same loop.
+//! apply it to the state, and draw once, at most `fps` times a second, only
+//! when something changed and (flow control, [`super::flow`]) only once the
+//! terminal has answered for the frame before. Effects the state returns
+//! are carried out here. The terminal console and the benchmarks run this
+//! same loop.
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -10,7 +12,7 @@ use anyhow::Context as _;
 use tokio::sync::mpsc;
 
 use super::driver::Driver;
-use super::flow::{Flow, Meter, Mode};
+use super::flow::{Flow, Meter};
 use super::screen::Screen;
 use super::sources;
 use crate::api::ApiClient;
@@ -107,11 +109,7 @@ impl Core {
         for fx in app.start() {
             driver.execute(fx);
         }
-        let mode = match flow_control {
-            FlowControl::Auto => Mode::Auto,
-            FlowControl::Off => Mode::Off,
-        };
-        let mut pacer = Pacer::new(fps, mode, Instant::now());
+        let mut pacer = Pacer::new(fps, flow_control, Instant::now());
         pacer.ask_first(screen)?;
         let mut dirty = true;
         let mut effects = Vec::new();
@@ -190,13 +188,13 @@ struct Pacer {
 }
 
 impl Pacer {
-    fn new(fps: u32, mode: Mode, now: Instant) -> Pacer {
+    fn new(fps: u32, flow_control: FlowControl, now: Instant) -> Pacer {
         let interval = Duration::from_secs_f64(1.0 / f64::from(fps.clamp(1, 240)));
         Pacer {
             interval,
             next_frame: now,
             next_report: now + REPORT,
-            flow: Flow::new(mode),
+            flow: Flow::new(flow_control),
             meter: Meter::new(now, interval),
             first_frame: true,
         }

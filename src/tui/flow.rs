@@ -20,6 +20,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use crate::config::FlowControl;
 use crate::event::{FlowOff, FlowState, OutputStats, RoundTrip};
 
 /// Frames written whose answer has not come back, at most. One, because
@@ -62,13 +63,6 @@ const MIN_SAMPLES: usize = 4;
 /// And never more than these (an answer per frame, 240 frames a second).
 const MAX_SAMPLES: usize = 2048;
 
-/// `ui.flow_control`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    Auto,
-    Off,
-}
-
 #[derive(Debug, Clone)]
 pub(crate) struct Flow {
     state: FlowState,
@@ -87,10 +81,10 @@ pub(crate) struct Flow {
 }
 
 impl Flow {
-    pub(crate) fn new(mode: Mode) -> Flow {
-        let state = match mode {
-            Mode::Auto => FlowState::Probing,
-            Mode::Off => FlowState::Off(FlowOff::Config),
+    pub(crate) fn new(setting: FlowControl) -> Flow {
+        let state = match setting {
+            FlowControl::Auto => FlowState::Probing,
+            FlowControl::Off => FlowState::Off(FlowOff::Config),
         };
         Flow {
             state,

@@ -8,7 +8,7 @@ fn ms(n: u64) -> Duration {
 
 /// Flow control as the loop starts it: the first request written at `t0`.
 fn asked(t0: Instant) -> Flow {
-    let mut flow = Flow::new(Mode::Auto);
+    let mut flow = Flow::new(FlowControl::Auto);
     assert!(flow.wants_probe(), "the first request goes out before any frame");
     flow.on_probe(t0, true);
     flow
@@ -117,7 +117,7 @@ fn a_terminal_that_never_answers_gets_timed_frames_for_the_session() {
 #[test]
 fn off_never_gates_and_never_asks() {
     let t0 = Instant::now();
-    let mut flow = Flow::new(Mode::Off);
+    let mut flow = Flow::new(FlowControl::Off);
     assert_eq!(flow.state(), FlowState::Off(FlowOff::Config));
     assert!(!flow.wants_probe());
     for i in 0..100 {
@@ -130,7 +130,7 @@ fn off_never_gates_and_never_asks() {
 #[test]
 fn a_screen_that_cannot_be_asked_turns_flow_control_off() {
     let t0 = Instant::now();
-    let mut flow = Flow::new(Mode::Auto);
+    let mut flow = Flow::new(FlowControl::Auto);
     flow.on_probe(t0, false);
     assert_eq!(flow.state(), FlowState::Off(FlowOff::NoTerminal));
     assert!(flow.may_draw(t0) && !flow.wants_probe());
@@ -227,7 +227,7 @@ fn the_round_trip_counts_from_the_request_to_its_answer() {
     let flow = answering(t0);
     let rt = flow.round_trip(t0 + ms(20)).expect("the first answer is timed");
     assert_eq!((rt.p50, rt.p99), (ms(20), ms(20)));
-    assert_eq!(Flow::new(Mode::Auto).round_trip(t0), None);
+    assert_eq!(Flow::new(FlowControl::Auto).round_trip(t0), None);
 }
 
 #[test]
