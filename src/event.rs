@@ -110,6 +110,64 @@ pub enum Event {
     /// device attributes): everything written before it has reached the
     /// screen. The UI loop's flow control takes it; the state ignores it.
     TerminalAnswer,
+    /// What the UI loop wrote to the terminal over the last second, and
+    /// how the terminal keeps up. The loop makes these itself.
+    Output(OutputStats),
+}
+
+/// The UI loop's figures for the link to the terminal, once a second.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OutputStats {
+    /// Frames written since start.
+    pub frames: u64,
+    /// Frames that were due (something changed, the frame rate allowed
+    /// one) but flow control held back, since start.
+    pub skipped: u64,
+    /// The same two over the span of this report.
+    pub recent_frames: u64,
+    pub recent_skipped: u64,
+    /// Bytes written per second over this report's span.
+    pub bytes_per_sec: u64,
+    /// Round trip to the terminal and back over the last seconds, once
+    /// the terminal has answered.
+    pub round_trip: Option<RoundTrip>,
+    pub flow: FlowState,
+    /// The shortest time between frames (one over `ui.fps`).
+    pub frame_interval: std::time::Duration,
+}
+
+/// Percentiles of the time from a frame's write to the terminal's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundTrip {
+    pub p50: std::time::Duration,
+    pub p99: std::time::Duration,
+}
+
+/// Whether frames wait for the terminal's answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FlowState {
+    /// Asked once, no answer yet: a silent terminal and a slow link look
+    /// the same until the first answer or the timeout.
+    #[default]
+    Probing,
+    /// Each frame waits for the terminal to answer the one before.
+    On,
+    /// Frames go out on the frame rate alone, for this reason.
+    Off(FlowOff),
+}
+
+/// Why frames are not waiting for the terminal's answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowOff {
+    /// `ui.flow_control = "off"`.
+    Config,
+    /// Frames go somewhere that cannot answer (not a terminal).
+    NoTerminal,
+    /// The terminal did not answer within this long of being asked.
+    NeverAnswered(std::time::Duration),
+    /// The terminal answered, then stopped: answers went missing again and
+    /// again, and waiting for each froze the screen.
+    StoppedAnswering,
 }
 
 /// Work the state asks the driver to do.

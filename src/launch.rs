@@ -159,6 +159,7 @@ pub fn build_console(
         app: App::new(settings, keymap, symbols, Instant::now()),
         theme,
         fps: config.ui.fps,
+        flow_control: config.ui.flow_control,
         api,
         prices: feed(config.prices_url()),
         backfill: feed(config.backfill_url()),

@@ -133,6 +133,18 @@ impl<S: Screen> Screen for Probe<S> {
     fn bell(&mut self) -> io::Result<()> {
         self.inner.bell()
     }
+
+    fn probe(&mut self) -> io::Result<bool> {
+        self.inner.probe()
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+
+    fn bytes_written(&self) -> u64 {
+        self.inner.bytes_written()
+    }
 }
 
 /// Bytes that writing every cell of this frame would take, with the same

@@ -11,6 +11,7 @@ mod load;
 mod markets;
 mod metrics;
 mod outcomes;
+mod output;
 mod paging;
 mod review;
 mod router;
@@ -27,6 +28,7 @@ pub use lists::{Insights, Reports};
 pub use load::Load;
 pub use markets::{Markets, Move, Quote, SortKey, TREND_BUCKET};
 pub use metrics::{INSIGHT_SERIES, Metrics, PERIODS, Signal};
+pub use output::{Output, RTT_SHOWN, RTT_WARN};
 pub use paging::Paging;
 pub use review::{
     Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
@@ -141,6 +143,8 @@ pub struct App {
     pub read_only: Option<String>,
     /// Failures out of sight, for the diagnostics popup.
     pub faults: Faults,
+    /// How the terminal keeps up with what the console writes.
+    pub output: Output,
 }
 
 /// Move a cursor by `delta` within `len` items, clamped.
@@ -176,6 +180,7 @@ impl App {
             outbox_scroll: ScrollState::default(),
             read_only: None,
             faults: Faults::default(),
+            output: Output::default(),
             settings,
         }
     }
@@ -210,6 +215,8 @@ impl App {
                 false
             }
             Event::TerminalAnswer => false,
+            // The figures change every second; only the popup shows them.
+            Event::Output(stats) => self.output.apply(stats) || self.show_diagnostics,
             Event::Feed(f) => self.on_feed(f, fx),
             Event::Api(a) => self.on_api(a, fx),
             Event::Outbox(o) => self.on_outbox(o, fx),

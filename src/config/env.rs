@@ -37,6 +37,7 @@ pub(super) const KEYS: &[(&str, &str, Kind)] = &[
     ("ui", "theme", Kind::Str),
     ("ui", "bell", Kind::Bool),
     ("ui", "history_points", Kind::Int),
+    ("ui", "flow_control", Kind::Str),
     ("markets", "symbols", Kind::List),
     ("user", "name", Kind::Str),
     ("log", "level", Kind::Str),
@@ -156,6 +157,27 @@ mod tests {
         assert_eq!(
             parse(Kind::List, "aapl, msft,"),
             Ok(Value::Array(vec![Value::String("aapl".into()), Value::String("msft".into())]))
+        );
+    }
+
+    #[test]
+    fn flow_control_can_be_set_from_the_environment() {
+        let env = |value: &'static str| {
+            move |k: &str| (k == "MERIDIAN_UI_FLOW_CONTROL").then(|| value.to_owned())
+        };
+        let mut config = Config::default();
+        let applied = apply(&mut config, &env(" off ")).expect("applies");
+        assert_eq!(config.ui.flow_control, super::super::FlowControl::Off);
+        assert_eq!(
+            applied,
+            [("ui.flow_control".to_owned(), "MERIDIAN_UI_FLOW_CONTROL".to_owned())]
+        );
+        let e = apply(&mut Config::default(), &env("sometimes")).expect_err("rejected").to_string();
+        assert!(
+            e.starts_with(
+                "environment variable MERIDIAN_UI_FLOW_CONTROL: ui.flow_control: unknown variant `sometimes`"
+            ),
+            "{e}"
         );
     }
 }

@@ -81,6 +81,19 @@ pub struct UiConfig {
     pub theme: String,
     pub bell: bool,
     pub history_points: usize,
+    /// Whether each frame waits for the terminal to answer the one before.
+    pub flow_control: FlowControl,
+}
+
+/// `ui.flow_control`: `auto` waits for the terminal's answer to a frame
+/// before writing the next (and falls back to timed frames if it never
+/// answers); `off` writes frames on `ui.fps` alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowControl {
+    #[default]
+    Auto,
+    Off,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -137,7 +150,13 @@ impl Default for FeedsConfig {
 
 impl Default for UiConfig {
     fn default() -> UiConfig {
-        UiConfig { fps: 30, theme: "default".into(), bell: false, history_points: 120 }
+        UiConfig {
+            fps: 30,
+            theme: "default".into(),
+            bell: false,
+            history_points: 120,
+            flow_control: FlowControl::Auto,
+        }
     }
 }
 

@@ -25,7 +25,7 @@ fn unknown_key_names_line_table_and_choices() {
     let text = "[server]\nurl = \"http://x\"\n\n[ui]\nfps = 20\nfsp = 30\n";
     assert_eq!(
         err(text),
-        "config.toml:6: unknown key `fsp` in [ui] (expected one of: fps, theme, bell, history_points)"
+        "config.toml:6: unknown key `fsp` in [ui] (expected one of: fps, theme, bell, history_points, flow_control)"
     );
     let top = err("# c\nbogus = 1\n");
     assert!(top.starts_with("config.toml:2: unknown key `bogus` in the top level"), "{top}");
@@ -128,4 +128,14 @@ fn serialises_back_to_an_equal_config() {
     c.keys.entry("markets".into()).or_default().insert("add_symbol".into(), vec!["+".into()]);
     let text = toml::to_string(&c).expect("serialises");
     assert_eq!(parse(&text).expect("re-parses"), c);
+}
+
+#[test]
+fn flow_control_is_auto_or_off_and_a_bad_value_names_its_line() {
+    assert_eq!(Config::default().ui.flow_control, FlowControl::Auto);
+    let c = parse("[ui]\nflow_control = \"off\"\n").expect("valid");
+    assert_eq!(c.ui.flow_control, FlowControl::Off);
+    let e = err("[ui]\nfps = 30\nflow_control = \"on\"\n");
+    assert!(e.starts_with("config.toml:3: ui.flow_control: unknown variant `on`"), "{e}");
+    assert!(e.contains("`auto`") && e.contains("`off`"), "{e}");
 }

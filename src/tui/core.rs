@@ -1,7 +1,9 @@
 //! The UI loop, independent of where frames go: drain every waiting event,
-//! apply it to the state, and draw once, at most `fps` times a second and
-//! only when something changed. Effects the state returns are carried out
-//! here. The terminal console and the benchmarks run this same loop.
+//! apply it to the state, and draw once, at most `fps` times a second, only
+//! when something changed and (flow control, [`super::flow`]) only once the
+//! terminal has answered for the frame before. Effects the state returns
+//! are carried out here. The terminal console and the benchmarks run this
+//! same loop.
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -10,17 +12,25 @@ use anyhow::Context as _;
 use tokio::sync::mpsc;
 
 use super::driver::Driver;
+use super::flow::{Flow, Meter};
 use super::screen::Screen;
 use super::sources;
 use crate::api::ApiClient;
 use crate::app::App;
-use crate::event::{Effect, Event, FeedKind, Task, TaskFailed};
+use crate::config::FlowControl;
+use crate::event::{Effect, Event, FeedKind, OutputStats, Task, TaskFailed};
 use crate::feeds::{self, FeedOptions};
 use crate::outbox::{Outbox, SenderConfig};
 use crate::theme::Theme;
 
 /// Events waiting for the UI at most; producers wait (or coalesce) beyond.
 const CHANNEL: usize = 1024;
+
+/// How often the loop reports its output figures to the state.
+const REPORT: Duration = Duration::from_secs(1);
+
+/// How long quitting waits for the terminal's answer to the last frame.
+const EXIT_WAIT: Duration = Duration::from_secs(1);
 
 static PROCESS_START: OnceLock<Instant> = OnceLock::new();
 
@@ -34,6 +44,8 @@ pub struct Console {
     pub app: App,
     pub theme: Theme,
     pub fps: u32,
+    /// Whether frames wait for the terminal's answers (`ui.flow_control`).
+    pub flow_control: FlowControl,
     pub api: ApiClient,
     pub prices: FeedOptions,
     pub backfill: FeedOptions,
@@ -48,6 +60,7 @@ pub struct Core {
     app: App,
     theme: Theme,
     fps: u32,
+    flow_control: FlowControl,
     tx: mpsc::Sender<Event>,
     rx: mpsc::Receiver<Event>,
     driver: Driver,
@@ -57,8 +70,19 @@ impl Core {
     /// Start the feeds, the clock and the outbox sender (which resends what
     /// an earlier run left). Nothing here touches the terminal.
     pub fn start(console: Console) -> anyhow::Result<Core> {
-        let Console { app, theme, fps, api, prices, backfill, health, data_dir, outbox, sender } =
-            console;
+        let Console {
+            app,
+            theme,
+            fps,
+            flow_control,
+            api,
+            prices,
+            backfill,
+            health,
+            data_dir,
+            outbox,
+            sender,
+        } = console;
         let (tx, rx) = mpsc::channel::<Event>(CHANNEL);
         let price_cmds = feeds::spawn_prices(prices, app.markets.symbols.clone(), tx.clone());
         feeds::spawn_feed(FeedKind::Backfill, backfill, tx.clone());
@@ -67,7 +91,7 @@ impl Core {
         let sender = crate::outbox::spawn_sender(outbox.clone(), sender, tx.clone())
             .context("cannot start the outbox sender")?;
         let driver = Driver { api, tx: tx.clone(), price_cmds, data_dir, outbox, sender };
-        Ok(Core { app, theme, fps, tx, rx, driver })
+        Ok(Core { app, theme, fps, flow_control, tx, rx, driver })
     }
 
     /// A sender for events from outside (keys, signals, a benchmark's stop).
@@ -79,35 +103,29 @@ impl Core {
     /// of the [`Event::Terminate`] that ended it, 0 after `q`), or an error
     /// saying why terminal input was lost.
     pub async fn run(self, screen: &mut impl Screen) -> anyhow::Result<u8> {
-        let Core { mut app, theme, fps, tx, mut rx, driver } = self;
+        let Core { mut app, theme, fps, flow_control, tx, mut rx, driver } = self;
         drop(tx);
         driver.outbox_changed();
         for fx in app.start() {
             driver.execute(fx);
         }
-        let interval = Duration::from_secs_f64(1.0 / f64::from(fps.clamp(1, 240)));
+        let mut pacer = Pacer::new(fps, flow_control, Instant::now());
+        pacer.ask_first(screen)?;
         let mut dirty = true;
-        let mut first_frame = true;
-        let mut next_frame = Instant::now();
         let mut effects = Vec::new();
         let mut exit = Exit::default();
         loop {
             let now = Instant::now();
-            if dirty && now >= next_frame {
-                app.now = now;
-                app.wall = crate::protocol::Timestamp::now();
-                screen.draw(&app, &theme).context("cannot draw")?;
-                if first_frame {
-                    first_frame = false;
-                    log_first_frame();
-                }
-                dirty = false;
-                next_frame = next_frame_after(next_frame, now, interval);
+            if let Some(stats) = pacer.report_due(now, screen) {
+                dirty |= app.update(Event::Output(stats), &mut effects);
             }
-            let deadline = tokio::time::Instant::from_std(next_frame);
+            if dirty && pacer.frame(screen, &mut app, &theme, now)? {
+                dirty = false;
+            }
+            let deadline = tokio::time::Instant::from_std(pacer.wake_at(dirty));
             let first = tokio::select! {
                 ev = rx.recv() => ev,
-                _ = tokio::time::sleep_until(deadline), if dirty => continue,
+                _ = tokio::time::sleep_until(deadline) => continue,
             };
             // The driver holds a sender for as long as this loop runs, so
             // the channel cannot close under it.
@@ -119,28 +137,152 @@ impl Core {
             let mut next = Some(first);
             while let Some(ev) = next {
                 exit.note(&ev);
+                if matches!(ev, Event::TerminalAnswer) {
+                    pacer.flow.on_answer(Instant::now());
+                }
                 dirty |= app.update(ev, &mut effects);
                 next = rx.try_recv().ok();
             }
-            let mut quit = false;
-            for fx in effects.drain(..) {
-                match fx {
-                    Effect::Quit => quit = true,
-                    Effect::FullRedraw => {
-                        screen.clear().context("cannot clear the screen")?;
-                        dirty = true;
-                    }
-                    Effect::Bell => {
-                        let _ = screen.bell();
-                    }
-                    other => driver.execute(other),
-                }
-            }
-            if quit {
+            if carry_out(&mut effects, screen, &driver, &mut dirty)? {
                 break;
             }
         }
+        pacer.await_answer(&mut rx).await;
         exit.result()
+    }
+}
+
+/// Carry out the effects the state returned; returns whether to quit.
+fn carry_out(
+    effects: &mut Vec<Effect>,
+    screen: &mut impl Screen,
+    driver: &Driver,
+    dirty: &mut bool,
+) -> anyhow::Result<bool> {
+    let mut quit = false;
+    for fx in effects.drain(..) {
+        match fx {
+            Effect::Quit => quit = true,
+            Effect::FullRedraw => {
+                screen.clear().context("cannot clear the screen")?;
+                *dirty = true;
+            }
+            Effect::Bell => {
+                let _ = screen.bell();
+            }
+            other => driver.execute(other),
+        }
+    }
+    Ok(quit)
+}
+
+/// When frames go out: the frame rate's grid and flow control, with the
+/// figures for the once-a-second report.
+struct Pacer {
+    interval: Duration,
+    next_frame: Instant,
+    next_report: Instant,
+    flow: Flow,
+    meter: Meter,
+    first_frame: bool,
+}
+
+impl Pacer {
+    fn new(fps: u32, flow_control: FlowControl, now: Instant) -> Pacer {
+        let interval = Duration::from_secs_f64(1.0 / f64::from(fps.clamp(1, 240)));
+        Pacer {
+            interval,
+            next_frame: now,
+            next_report: now + REPORT,
+            flow: Flow::new(flow_control),
+            meter: Meter::new(now, interval),
+            first_frame: true,
+        }
+    }
+
+    /// Ask the terminal once before anything is drawn: the answer comes
+    /// after one trip over the link, however slow the link is to carry a
+    /// whole first frame, so a terminal that answers is told from one that
+    /// does not in time.
+    fn ask_first(&mut self, screen: &mut impl Screen) -> anyhow::Result<()> {
+        if self.flow.wants_probe() {
+            let asked = screen.probe().context("cannot ask the terminal")?;
+            screen.flush().context("cannot ask the terminal")?;
+            self.flow.on_probe(Instant::now(), asked);
+        }
+        Ok(())
+    }
+
+    /// Draw the state if a frame is due and the terminal has caught up,
+    /// with a request for its answer after the frame, in one write. Returns
+    /// whether it drew.
+    fn frame(
+        &mut self,
+        screen: &mut impl Screen,
+        app: &mut App,
+        theme: &Theme,
+        now: Instant,
+    ) -> anyhow::Result<bool> {
+        if now < self.next_frame {
+            return Ok(false);
+        }
+        if !self.flow.may_draw(now) {
+            self.meter.held(now);
+            return Ok(false);
+        }
+        app.now = now;
+        app.wall = crate::protocol::Timestamp::now();
+        screen.draw(app, theme).context("cannot draw")?;
+        self.flow.on_frame(now);
+        if self.flow.wants_probe() {
+            let asked = screen.probe().context("cannot ask the terminal")?;
+            self.flow.on_probe(Instant::now(), asked);
+        }
+        screen.flush().context("cannot draw")?;
+        self.meter.drawn(now);
+        if self.first_frame {
+            self.first_frame = false;
+            log_first_frame();
+        }
+        self.next_frame = next_frame_after(self.next_frame, now, self.interval);
+        Ok(true)
+    }
+
+    /// The figures for the state, once a second.
+    fn report_due(&mut self, now: Instant, screen: &impl Screen) -> Option<OutputStats> {
+        if now < self.next_report {
+            return None;
+        }
+        self.next_report = now + REPORT;
+        Some(self.meter.report(now, screen.bytes_written(), &self.flow))
+    }
+
+    /// When the loop must wake with no event: the next report, and for a
+    /// changed state the next frame slot, or while flow control holds the
+    /// frame back, its next timeout.
+    fn wake_at(&self, dirty: bool) -> Instant {
+        if !dirty {
+            return self.next_report;
+        }
+        let frame = self.flow.wake_at().map_or(self.next_frame, |t| t.max(self.next_frame));
+        frame.min(self.next_report)
+    }
+
+    /// On the way out, wait a little for the answer to the last request:
+    /// one that arrives after the terminal left raw mode would be typed
+    /// into the shell.
+    async fn await_answer(&self, rx: &mut mpsc::Receiver<Event>) {
+        if !self.flow.awaiting_answer() {
+            return;
+        }
+        let answered = async {
+            while let Some(ev) = rx.recv().await {
+                if matches!(ev, Event::TerminalAnswer) {
+                    return;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(EXIT_WAIT, answered).await;
     }
 }
 

@@ -5,6 +5,7 @@ mod compact;
 mod core;
 mod driver;
 mod encode;
+mod flow;
 mod input;
 mod run;
 mod screen;

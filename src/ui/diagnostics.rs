@@ -1,6 +1,6 @@
-//! The diagnostics popup (`D`): per-feed counters and link state, then
-//! what failed out of sight (tasks that stopped, answers the outbox could
-//! not read).
+//! The diagnostics popup (`D`): per-feed counters and link state, how the
+//! terminal keeps up with the output, then what failed out of sight (tasks
+//! that stopped, answers the outbox could not read).
 //!
 //! ```text
 //! ┌ Feeds · D or esc closes ─────────────────────────────────────────┐
@@ -8,6 +8,9 @@
 //! │ prices    connected     12.3K  1.4M   0      1       0s   —       │
 //! │ health    reconnecting  310    88.1K  2      3       12s  1.6s    │
 //! │ health: connection refused                                       │
+//! │ flow control on · round trip p50 420ms, p99 1.2s                 │
+//! │ frames 1.2K written, 9.8K held back · now 3/s, 27 held/s, 8.1K B/s│
+//! │ the link is the limit: price flashes and quiet ages left out     │
 //! │ the clock stopped unexpectedly: attempt to add with overflow     │
 //! │ outbox: 2 answers could not be read                              │
 //! │   last: approve report 17: the answer is not a Report (…)        │
@@ -16,12 +19,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Row, Table};
 
 use super::fmt;
-use crate::app::{App, Indicator};
-use crate::event::{FeedKind, Link};
+use super::header::round_trip;
+use crate::app::{App, Indicator, RTT_WARN};
+use crate::event::{FeedKind, FlowOff, FlowState, Link};
 use crate::keymap::Action;
 use crate::theme::Theme;
 
@@ -75,6 +79,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }),
     )
     .style(theme.title);
+    errors.extend(output_lines(app, theme));
     errors.extend(fault_lines(app, theme));
     let height = 2 + 1 + rows.len() as u16 + errors.len() as u16;
     let rect = super::centered(area, 78, height);
@@ -93,6 +98,58 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .areas(inner);
     f.render_widget(Table::new(rows, widths).header(header), table_area);
     f.render_widget(ratatui::widgets::Paragraph::new(errors), error_area);
+}
+
+/// How the terminal keeps up: flow control and the round trip, frames
+/// written and held back, bytes; nothing before the first report.
+fn output_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(stats) = &app.output.stats else { return Vec::new() };
+    let (state, style) = match stats.flow {
+        FlowState::Probing => {
+            ("flow control: waiting for the terminal's first answer".into(), theme.muted)
+        }
+        FlowState::On => ("flow control on".into(), theme.base),
+        FlowState::Off(FlowOff::Config) => ("flow control off (config)".into(), theme.muted),
+        FlowState::Off(FlowOff::NoTerminal) => {
+            ("flow control off: not a terminal".into(), theme.muted)
+        }
+        FlowState::Off(FlowOff::NeverAnswered(after)) => (
+            format!(
+                "flow control off: the terminal did not answer in {} s; timed frames",
+                after.as_secs()
+            ),
+            theme.warn,
+        ),
+        FlowState::Off(FlowOff::StoppedAnswering) => {
+            ("flow control off: the terminal stopped answering; timed frames".into(), theme.warn)
+        }
+    };
+    let mut first = vec![Span::styled(format!(" {state}"), style)];
+    if let Some(rt) = stats.round_trip {
+        let style = if rt.p50 >= RTT_WARN { theme.warn } else { theme.base };
+        let text = format!(" · round trip p50 {}, p99 {}", round_trip(rt.p50), round_trip(rt.p99));
+        first.push(Span::styled(text, style));
+    }
+    let n = |v: u64| fmt::compact(v as f64);
+    let mut lines = vec![
+        Line::from(first),
+        Line::styled(
+            format!(
+                " frames {} written, {} held back · now {}/s, {} held/s, {} B/s",
+                n(stats.frames),
+                n(stats.skipped),
+                n(stats.recent_frames),
+                n(stats.recent_skipped),
+                n(stats.bytes_per_sec),
+            ),
+            if stats.recent_skipped > 0 { theme.warn } else { theme.base },
+        ),
+    ];
+    if app.output.shed_churn {
+        let text = " the link is the limit: price flashes and quiet ages left out";
+        lines.push(Line::styled(text, theme.warn));
+    }
+    lines
 }
 
 /// One line per kind of failure out of sight, none when all is well.

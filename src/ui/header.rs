@@ -1,5 +1,6 @@
-//! The two header rows: title with DEMO marker and per-feed connection
-//! indicators; the tab bar.
+//! The two header rows: title with DEMO marker, the round trip to the
+//! terminal when it is slow, and per-feed connection indicators; the tab
+//! bar.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fmt;
-use crate::app::{App, Indicator, Tab};
+use crate::app::{App, Indicator, RTT_WARN, Tab};
 use crate::event::FeedKind;
 use crate::outbox::ItemStatus;
 use crate::theme::Theme;
@@ -38,6 +39,16 @@ pub(crate) fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) 
     }
     if app.read_only.is_some() {
         title.push(Span::styled(" READ-ONLY ", theme.crit));
+    }
+    // A slow link to the terminal: what is on screen is this old at best.
+    // Whole or not at all, after what the outbox holds.
+    if let Some(rtt) = app.output.slow_round_trip() {
+        let style = if rtt >= RTT_WARN { theme.warn } else { theme.muted };
+        let span = Span::styled(format!(" rtt {} ", round_trip(rtt)), style);
+        let used: usize = title.iter().map(Span::width).sum();
+        if used + span.width() <= left.width as usize {
+            title.push(span);
+        }
     }
     let used: usize = title.iter().map(Span::width).sum();
     let room = (left.width as usize).saturating_sub(used + 2);
@@ -75,4 +86,14 @@ pub(crate) fn render_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::raw(" "));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "420ms", "1.4s", "12s": milliseconds below a second, then seconds.
+pub(crate) fn round_trip(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    match ms {
+        0..=999 => format!("{ms}ms"),
+        1000..=9_949 => format!("{:.1}s", d.as_secs_f64()),
+        _ => format!("{}s", d.as_secs_f64().round()),
+    }
 }

@@ -1,4 +1,7 @@
-//! Markets: the watchlist table.
+//! Markets: the watchlist table. While the link to the terminal is the
+//! limit (`app.output.shed_churn`), prices are not flashed and a live row's
+//! age reads `<5s` instead of counting up every second, so the frames that
+//! get through carry prices and staleness rather than decoration.
 //!
 //! ```text
 //! ┌ Watchlist · 8 symbols · sort: watchlist ───────────────────────────┐
@@ -163,12 +166,14 @@ fn quote_row(
     theme: &Theme,
 ) -> bool {
     let stale = q.is_stale(app.now, app.settings.prices_stale_after);
+    let shed = app.output.shed_churn;
     if stale {
         buf.set_style(row.area, theme.stale);
     }
     row.text(buf, 0, sym, Style::default());
     let last_style = match q.flashing(app.now) {
         _ if stale => theme.stale,
+        _ if shed => theme.base,
         // In the direction's colour alone: reversing it too would cost
         // every ticking row two more style changes per frame.
         Some(Move::Up) => theme.up,
@@ -216,13 +221,25 @@ fn quote_row(
         None => text.push('—'),
     }
     row.text(buf, col, text, Style::default());
-    let age = fmt::age(q.age(app.now));
+    // How stale a stale row is matters; how fresh a live one is can wait.
+    let age = if shed && !stale {
+        live_age(app.settings.prices_stale_after)
+    } else {
+        fmt::age(q.age(app.now))
+    };
     row.text(buf, col + 1, &age, if stale { theme.warn } else { Style::default() });
     if stale {
         // Said in words too, for terminals without colour.
         row.text(buf, col + 2, "stale", theme.warn);
     }
     !stale
+}
+
+/// What a live row's age says while churn is shed: younger than the age
+/// at which it would be marked stale (`<5s`).
+fn live_age(stale_after: std::time::Duration) -> String {
+    let whole = std::time::Duration::from_secs(stale_after.as_secs_f64().ceil() as u64);
+    format!("<{}", fmt::age(Some(whole)))
 }
 
 /// Up, down or unchanged, in the theme's colours.
