@@ -2,9 +2,11 @@
 # All of the performance figures in one table (issue 7): the criterion
 # micro-benchmarks, then the end-to-end run (ingest against its bare
 # ceilings, tick-to-screen latency, terminal bytes, and the real binary's
-# first frame, idle CPU and peak memory in tmux).
+# first frame, idle CPU and peak memory in tmux), then the console behind a
+# slow link (issue 16: key-to-screen, age of the newest tick on screen,
+# bytes/s at 8 and 32 KiB/s and without a limit).
 #
-#   benches/run.sh            # about 4 minutes on 2 cores
+#   benches/run.sh            # about 12 minutes on 2 cores
 #   benches/run.sh --quick    # shorter windows, rougher figures
 #
 # Columns: figure, value, ceiling or budget, value/ceiling, the ratio the
@@ -26,6 +28,8 @@ echo "building and running the micro-benchmarks (cargo bench --bench core)..." >
 cargo bench --bench core -- "${crit[@]}" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 echo "running the end-to-end figures (cargo bench --bench e2e)..." >&2
 cargo bench --bench e2e 2>/dev/null | tee -a "$log" | grep '^ROW' >"$log.rows" || true
+echo "running the slow-link figures (cargo bench --bench slowlink)..." >&2
+cargo bench --bench slowlink 2>/dev/null | tee -a "$log" | grep '^ROW' >>"$log.rows" || true
 
 echo
 echo "Meridian performance, $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
