@@ -16,47 +16,17 @@ mod ingest;
 mod probe;
 mod process;
 mod rows;
+mod server;
 
 use std::time::Duration;
 
-use meridian::server::{PriceFormat, ServeArgs, ServerHandle};
+use meridian::server::{PriceFormat, ServeArgs};
 use meridian::tui::{TermScreen, TestScreen};
 
 use ingest::{Run, Window, symbols};
 use probe::{Counting, percentile};
 use rows::{Row, row};
-
-/// The reference server on a one-worker runtime of its own (one core).
-struct Server {
-    rt: tokio::runtime::Runtime,
-    handle: Option<ServerHandle>,
-}
-
-impl Server {
-    fn start(args: ServeArgs) -> Server {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = rt.block_on(meridian::server::start(args)).unwrap();
-        Server { rt, handle: Some(handle) }
-    }
-
-    fn url(&self) -> String {
-        self.handle.as_ref().unwrap().base_url()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            let _ = self.rt.block_on(async {
-                tokio::time::timeout(Duration::from_secs(2), h.shutdown()).await
-            });
-        }
-    }
-}
+use server::Server;
 
 fn quick() -> bool {
     std::env::var_os("MERIDIAN_BENCH_QUICK").is_some()

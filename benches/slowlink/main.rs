@@ -29,16 +29,19 @@ mod relay;
 #[allow(dead_code, reason = "shared with the e2e bench, which uses all of it")]
 #[path = "../e2e/rows.rs"]
 mod rows;
+#[path = "../e2e/server.rs"]
+mod server;
 mod tap;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use meridian::server::{ServeArgs, ServerHandle};
+use meridian::server::ServeArgs;
 
 use far::Far;
 use relay::{Link, Relay, SSH_WINDOW};
 use rows::{Row, row};
+use server::Server;
 use tap::Tap;
 
 const SIZE: (u16, u16) = (80, 24);
@@ -48,38 +51,6 @@ const MARKETS: &str = "Watchlist ·";
 /// The goals at 8 KB/s.
 const KEY_GOAL_MS: f64 = 1500.0;
 const AGE_GOAL_MS: f64 = 2000.0;
-
-/// The reference server on a one-worker runtime of its own.
-struct Server {
-    rt: tokio::runtime::Runtime,
-    handle: Option<ServerHandle>,
-}
-
-impl Server {
-    fn start(args: ServeArgs) -> Server {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = rt.block_on(meridian::server::start(args)).unwrap();
-        Server { rt, handle: Some(handle) }
-    }
-
-    fn url(&self) -> String {
-        self.handle.as_ref().unwrap().base_url()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            let _ = self.rt.block_on(async {
-                tokio::time::timeout(Duration::from_secs(2), h.shutdown()).await
-            });
-        }
-    }
-}
 
 /// How long each rate warms up on Markets, then presses keys, then waits
 /// at most for the last keys to reach the screen.
