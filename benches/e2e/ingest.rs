@@ -87,6 +87,7 @@ pub fn console<S: Screen>(run: Run<'_>, screen: S) -> Probe<S> {
     one_core().block_on(async {
         let core = Core::start(console).expect("core");
         let stop = core.sender();
+        probe.answers = Some(core.sender());
         probe.measure_from = Instant::now() + window.warmup;
         tokio::spawn(async move {
             tokio::time::sleep(window.warmup + window.measure).await;

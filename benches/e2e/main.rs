@@ -123,7 +123,9 @@ fn screen_rows(out: &mut Vec<Row>) {
     // the first seconds after start (sparklines still filling).
     for (history, what) in [(true, "steady"), (false, "first seconds")] {
         let counter = Counting::default();
-        let screen = TermScreen::fixed(counter.clone(), 200, 60).unwrap();
+        // Asking after every frame, as on a real terminal (flow control on;
+        // the probe answers at once, as a terminal on loopback does).
+        let screen = TermScreen::fixed(counter.clone(), 200, 60).unwrap().asking();
         let url = server.url();
         let run = Run {
             full_every: 97,
