@@ -5,20 +5,12 @@
 
 mod common;
 
-use meridian::app::{App, Indicator, Tab};
+use common::screen::draw;
+
+use meridian::app::{Indicator, Tab};
 use meridian::event::{Effect, Event, FeedKind, Task, TaskFailed};
 use meridian::outbox::{Action, Item, ItemStatus, OutboxEvent};
 use meridian::protocol::{Id, Timestamp};
-use meridian::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let theme = Theme::by_name("default").expect("built-in theme");
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    term.draw(|f| meridian::ui::render(f, app, &theme)).expect("draw");
-    term.backend().to_string()
-}
 
 fn delivered(action: Action) -> Item {
     Item {

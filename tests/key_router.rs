@@ -5,6 +5,7 @@
 mod common;
 
 use common::keys::{enqueued, press, press_mod};
+use common::screen::rows;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use meridian::app::{App, Layer, Modal, Tab};
@@ -12,9 +13,6 @@ use meridian::event::Effect;
 use meridian::keymap::{Keymap, KeymapOverrides};
 use meridian::outbox::Action;
 use meridian::protocol::{Id, ValidationStatus};
-use meridian::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 fn ch(app: &mut App, c: char) -> Vec<Effect> {
     press(app, KeyCode::Char(c))
@@ -30,21 +28,11 @@ fn app_with(tab: Tab, keys: &str) -> App {
 }
 
 fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-    term.draw(|f| meridian::ui::render(f, app, &Theme::default())).expect("draw");
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    rows(app, 80, 24).join("\n")
 }
 
 fn footer(app: &App) -> String {
-    screen(app).lines().last().unwrap_or_default().trim().to_owned()
+    rows(app, 80, 24).pop().unwrap_or_default().trim().to_owned()
 }
 
 fn status_of(app: &App, id: &str) -> ValidationStatus {

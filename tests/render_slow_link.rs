@@ -11,8 +11,6 @@ use meridian::app::{App, Tab};
 use meridian::event::{Event, FeedEvent, FlowOff, FlowState, OutputStats, RoundTrip};
 use meridian::protocol::{PriceKind, PriceUpdate};
 use meridian::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 fn ms(n: u64) -> Duration {
@@ -20,9 +18,7 @@ fn ms(n: u64) -> Duration {
 }
 
 fn draw(app: &App, w: u16, h: u16) -> (String, Buffer) {
-    let theme = Theme::by_name("default").expect("built-in theme");
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    term.draw(|f| meridian::ui::render(f, app, &theme)).expect("draw");
+    let term = common::screen::terminal(app, w, h);
     (term.backend().to_string(), term.backend().buffer().clone())
 }
 

@@ -3,19 +3,14 @@
 
 mod common;
 
+use common::screen::draw;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use meridian::app::{App, Tab};
 use meridian::event::Event;
 use meridian::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let theme = Theme::by_name("default").expect("built-in theme");
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    term.draw(|f| meridian::ui::render(f, app, &theme)).expect("draw");
-    term.backend().to_string()
-}
 
 fn snapshot_all_tabs(w: u16, h: u16) {
     let mut app = common::fixture::populated();

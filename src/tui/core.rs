@@ -205,9 +205,15 @@ impl Pacer {
     /// whole first frame, so a terminal that answers is told from one that
     /// does not in time.
     fn ask_first(&mut self, screen: &mut impl Screen) -> anyhow::Result<()> {
+        self.ask(screen)?;
+        screen.flush().context("cannot ask the terminal")
+    }
+
+    /// Write the request for the terminal's answer, when flow control wants
+    /// one, and note it.
+    fn ask(&mut self, screen: &mut impl Screen) -> anyhow::Result<()> {
         if self.flow.wants_probe() {
             let asked = screen.probe().context("cannot ask the terminal")?;
-            screen.flush().context("cannot ask the terminal")?;
             self.flow.on_probe(Instant::now(), asked);
         }
         Ok(())
@@ -234,10 +240,7 @@ impl Pacer {
         app.wall = crate::protocol::Timestamp::now();
         screen.draw(app, theme).context("cannot draw")?;
         self.flow.on_frame(now);
-        if self.flow.wants_probe() {
-            let asked = screen.probe().context("cannot ask the terminal")?;
-            self.flow.on_probe(Instant::now(), asked);
-        }
+        self.ask(screen)?;
         screen.flush().context("cannot draw")?;
         self.meter.drawn(now);
         if self.first_frame {
