@@ -7,8 +7,8 @@ use crossterm::event::KeyEvent;
 use crate::api::{ApiError, ReportQuery};
 use crate::outbox::{Action, OutboxEvent};
 use crate::protocol::{
-    BackfillJob, FeedbackStats, HealthMessage, Id, InsightList, KpiList, PriceUpdate,
-    ReportAnalytics, ReportList, SystemStatus,
+    BackfillJob, CandleSeries, FeedbackStats, HealthMessage, Id, InsightList, Interval, KpiList,
+    PriceUpdate, ReportAnalytics, ReportList, SampleSeries, SystemStatus,
 };
 pub use crate::task::{Task, TaskFailed};
 
@@ -88,6 +88,14 @@ pub enum ApiEvent {
     },
     Status(Result<SystemStatus, ApiError>),
     Backfill(Result<Vec<BackfillJob>, ApiError>),
+    /// A symbol's candles (§1a) for one interval.
+    Candles {
+        symbol: String,
+        interval: Interval,
+        result: Result<CandleSeries, ApiError>,
+    },
+    /// Monitoring samples (§3a).
+    MonitoringHistory(Result<SampleSeries, ApiError>),
 }
 
 #[derive(Debug, Clone)]
@@ -191,6 +199,16 @@ pub enum Effect {
     /// Report analytics over the last `days` days.
     FetchAnalytics(u32),
     FetchStatus,
+    /// The newest `limit` candles of `symbol` at `interval` (§1a).
+    FetchCandles {
+        symbol: String,
+        interval: Interval,
+        limit: u32,
+    },
+    /// Monitoring samples over the last `minutes` (§3a).
+    FetchMonitoringHistory {
+        minutes: u32,
+    },
     /// Ring the terminal bell (a new critical alert, `ui.bell` on).
     Bell,
     /// Repaint every cell (Ctrl-L).

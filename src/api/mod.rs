@@ -10,8 +10,8 @@ use reqwest::{Client, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::protocol::{
-    BackfillList, IDEMPOTENCY_HEADER, InsightList, KpiList, ReportList, SystemStatus, USER_HEADER,
-    paths,
+    BackfillList, CandleBody, CandleSeries, IDEMPOTENCY_HEADER, InsightList, Interval, KpiList,
+    MonitoringHistoryBody, ReportList, SampleSeries, SystemStatus, USER_HEADER, paths,
 };
 use crate::token::Token;
 
@@ -220,6 +220,48 @@ impl ApiClient {
 
     pub(crate) async fn backfill(&self) -> Result<BackfillList, ApiError> {
         self.get(paths::BACKFILL, &()).await
+    }
+
+    /// The newest `limit` candles of `symbol` (§1a). A 404 is either an
+    /// unknown symbol or a backend without the endpoint; the answer tells
+    /// which (see [`candles_404`]), and the latter is
+    /// [`ApiError::Unavailable`].
+    pub async fn candles(
+        &self,
+        symbol: &str,
+        interval: Interval,
+        limit: u32,
+    ) -> Result<CandleSeries, ApiError> {
+        let path = paths::candles(symbol);
+        let query = [("interval", interval.as_str().to_owned()), ("limit", limit.to_string())];
+        match self.get_item::<CandleBody>(&path, &query).await {
+            Ok(body) => Ok(body.validate()),
+            Err(e) => Err(candles_404(e, symbol)),
+        }
+    }
+
+    /// Monitoring samples over the last `minutes` (§3a).
+    pub async fn monitoring_history(&self, minutes: u32) -> Result<SampleSeries, ApiError> {
+        self.get::<MonitoringHistoryBody>(paths::MONITORING_HISTORY, &[("minutes", minutes)])
+            .await
+            .map(MonitoringHistoryBody::validate)
+    }
+}
+
+/// A 404 from the candles endpoint names the symbol when the symbol is what
+/// is missing (the contract's error envelope saying so, by code or text);
+/// any other 404 (a bare one, or "no such endpoint") is a backend that does
+/// not have §1a.
+fn candles_404(e: ApiError, symbol: &str) -> ApiError {
+    match &e {
+        ApiError::Status { status, code, message, path } if *status == StatusCode::NOT_FOUND => {
+            let (code, message) = (code.to_ascii_lowercase(), message.to_ascii_lowercase());
+            let names_symbol = code.contains("symbol")
+                || message.contains("symbol")
+                || message.contains(&symbol.to_ascii_lowercase());
+            if names_symbol { e } else { ApiError::Unavailable { path: path.clone() } }
+        }
+        _ => e,
     }
 }
 

@@ -2,21 +2,10 @@
 
 use std::collections::VecDeque;
 
+pub use crate::protocol::Candle;
 use crate::protocol::Timestamp;
 
 const MINUTE_MS: i64 = 60_000;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Candle {
-    /// Start of the minute, milliseconds since the epoch.
-    pub start: i64,
-    pub open: f64,
-    pub high: f64,
-    pub low: f64,
-    pub close: f64,
-    /// Volume traded in the minute: growth of the session volume.
-    pub volume: f64,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candles {

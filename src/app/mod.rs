@@ -307,6 +307,10 @@ impl App {
                 self.status.jobs_load.succeed(now);
             }
             ApiEvent::Backfill(Err(e)) => self.status.jobs_load.fail(now, &e),
+            // Filled in by the chart's history (markets).
+            ApiEvent::Candles { .. } => return false,
+            // Filled in by the monitoring history (status, metrics).
+            ApiEvent::MonitoringHistory(_) => return false,
         }
         true
     }

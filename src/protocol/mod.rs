@@ -3,6 +3,7 @@
 //! sends is sanitised here, as it is decoded, so nothing downstream has to.
 
 mod decode;
+mod history;
 mod ids;
 mod monitoring;
 mod price_decode;
@@ -11,6 +12,7 @@ mod rest;
 mod time;
 
 pub use decode::{DecodeError, decode_backfill, decode_health};
+pub use history::*;
 pub use ids::Id;
 pub use monitoring::*;
 pub use price_decode::{decode_price_frame, for_each_price};
@@ -35,6 +37,14 @@ pub mod paths {
     pub(crate) const REPORTS: &str = "/api/v1/reports";
     pub(crate) const REPORT_ANALYTICS: &str = "/api/v1/reports/analytics";
     pub const KPIS: &str = "/api/v1/kpis";
+    pub const MONITORING_HISTORY: &str = "/api/v1/monitoring/history";
+    /// The candles route as a router pattern (§1a).
+    pub const CANDLES_ROUTE: &str = "/api/v1/prices/{symbol}/candles";
+
+    /// The candles path of one symbol (§1a).
+    pub fn candles(symbol: &str) -> String {
+        format!("/api/v1/prices/{symbol}/candles")
+    }
 }
 
 /// Header carrying the client's idempotency key on every POST.

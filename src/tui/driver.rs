@@ -82,6 +82,13 @@ impl Driver {
                     ApiEvent::Backfill(api.backfill().await.map(|l| l.jobs))
                 });
             }
+            Effect::FetchCandles { symbol, interval, limit } => self.fetch(move |api| async move {
+                let result = api.candles(&symbol, interval, limit).await;
+                ApiEvent::Candles { symbol, interval, result }
+            }),
+            Effect::FetchMonitoringHistory { minutes } => self.fetch(move |api| async move {
+                ApiEvent::MonitoringHistory(api.monitoring_history(minutes).await)
+            }),
             Effect::Quit | Effect::FullRedraw | Effect::Bell => {}
         }
     }
