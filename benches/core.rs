@@ -159,5 +159,37 @@ fn diff(c: &mut Criterion) {
     c.bench_function("frame_diff_200x50", |b| b.iter(|| Buffer::diff(&before, &after).len()));
 }
 
-criterion_group!(benches, decode, apply, render, diff, frame);
+/// The chart (issue 17): drawing the detail with 1,000 candles at 200x50,
+/// and taking a day of history into a chart (done when the answer arrives,
+/// off the render path).
+fn chart(c: &mut Criterion) {
+    use meridian::event::ApiEvent;
+    let theme = Theme::by_name("default").unwrap();
+    let mut app = fixture::charted(Ok(fixture::day_of_candles(1000)));
+    app.markets.detail = true;
+    let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    let mut g = c.benchmark_group("chart");
+    g.bench_function("detail_1000_candles_200x50", |b| {
+        b.iter(|| term.draw(|f| meridian::ui::render(f, &app, &theme)).unwrap())
+    });
+    let day = fixture::day_of_candles(1440);
+    g.bench_function("merge_a_day_of_candles", |b| {
+        b.iter_batched(
+            || (fixture::charted(Ok(Default::default())), day.clone()),
+            |(mut app, day)| {
+                let ev = ApiEvent::Candles {
+                    symbol: "AAPL".into(),
+                    interval: app.markets.interval,
+                    result: Ok(day),
+                };
+                app.update(Event::Api(ev), &mut Vec::new());
+                app
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, decode, apply, render, diff, frame, chart);
 criterion_main!(benches);

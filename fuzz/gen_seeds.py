@@ -268,6 +268,29 @@ def rest_extra():
 
 # --- Config -----------------------------------------------------------------
 
+def history_seeds():
+    """Candles (§1a) and monitoring samples (§3a): the contract's example,
+    both time forms, and every kind of candle the console drops."""
+    good = {"time": 1705660200000, "open": 150.1, "high": 150.4, "low": 149.9,
+            "close": 150.25, "volume": 12000}
+    later = dict(good, time="2024-01-19T10:31:00Z")
+    yield "candles", js({"symbol": "AAPL", "interval": "1m", "candles": [good, later]})
+    yield "candles_bad", js({"symbol": "AAPL", "interval": "1m", "candles": [
+        good, good, dict(good, time=1705660140000), dict(good, high=149.0),
+        dict(good, time=1705660260000, open=-1), dict(good, time=1705660320000, close="x"),
+        dict(good, time=1705660380000, volume=-5), {"time": 1705660440000}]})
+    yield "candles_huge", b'{"candles":[{"time":1,"open":1e308,"high":1e309,"low":0,"close":1}]}'
+    yield "candles_empty", js({"candles": []})
+    sample = {"timestamp": 1705660245000,
+              "processing": {"queue_depth": 34, "processed_per_sec": 1200, "error_rate": 0.002},
+              "performance": {"api_p50_ms": 12, "api_p99_ms": 80, "cpu_pct": 41,
+                              "memory_pct": 63}}
+    yield "samples", js({"samples": [sample, dict(sample, timestamp="2024-01-19T10:30:55Z")]})
+    yield "samples_bad", js({"samples": [sample, sample, {"timestamp": 1},
+                                         dict(sample, timestamp=1705660255000,
+                                              processing={"queue_depth": -1})]})
+
+
 def config_seeds():
     with open(os.path.join(HERE, "..", "config", "default.toml"), "rb") as f:
         yield "default", f.read()
@@ -411,6 +434,8 @@ def main():
         write("rest_bodies", name + ".json", js(v))
     for name, data in rest_extra():
         write("rest_bodies", name + ".txt", data)
+    for name, data in history_seeds():
+        write("history", name + ".json", data)
     for name, data in config_seeds():
         write("config", name + ".toml", data)
     for name, text in sanitize_seeds():

@@ -16,7 +16,7 @@ set -euo pipefail
 
 FUZZ_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$FUZZ_DIR")
-ALL_TARGETS=(price_json price_msgpack backfill health rest_bodies config sanitize)
+ALL_TARGETS=(price_json price_msgpack backfill health rest_bodies history config sanitize)
 
 usage() {
     sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'

@@ -314,6 +314,16 @@ fn replay(target: &str, data: &[u8]) {
                 assert!(is_clean(&e.error.message), "{data:?}");
             }
         }
+        "history" => {
+            if let Ok(s) = decode_candles(data) {
+                assert!(s.candles.iter().all(|c| c.is_sane()), "{data:?}");
+                assert!(s.candles.windows(2).all(|w| w[0].start < w[1].start), "{data:?}");
+            }
+            if let Ok(body) = serde_json::from_slice::<MonitoringHistoryBody>(data) {
+                let s = body.validate();
+                assert!(s.samples.windows(2).all(|w| w[0].timestamp < w[1].timestamp));
+            }
+        }
         "config" => {
             let text = String::from_utf8_lossy(data);
             // A syntax error quotes the file: never its control characters

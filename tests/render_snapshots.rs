@@ -32,12 +32,10 @@ fn tabs_at_160x48() {
 }
 
 #[test]
-fn markets_detail_and_status_at_200x50() {
+fn markets_and_status_at_200x50() {
     let mut app = common::fixture::populated();
     app.tab = Tab::Markets;
     insta::assert_snapshot!("markets_200x50", draw(&app, 200, 50));
-    app.markets.detail = true;
-    insta::assert_snapshot!("markets_detail_200x50", draw(&app, 200, 50));
     app.tab = Tab::Status;
     insta::assert_snapshot!("status_200x50", draw(&app, 200, 50));
 }
@@ -68,16 +66,6 @@ fn metrics_at_200x50_has_room_for_the_analytics_chart() {
     let screen = draw(&app, 200, 50);
     assert!(screen.contains("reports per day"), "{screen}");
     insta::assert_snapshot!("metrics_200x50", screen);
-}
-
-#[test]
-fn markets_detail_at_80x24() {
-    let mut app = common::fixture::populated();
-    app.tab = Tab::Markets;
-    app.markets.detail = true;
-    let screen = draw(&app, 80, 24);
-    assert!(screen.contains("1-minute candles"), "{screen}");
-    insta::assert_snapshot!("markets_detail_80x24", screen);
 }
 
 #[test]

@@ -236,3 +236,30 @@ pub fn check_health_message(m: &HealthMessage) {
         HealthMessage::Unknown(kind) => assert_clean(kind, "unknown health type"),
     }
 }
+
+/// The promises of `protocol/history.rs` for one body (see the `history`
+/// target).
+pub fn check_history(data: &[u8]) {
+    use meridian::protocol::{CandleBody, MonitoringHistoryBody};
+    if let Ok(body) = serde_json::from_slice::<CandleBody>(data) {
+        let sent = body.candles.len();
+        let s = body.validate();
+        assert_eq!(s.candles.len() + s.rejected as usize, sent, "candles lost or invented");
+        assert!(s.candles.iter().all(|c| c.is_sane()), "an impossible candle was kept");
+        assert!(s.candles.windows(2).all(|w| w[0].start < w[1].start), "out of order kept");
+        if debug() {
+            eprintln!("candles: {} kept, {} dropped", s.candles.len(), s.rejected);
+        }
+    }
+    if let Ok(body) = serde_json::from_slice::<MonitoringHistoryBody>(data) {
+        let sent = body.samples.len();
+        let s = body.validate();
+        assert_eq!(s.samples.len() + s.rejected as usize, sent, "samples lost or invented");
+        assert!(s.samples.windows(2).all(|w| w[0].timestamp < w[1].timestamp), "out of order");
+        for x in &s.samples {
+            let (p, f) = (&x.processing, &x.performance);
+            let all = [p.queue_depth, p.error_rate, f.api_p99_ms, f.cpu_pct, f.memory_pct];
+            assert!(all.iter().all(|v| v.is_finite() && *v >= 0.0), "a bad sample was kept");
+        }
+    }
+}

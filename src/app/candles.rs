@@ -21,7 +21,8 @@ impl Candles {
 
     /// Add a tick at `at`. `session_volume` is the cumulative volume the
     /// feed reports, if any; a drop means a new session and counts from 0.
-    pub(crate) fn push(&mut self, at: Timestamp, price: f64, session_volume: Option<f64>) {
+    /// Returns the volume traded since the previous tick.
+    pub(crate) fn push(&mut self, at: Timestamp, price: f64, session_volume: Option<f64>) -> f64 {
         let traded = match (session_volume, self.last_volume) {
             (Some(v), Some(prev)) if v >= prev => v - prev,
             _ => 0.0,
@@ -55,6 +56,7 @@ impl Candles {
                 });
             }
         }
+        traded
     }
 
     /// The newest `n` candles, oldest first.

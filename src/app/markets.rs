@@ -7,8 +7,9 @@ use foldhash::fast::RandomState;
 use std::time::{Duration, Instant};
 
 use super::candles::Candles;
+use super::chart::Chart;
 use super::history::History;
-use crate::protocol::{PriceKind, PriceUpdate, Timestamp, normalize_symbol};
+use crate::protocol::{Interval, PriceKind, PriceUpdate, Timestamp, normalize_symbol};
 
 /// Minutes of one-minute candles kept per symbol.
 pub(crate) const CANDLE_MINUTES: usize = 240;
@@ -65,8 +66,10 @@ impl Quote {
     }
 
     /// Apply one update: a snapshot replaces every field it carries and
-    /// clears the rest; a delta keeps absent fields.
-    pub(crate) fn apply(&mut self, u: &PriceUpdate, now: Instant) {
+    /// clears the rest; a delta keeps absent fields. Returns the trade it
+    /// carried, if it carried a price: its stamp (ms), price and the volume
+    /// traded since the previous one.
+    pub(crate) fn apply(&mut self, u: &PriceUpdate, now: Instant) -> Option<(i64, f64, f64)> {
         let before = self.last;
         if u.kind == PriceKind::Snapshot {
             self.bid = None;
@@ -77,6 +80,7 @@ impl Quote {
         self.ask = u.ask.or(self.ask);
         self.volume = u.volume.or(self.volume);
         self.server_time = u.timestamp.or(self.server_time);
+        let mut trade = None;
         if let Some(p) = u.price {
             self.last = Some(p);
             self.record(p, now);
@@ -84,7 +88,8 @@ impl Quote {
                 self.open = Some(p);
             }
             let at = u.timestamp.unwrap_or_else(Timestamp::now);
-            self.candles.push(at, p, u.volume);
+            let traded = self.candles.push(at, p, u.volume);
+            trade = Some((at.millis(), p, traded));
         }
         self.received_at = Some(now);
         if let (Some(b), Some(a)) = (before, self.last) {
@@ -94,6 +99,7 @@ impl Quote {
                 self.flash = Some((Move::Down, now));
             }
         }
+        trade
     }
 
     /// Put `p` in the history bucket for `now`. Buckets that passed without
@@ -193,6 +199,18 @@ pub struct Markets {
     pub input_error: Option<String>,
     /// The detail view (chart and candles) of the selected symbol is open.
     pub detail: bool,
+    /// The chart of the selected symbol, while the Markets tab is shown.
+    pub chart: Option<Chart>,
+    /// The time frame charts are drawn in (kept when the symbol changes).
+    pub interval: Interval,
+    /// The backend answered that it has no candles endpoint: charts are
+    /// live-only for the rest of the session, and nobody asks again.
+    pub history_unavailable: bool,
+    /// The candles fetch in flight, if any (at most one at a time).
+    pub(crate) fetching: Option<(String, Interval)>,
+    /// Candles the backend sent that were dropped as impossible, out of
+    /// order or duplicated, since start.
+    pub candles_rejected: u64,
     history_points: usize,
 }
 
@@ -207,6 +225,11 @@ impl Markets {
             input: None,
             input_error: None,
             detail: false,
+            chart: None,
+            interval: Interval::default(),
+            history_unavailable: false,
+            fetching: None,
+            candles_rejected: 0,
             history_points,
         }
     }
@@ -218,14 +241,20 @@ impl Markets {
         for u in updates {
             // Quotes exist only for watched symbols, so a hit needs no
             // watchlist scan and no allocation.
-            if let Some(q) = self.quotes.get_mut(&u.symbol) {
-                q.apply(u, now);
+            let trade = if let Some(q) = self.quotes.get_mut(&u.symbol) {
+                q.apply(u, now)
             } else if self.symbols.contains(&u.symbol) {
                 let mut q = Quote::new(self.history_points);
-                q.apply(u, now);
+                let trade = q.apply(u, now);
                 self.quotes.insert(u.symbol.clone(), q);
+                trade
             } else {
                 continue;
+            };
+            if let (Some(chart), Some((at, price, traded))) = (self.chart.as_mut(), trade)
+                && chart.symbol == u.symbol
+            {
+                chart.on_tick(at, price, traded);
             }
             changed = true;
         }

@@ -3,6 +3,8 @@
 //! commands, persistence) that the driver carries out. Rendering reads it.
 
 mod candles;
+mod chart;
+mod charting;
 mod faults;
 mod feeds;
 mod history;
@@ -13,6 +15,7 @@ mod metrics;
 mod outcomes;
 mod output;
 mod paging;
+mod pause;
 mod review;
 mod router;
 mod scroll;
@@ -21,6 +24,7 @@ mod status;
 use std::time::{Duration, Instant};
 
 pub use candles::{Candle, Candles, window_stats};
+pub use chart::{Chart, HistoryState};
 pub use faults::Faults;
 pub use feeds::{FeedState, Feeds, Indicator, format_age};
 pub use history::History;
@@ -30,6 +34,7 @@ pub use markets::{Markets, Move, Quote, SortKey, TREND_BUCKET};
 pub use metrics::{INSIGHT_SERIES, Metrics, PERIODS, Signal};
 pub use output::{Output, RTT_SHOWN, RTT_WARN};
 pub use paging::Paging;
+pub use pause::Paused;
 pub use review::{
     Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
 };
@@ -145,6 +150,8 @@ pub struct App {
     pub faults: Faults,
     /// How the terminal keeps up with what the console writes.
     pub output: Output,
+    /// The screen is paused: what it shows, and since when.
+    pub paused: Option<Paused>,
 }
 
 /// Move a cursor by `delta` within `len` items, clamped.
@@ -181,6 +188,7 @@ impl App {
             read_only: None,
             faults: Faults::default(),
             output: Output::default(),
+            paused: None,
             settings,
         }
     }
@@ -206,7 +214,7 @@ impl App {
     /// Apply one event. Returns true when the screen must be redrawn.
     pub fn update(&mut self, event: Event, fx: &mut Vec<Effect>) -> bool {
         match event {
-            Event::Key(k) => self.on_key(k, fx),
+            Event::Key(k) => self.on_key_or_paused(k, fx),
             Event::Resize(..) => true,
             Event::Tick => true,
             Event::Terminate(_) => {
@@ -307,8 +315,9 @@ impl App {
                 self.status.jobs_load.succeed(now);
             }
             ApiEvent::Backfill(Err(e)) => self.status.jobs_load.fail(now, &e),
-            // Filled in by the chart's history (markets).
-            ApiEvent::Candles { .. } => return false,
+            ApiEvent::Candles { symbol, interval, result } => {
+                self.on_candles(&symbol, interval, result, fx);
+            }
             // Filled in by the monitoring history (status, metrics).
             ApiEvent::MonitoringHistory(_) => return false,
         }
@@ -341,6 +350,12 @@ impl App {
             Action::Top => self.move_cursor(isize::MIN / 2, fx),
             Action::Bottom => self.move_cursor(isize::MAX / 2, fx),
             Action::Back if self.show_diagnostics => self.show_diagnostics = false,
+            Action::Back
+                if self.tab == Tab::Markets
+                    && self.markets.chart.as_ref().is_some_and(|c| c.cursor.is_some()) =>
+            {
+                self.markets.chart.as_mut().map(|c| c.cursor = None);
+            }
             Action::Back if self.tab == Tab::Markets && self.markets.detail => {
                 self.markets.detail = false
             }
@@ -349,7 +364,13 @@ impl App {
             Action::Open => {
                 self.markets.detail = self.markets.selected_symbol().is_some();
             }
-            Action::Refresh => fx.extend(self.start()),
+            Action::Refresh => {
+                fx.extend(self.start());
+                self.reload_chart(fx);
+            }
+            Action::TimeFrame => self.next_time_frame(fx),
+            Action::CursorLeft => return self.move_chart_cursor(-1),
+            Action::CursorRight => return self.move_chart_cursor(1),
             Action::AddSymbol => {
                 self.markets.input = Some(String::new());
                 self.markets.input_error = None;

@@ -81,6 +81,10 @@ actions! {
     Rate5 => "rate5", "5★", "Rate it five stars";
     Retry => "retry", "retry", "Send a failed action again";
     Drop => "drop", "drop", "Drop an undelivered action (it is never sent)";
+    TimeFrame => "time_frame", "frame", "Switch the chart's candles: 1m, 5m, 15m, 1h, 1d";
+    CursorLeft => "cursor_left", "◀ candle", "Move the chart's cursor to the previous candle";
+    CursorRight => "cursor_right", "candle ▶", "Move the chart's cursor to the next candle (past the newest: follow live)";
+    Pause => "pause", "pause", "Freeze the screen (feeds keep arriving underneath); again to resume";
 }
 
 /// Where a binding applies: a screen (tab), everywhere (Global), or one of

@@ -32,6 +32,7 @@ const EVERYWHERE: &[Action] = &[
     Diagnostics,
     Outbox,
     Refresh,
+    Pause,
 ];
 
 /// Moving through a list.
@@ -70,9 +71,10 @@ impl Context {
             }
             Context::Status => offer(&[Quit, Help, NextTab, Refresh], &[EVERYWHERE]),
             Context::Metrics => offer(&[Quit, Help, NextTab, Period, Refresh], &[EVERYWHERE]),
-            Context::Markets => {
-                offer(&[Quit, Help, AddSymbol, RemoveSymbol, CycleSort, Open], &[LIST, EVERYWHERE])
-            }
+            Context::Markets => offer(
+                &[Quit, Help, AddSymbol, RemoveSymbol, CycleSort, Open, TimeFrame],
+                &[LIST, &[CursorLeft, CursorRight], EVERYWHERE],
+            ),
             Context::Reports => offer(
                 &[
                     Quit,

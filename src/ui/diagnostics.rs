@@ -165,5 +165,13 @@ fn fault_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             lines.push(Line::styled(format!("   last: {last}"), theme.muted));
         }
     }
+    let candles = app.markets.candles_rejected;
+    if candles > 0 {
+        let what = if candles == 1 { "candle" } else { "candles" };
+        lines.push(Line::styled(
+            format!(" history: {candles} {what} dropped (impossible, out of order or repeated)"),
+            theme.warn,
+        ));
+    }
     lines
 }

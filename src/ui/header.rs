@@ -40,6 +40,15 @@ pub(crate) fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) 
     if app.read_only.is_some() {
         title.push(Span::styled(" READ-ONLY ", theme.crit));
     }
+    // Said in words and reversed, so it reads without colour.
+    if let Some(behind) = app.paused_for() {
+        let key =
+            app.keymap.first_key(crate::keymap::Context::Global, crate::keymap::Action::Pause);
+        title.push(Span::styled(
+            format!(" PAUSED {} behind · {key} resumes ", fmt::age(Some(behind))),
+            theme.demo_badge,
+        ));
+    }
     // A slow link to the terminal: what is on screen is this old at best.
     // Whole or not at all, after what the outbox holds.
     if let Some(rtt) = app.output.slow_round_trip() {

@@ -46,7 +46,10 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme) {
         Constraint::Length(1),
     ])
     .areas(area);
+    // The header is live (feeds, outbox, PAUSED and how far behind); the
+    // rest is what the screen shows, the frozen copy while paused.
     header::render_title(f, head, app, theme);
+    let app = app.view();
     header::render_tabs(f, tabs_row, app, theme);
     match app.tab {
         Tab::Insights => tabs::insights::render(f, body, app, theme),

@@ -289,3 +289,43 @@ pub fn busy_watchlist(n: usize, seconds: u32) -> App {
     }
     app
 }
+
+/// A day of one-minute candles for `symbol` ending at the minute the
+/// populated fixture's ticks start in (10:30 UTC), wandering around 100 as
+/// AAPL's ticks do, with one quiet and one busy hour of volume.
+pub fn day_of_candles(minutes: i64) -> meridian::protocol::CandleSeries {
+    let end = 1_705_660_200_000;
+    let candles = (0..minutes)
+        .map(|i| {
+            let t = i as f64;
+            let mid = 100.0 + 3.0 * (t / 180.0).sin() + 0.8 * (t / 17.0).cos();
+            let open = ((mid - 0.1 * (t / 3.0).sin()) * 100.0).round() / 100.0;
+            let close = ((mid + 0.1 * (t / 5.0).cos()) * 100.0).round() / 100.0;
+            meridian::protocol::Candle {
+                start: end - (minutes - 1 - i) * 60_000,
+                open,
+                high: open.max(close) + 0.15,
+                low: open.min(close) - 0.12,
+                close,
+                volume: 20_000.0 + 15_000.0 * (t / 60.0).sin().abs(),
+            }
+        })
+        .collect();
+    meridian::protocol::CandleSeries { candles, rejected: 0 }
+}
+
+/// The populated fixture on Markets, its chart (AAPL, the selected symbol)
+/// answered with `history`, as the key and the fetch would do it.
+pub fn charted(
+    history: Result<meridian::protocol::CandleSeries, meridian::api::ApiError>,
+) -> App {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use meridian::event::ApiEvent;
+    let mut app = populated();
+    let mut fx = Vec::new();
+    app.update(Event::Key(KeyEvent::new(KeyCode::Char('4'), KeyModifiers::NONE)), &mut fx);
+    let symbol = app.markets.chart.as_ref().map(|c| c.symbol.clone()).expect("a chart");
+    let interval = app.markets.interval;
+    app.update(Event::Api(ApiEvent::Candles { symbol, interval, result: history }), &mut fx);
+    app
+}

@@ -26,6 +26,8 @@ use crate::ui::fmt::{self, Align};
 
 /// Below this inner width the spread column is dropped.
 const WIDE: u16 = 100;
+/// From this height on, the selected symbol's candles sit under the list.
+const SPLIT_HEIGHT: u16 = 30;
 
 /// The watchlist's columns: heading, width, alignment. Spread only when
 /// wide; the trend column takes what is left.
@@ -54,6 +56,23 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         super::markets_detail::render(f, area, app, theme, &sym);
         return;
     }
+    // Tall terminals keep the selected symbol's candles under the list.
+    let charted = m.chart.as_ref().filter(|c| m.selected_symbol().as_deref() == Some(&c.symbol));
+    if let Some(chart) = charted.filter(|_| area.height >= SPLIT_HEIGHT) {
+        let list_h = (m.symbols.len() as u16 + 3).clamp(6, area.height / 2);
+        let [list, below] =
+            Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(area);
+        render_watchlist(f, list, app, theme);
+        let quote = m.quotes.get(&chart.symbol);
+        super::markets_detail::render_candles(f, below, app, theme, chart, quote);
+        return;
+    }
+    render_watchlist(f, area, app, theme);
+}
+
+/// The watchlist table.
+fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let m = &app.markets;
     let title = format!(" Watchlist · {} symbols · sort: {} ", m.symbols.len(), m.sort.label());
     let block = panel(title, theme);
     if m.symbols.is_empty() {
