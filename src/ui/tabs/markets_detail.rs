@@ -10,7 +10,7 @@
 //! ```
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
@@ -18,8 +18,9 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
 use super::{panel, placeholder};
 use crate::app::{App, Candle, Quote, window_stats};
 use crate::keymap::{Action, Context};
+use crate::protocol::Interval;
 use crate::theme::Theme;
-use crate::ui::candles::CandleChart;
+use crate::ui::candles::{CandleChart, CandleStyles};
 use crate::ui::fmt;
 
 pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme, symbol: &str) {
@@ -96,8 +97,9 @@ fn render_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme, symbol: &str
 }
 
 fn render_candles(f: &mut Frame, area: Rect, theme: &Theme, q: &Quote) {
-    let inner_w = area.width.saturating_sub(2);
-    let shown: Vec<Candle> = q.candles.tail(CandleChart::capacity(inner_w)).copied().collect();
+    let inner = area.inner(Margin::new(1, 1));
+    let fit = CandleChart::window(q.candles.tail(usize::MAX).count(), None, inner).len();
+    let shown: Vec<Candle> = q.candles.tail(fit).copied().collect();
     let title = match window_stats(shown.iter()) {
         Some((hi, lo, vol)) => format!(
             " 1-minute candles · {}m · high {} · low {} · vol {} ",
@@ -111,10 +113,18 @@ fn render_candles(f: &mut Frame, area: Rect, theme: &Theme, q: &Quote) {
     let block = panel(title, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    f.render_widget(
-        CandleChart { candles: &shown, up: theme.up, down: theme.down, wick: theme.muted },
-        inner,
-    );
+    let styles = CandleStyles {
+        up: theme.up,
+        down: theme.down,
+        wick: theme.muted,
+        axis: theme.muted,
+        volume: theme.muted,
+        cursor: theme.selected,
+        last: theme.accent,
+    };
+    let chart =
+        CandleChart { candles: &shown, interval: Interval::M1, cursor: None, last: q.last, styles };
+    f.render_widget(chart, inner);
 }
 
 /// How far back `buckets` trend points reach, e.g. "2m" or "45s".
