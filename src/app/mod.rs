@@ -17,6 +17,7 @@ mod review;
 mod router;
 mod scroll;
 mod status;
+mod timeseries;
 
 use std::time::{Duration, Instant};
 
@@ -194,12 +195,14 @@ impl App {
         self.metrics.analytics_load.start(now);
         self.status.system_load.start(now);
         self.status.jobs_load.start(now);
+        self.status.history_requested(now);
         vec![
             Effect::FetchInsights { offset: 0 },
             Effect::FetchReports(self.reports.filter.query(REPORT_PAGE, 0)),
             Effect::FetchKpis,
             Effect::FetchAnalytics(self.metrics.analytics_days),
             Effect::FetchStatus,
+            Effect::FetchMonitoringHistory { minutes: status::HISTORY_MINUTES },
         ]
     }
 
@@ -309,8 +312,7 @@ impl App {
             ApiEvent::Backfill(Err(e)) => self.status.jobs_load.fail(now, &e),
             // Filled in by the chart's history (markets).
             ApiEvent::Candles { .. } => return false,
-            // Filled in by the monitoring history (status, metrics).
-            ApiEvent::MonitoringHistory(_) => return false,
+            ApiEvent::MonitoringHistory(r) => self.status.apply_history(r, now, self.wall),
         }
         true
     }
