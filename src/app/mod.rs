@@ -196,6 +196,7 @@ impl App {
         self.status.system_load.start(now);
         self.status.jobs_load.start(now);
         self.status.history_requested(now);
+        self.metrics.started(now);
         vec![
             Effect::FetchInsights { offset: 0 },
             Effect::FetchReports(self.reports.filter.query(REPORT_PAGE, 0)),
