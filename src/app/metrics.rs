@@ -1,7 +1,7 @@
 //! The Metrics tab's state: KPIs, signal metrics and insight metrics, each
 //! with a client-side history.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::history::History;
 use super::load::Load;
@@ -31,6 +31,14 @@ pub struct Metrics {
     pub analytics_days: u32,
     /// The last fetch of the analytics of `analytics_days`.
     pub analytics_load: Load,
+    /// When the console started asking (the first start): the signal and
+    /// insight histories are live only and reach back at most this far.
+    pub live_since: Option<Instant>,
+    /// Signal metrics messages taken, to tell what part of the time since
+    /// start the kept points cover.
+    pub signal_updates: u64,
+    /// Insight metrics messages taken.
+    pub insight_updates: u64,
     history_points: usize,
 }
 
@@ -54,8 +62,36 @@ impl Metrics {
             analytics: None,
             analytics_days: PERIODS[1],
             analytics_load: Load::Idle,
+            live_since: None,
+            signal_updates: 0,
+            insight_updates: 0,
             history_points,
         }
+    }
+
+    /// The console started (or refreshed): the first time is kept.
+    pub(crate) fn started(&mut self, now: Instant) {
+        self.live_since.get_or_insert(now);
+    }
+
+    /// The time the newest `shown` of `kept` points of a live series cover,
+    /// when `updates` messages arrived since start, each adding one point:
+    /// all of it while nothing was dropped, else the share of the newest
+    /// points (assuming an even rate). `None` before the start is known.
+    pub fn live_span(
+        &self,
+        updates: u64,
+        kept: usize,
+        shown: usize,
+        now: Instant,
+    ) -> Option<(Duration, bool)> {
+        let since = now.saturating_duration_since(self.live_since?);
+        let shown = shown.min(kept) as u64;
+        if updates <= shown {
+            return Some((since, true));
+        }
+        let part = since.as_secs_f64() * shown as f64 / updates as f64;
+        Some((Duration::from_secs_f64(part), false))
     }
 
     pub(crate) fn set_kpis(&mut self, kpis: Vec<Kpi>, now: Instant) {
@@ -72,6 +108,7 @@ impl Metrics {
     }
 
     pub(crate) fn push_signals(&mut self, m: SignalMetrics) {
+        self.signal_updates += 1;
         for s in m.metrics {
             let idx = match self.signals.iter().position(|x| x.name == s.name) {
                 Some(i) => i,
@@ -99,6 +136,7 @@ impl Metrics {
             m.avg_confidence * 100.0,
             m.flagged as f64,
         ];
+        self.insight_updates += 1;
         for (h, v) in self.insight_history.iter_mut().zip(values) {
             h.push(v);
         }
@@ -146,5 +184,19 @@ mod tests {
         assert!(m.analytics.is_none(), "the 30-day answer arrived after switching to 90");
         m.set_analytics(90, Ok(ReportAnalytics::default()), now);
         assert!(m.analytics.is_some());
+    }
+
+    #[test]
+    fn live_series_say_the_time_their_shown_points_cover() {
+        let t0 = Instant::now();
+        let mut m = Metrics::new(100);
+        assert_eq!(m.live_span(5, 5, 40, t0), None, "before start nothing is known");
+        m.started(t0);
+        m.started(t0 + Duration::from_secs(9)); // a refresh keeps the first
+        let now = t0 + Duration::from_secs(120);
+        // 40 points since start, all shown: the whole two minutes.
+        assert_eq!(m.live_span(40, 40, 60, now), Some((Duration::from_secs(120), true)));
+        // 100 kept of 400 since start, 30 shown: the newest 30/400 of it.
+        assert_eq!(m.live_span(400, 100, 30, now), Some((Duration::from_secs(9), false)));
     }
 }

@@ -20,6 +20,7 @@ mod review;
 mod router;
 mod scroll;
 mod status;
+mod timeseries;
 
 use std::time::{Duration, Instant};
 
@@ -202,12 +203,15 @@ impl App {
         self.metrics.analytics_load.start(now);
         self.status.system_load.start(now);
         self.status.jobs_load.start(now);
+        self.status.history_requested(now);
+        self.metrics.started(now);
         vec![
             Effect::FetchInsights { offset: 0 },
             Effect::FetchReports(self.reports.filter.query(REPORT_PAGE, 0)),
             Effect::FetchKpis,
             Effect::FetchAnalytics(self.metrics.analytics_days),
             Effect::FetchStatus,
+            Effect::FetchMonitoringHistory { minutes: status::HISTORY_MINUTES },
         ]
     }
 
@@ -318,8 +322,7 @@ impl App {
             ApiEvent::Candles { symbol, interval, result } => {
                 self.on_candles(&symbol, interval, result, fx);
             }
-            // Filled in by the monitoring history (status, metrics).
-            ApiEvent::MonitoringHistory(_) => return false,
+            ApiEvent::MonitoringHistory(r) => self.status.apply_history(r, now, self.wall),
         }
         true
     }

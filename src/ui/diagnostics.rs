@@ -165,6 +165,14 @@ fn fault_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             lines.push(Line::styled(format!("   last: {last}"), theme.muted));
         }
     }
+    let samples = app.status.samples_rejected;
+    if samples > 0 {
+        let what = if samples == 1 { "sample" } else { "samples" };
+        lines.push(Line::styled(
+            format!(" history: {samples} monitoring {what} dropped (out of order or not numbers)"),
+            theme.warn,
+        ));
+    }
     let candles = app.markets.candles_rejected;
     if candles > 0 {
         let what = if candles == 1 { "candle" } else { "candles" };

@@ -7,15 +7,18 @@
 //! ├ Signals ─────────────────────┐┌ Insights ──────────────────────────┤
 //! ```
 
+use std::time::Duration;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table};
 
+use super::status::span;
 use super::{load_note, load_title, no_data, panel, placeholder};
 use crate::app::{App, INSIGHT_SERIES, PERIODS};
-use crate::protocol::{Direction, Kpi, KpiStatus, ReportAnalytics, TrendPoint};
+use crate::protocol::{Direction, Kpi, KpiPoint, KpiStatus, ReportAnalytics, TrendPoint};
 use crate::theme::Theme;
 use crate::ui::fmt;
 
@@ -67,8 +70,9 @@ pub(crate) fn kpi_style(k: &Kpi, theme: &Theme) -> (Style, &'static str) {
 fn render_kpis(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.metrics;
     let has_data = !m.kpis.is_empty();
-    let block = panel(load_title(" KPIs ".into(), &m.kpis_load, has_data, app.now, theme), theme);
+    let mut title = load_title(" KPIs ".into(), &m.kpis_load, has_data, app.now, theme);
     if !has_data {
+        let block = panel(title, theme);
         let empty = Line::styled("no KPIs", theme.muted);
         placeholder(f, area, block, no_data(&m.kpis_load, "KPIs", empty, theme));
         return;
@@ -93,6 +97,10 @@ fn render_kpis(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let name_w =
         m.kpis.iter().map(|k| k.name.chars().count() + 2).max().unwrap_or(10).min(28) as u16;
     let spark_w = area.width.saturating_sub(2 + name_w + 2 * num_w + 9 + 5).max(4) as usize;
+    if let Some(span) = kpi_span(&m.kpis, spark_w) {
+        title.spans.insert(1, Span::raw(format!("· {span} ")));
+    }
+    let block = panel(title, theme);
     let rows: Vec<Row> = m
         .kpis
         .iter()
@@ -124,6 +132,29 @@ fn render_kpis(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(Table::new(rows, widths).header(header).block(block), area);
 }
 
+/// What the KPI sparklines `width` cells wide show: the most points any
+/// shows, and the longest time from the first to the last of them, as
+/// "30 pts over 29h" (just the points when no point is dated).
+fn kpi_span(kpis: &[Kpi], width: usize) -> Option<String> {
+    fn shown(k: &Kpi, width: usize) -> &[KpiPoint] {
+        &k.history[k.history.len().saturating_sub(width)..]
+    }
+    let pts = kpis.iter().map(|k| shown(k, width).len()).max().filter(|n| *n > 0)?;
+    let over = kpis
+        .iter()
+        .filter_map(|k| {
+            let mut at = shown(k, width).iter().filter_map(|p| p.recorded_at);
+            let first = at.next()?;
+            let last = at.next_back().unwrap_or(first);
+            u64::try_from(last.millis().saturating_sub(first.millis())).ok()
+        })
+        .max();
+    Some(match over {
+        Some(ms) => format!("{pts} pts over {}", span(Duration::from_millis(ms))),
+        None => format!("{pts} pts"),
+    })
+}
+
 fn num(v: f64) -> String {
     if v.abs() >= 1e4 {
         fmt::compact(v)
@@ -136,7 +167,6 @@ fn num(v: f64) -> String {
 
 fn render_signals(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.metrics;
-    let block = panel(" Signals & insights ", theme);
     // Signal metrics first, then the insight metrics, each with its history.
     let mut series: Vec<(String, String, &crate::app::History)> = m
         .signals
@@ -152,6 +182,7 @@ fn render_signals(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
     }
     if series.is_empty() {
+        let block = panel(" Signals & insights ", theme);
         placeholder(
             f,
             area,
@@ -162,6 +193,7 @@ fn render_signals(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let name_w = series.iter().map(|(n, ..)| n.chars().count()).max().unwrap_or(8).min(22) as u16;
     let spark_w = area.width.saturating_sub(2 + name_w + 12 + 2).max(4) as usize;
+    let block = panel(signals_title(app, spark_w), theme);
     let rows: Vec<Row> = series
         .iter()
         .map(|(name, unit, h)| {
@@ -179,6 +211,28 @@ fn render_signals(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Length(spark_w as u16),
     ];
     f.render_widget(Table::new(rows, widths).block(block), area);
+}
+
+/// "Signals & insights" and the time their live sparklines `width` cells
+/// wide cover: "since start 3m" while every point since start is shown,
+/// else "last ~2m" (the share of the time since start that the newest
+/// points make up).
+fn signals_title(app: &App, width: usize) -> String {
+    let m = &app.metrics;
+    let kept = |h: Option<&crate::app::History>| h.map_or(0, crate::app::History::len);
+    let longest = [
+        (m.signal_updates, m.signals.iter().map(|s| s.history.len()).max().unwrap_or(0)),
+        (m.insight_updates, kept(m.insight_history.first())),
+    ]
+    .into_iter()
+    .filter(|(updates, _)| *updates > 0)
+    .filter_map(|(updates, kept)| m.live_span(updates, kept, width, app.now))
+    .max_by_key(|(d, _)| *d);
+    match longest {
+        Some((d, true)) => format!(" Signals & insights · since start {} ", span(d)),
+        Some((d, false)) => format!(" Signals & insights · last ~{} ", span(d)),
+        None => " Signals & insights ".into(),
+    }
 }
 
 fn render_analytics(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {

@@ -11,6 +11,8 @@
 //! ┌ Alerts (newest first) ─────────────────────────────────────────────┐
 //! ```
 
+use std::time::Duration;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -33,19 +35,24 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let card_h = if area.height >= 34 { 3 } else { 1 };
     let card_rows = services.div_ceil(per_row).min(3);
     let jobs = (s.jobs.len() as u16).max(1) + 3;
-    let [banner, cards, middle, alerts] = Layout::vertical([
+    let wide = area.width >= 120;
+    // Narrow terminals have no processing panel: one line of trends.
+    let trend_h = u16::from(!wide && !s.api_p99.is_empty());
+    let [banner, trends, cards, middle, alerts] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(trend_h),
         Constraint::Length(card_rows * card_h),
-        Constraint::Length(
-            if area.width >= 120 { jobs.max(9) } else { jobs }.min(area.height / 3).max(4),
-        ),
+        Constraint::Length(if wide { jobs.max(9) } else { jobs }.min(area.height / 3).max(4)),
         Constraint::Min(3),
     ])
     .areas(area);
     render_banner(f, banner, app, theme);
+    if trend_h > 0 {
+        f.render_widget(Paragraph::new(trend_line(app, trends.width, theme)), trends);
+    }
     render_cards(f, cards, app, theme, per_row, card_h);
     // Wide terminals get the processing history beside the jobs.
-    if area.width >= 120 {
+    if wide {
         let [jobs_area, perf] =
             Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
                 .areas(middle);
@@ -108,8 +115,12 @@ fn render_banner(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ));
     let used: usize = spans.iter().map(Span::width).sum();
     let room = (area.width as usize).saturating_sub(used + 1);
-    if room >= 6 {
-        spans.push(Span::styled(fmt::spark(s.throughput.iter(), room.min(30)), theme.accent));
+    // The sparkline says the time it covers: "last 15m ▂▃▅▇".
+    if room >= 16 {
+        let w = (room - 10).min(30);
+        let label = format!("last {} ", span(s.throughput.span(w)));
+        spans.push(Span::styled(label, theme.muted));
+        spans.push(Span::styled(fmt::spark(s.throughput.iter(), w), theme.accent));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -286,18 +297,18 @@ fn render_alerts(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn render_processing(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = &app.status;
-    let block = panel(" Processing & performance ", theme);
     let stale = s.system_stale(app.now, app.settings.health_stale_after);
     let spark_w = area.width.saturating_sub(2 + 14 + 10 + 2).max(4) as usize;
-    let series: [(&str, &crate::app::History, &str); 7] = [
-        ("processed/s", &s.throughput, ""),
-        ("queue depth", &s.queue_depth, ""),
-        ("error rate", &s.error_rate, "%"),
-        ("api p50", &s.api_p50, "ms"),
-        ("api p99", &s.api_p99, "ms"),
-        ("cpu", &s.cpu, "%"),
-        ("memory", &s.memory, "%"),
-    ];
+    let series = s.series();
+    let shown = series.iter().map(|(_, h, _)| h.len().min(spark_w)).max().unwrap_or(0);
+    let mut title = vec![Span::raw(" Processing ")];
+    if shown > 0 {
+        title.push(Span::raw(format!("· last {} ", span(s.throughput.span(shown)))));
+    }
+    if let Some((note, style)) = history_note(app, theme) {
+        title.push(Span::styled(format!("· {note} "), style));
+    }
+    let block = panel(Line::from(title), theme);
     let rows: Vec<Row> = series
         .iter()
         .map(|(name, h, unit)| {
@@ -322,4 +333,57 @@ fn render_processing(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .collect();
     let widths = [Constraint::Length(14), Constraint::Length(10), Constraint::Min(4)];
     f.render_widget(Table::new(rows, widths).block(block), area);
+}
+
+/// The narrow layout's trends: p99 latency and error rate side by side,
+/// with the time they cover and what is said about the history.
+fn trend_line(app: &App, width: u16, theme: &Theme) -> Line<'static> {
+    let s = &app.status;
+    let series = [("p99", &s.api_p99), ("err", &s.error_rate)];
+    let note = history_note(app, theme).map(|(n, style)| (format!("· {n}"), style));
+    let note_w = note.as_ref().map_or(0, |(n, _)| n.chars().count());
+    // " last 15m · ", then "p99 " and a space around each sparkline.
+    let fixed = 12 + 5 * series.len() + note_w;
+    let w = (usize::from(width).saturating_sub(fixed) / series.len()).clamp(4, 60);
+    let shown = series.iter().map(|(_, h)| h.len().min(w)).max().unwrap_or(0);
+    let style = if s.system_stale(app.now, app.settings.health_stale_after) {
+        theme.stale
+    } else {
+        theme.accent
+    };
+    let label = format!(" last {} · ", span(s.api_p99.span(shown)));
+    let mut spans = vec![Span::styled(label, theme.muted)];
+    for (name, h) in series {
+        spans.push(Span::styled(format!("{name} "), theme.muted));
+        spans.push(Span::styled(fmt::spark(h.iter(), w), style));
+        spans.push(Span::raw(" "));
+    }
+    spans.extend(note.map(|(n, style)| Span::styled(n, style)));
+    Line::from(spans)
+}
+
+/// What to say about the monitoring history: that the backend has none
+/// (quietly, once), that it is loading, or that its fetch failed.
+fn history_note(app: &App, theme: &Theme) -> Option<(String, Style)> {
+    let s = &app.status;
+    if s.history_unavailable {
+        return Some(("history not available from this backend".into(), theme.muted));
+    }
+    if s.history_load.is_loading() {
+        return Some(("loading history…".into(), theme.muted));
+    }
+    load_note(&s.history_load, app.now, theme)
+        .map(|(note, style)| (format!("history {note}"), style))
+}
+
+/// The time a sparkline covers, short: "42s", "24m", "29h", "3d" (minutes
+/// up to two hours, so the last hour reads "60m").
+pub(crate) fn span(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..120 => format!("{s}s"),
+        120..7200 => format!("{}m", s / 60),
+        7200..172_800 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
 }
