@@ -5,20 +5,18 @@
 //! last price marked, and an optional cursor on one candle.
 //!
 //! ```text
-//!  plot: one column per candle and a gap           price axis (11 columns)
-//! ┌──────────────────────────────────────────────┬───────────┐
-//! │      │                                       ┤155.20     │ window high
-//! │    │ █ │                                     │           │
-//! │┈┈┈┈█┈█┈░┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈┈◀154.12     │ last price
-//! │  │ █   │                                     ┤153.10     │ even levels
-//! │  ░ │                                         ┤151.02     │ window low
-//! │  ▂ ▅ █ ▃  volume, 0-3 rows                   │           │
-//! │10:05     10:10     cursor time reversed                  │ time axis
-//! └──────────────────────────────────────────────────────────┘
+//!  plot: one column per candle and a gap  price axis (AXIS_W columns)
+//!      │       ░               │ █ ░      ┤110.00     window high
+//!    │ █ ░     │ ░ │         │ ░ │  │     │
+//!  ┈┈█┈│┈┈┈┈┈┈┈█┈░┈┈┈┈┈┈┈┈┈┈┈█┈│┈┈┈┈┈┈┈┈┈┈◀105.25     last price, dotted row
+//!  │ ░         │           │ █ ░          ┤103.12     evenly spaced levels
+//!  ░ │                     ░              ┤99.00      window low
+//!  ▂ ▂ ▃ ▃ ▃ ▃ █ ▃ ▃ ▃ ▄ ▄ ▄ ▄ ▄ ▄ ▄ ▄    │           volume, 0-3 rows
+//!  01-19 00:05   00:10     00:15                      time (UTC), cursor's reversed
 //! ```
 //!
-//! An area too small for the axes (see [`Parts::of`]) shows the candles
-//! alone. The work per frame is proportional to the visible window.
+//! An area too small for the axes (under 19 columns or 4 rows) shows the
+//! candles alone. The work per frame is proportional to the visible window.
 
 mod axis;
 #[cfg(test)]

@@ -156,7 +156,7 @@ impl TimeAxis<'_> {
             write_time(&mut text, self.interval, c.start, false).then_some(())?;
             let width = text.chars().count() as u16;
             let x = (self.rect.x + 2 * i as u16).min(self.rect.right().saturating_sub(width));
-            Some((x, x + width))
+            Some((x, x.saturating_add(width)))
         });
         let (mut free, mut last_day) = (self.rect.x, None);
         let mut prev = before;
@@ -169,13 +169,13 @@ impl TimeAxis<'_> {
                 continue;
             }
             let x = self.rect.x + 2 * i as u16;
-            let end = x + text.chars().count() as u16;
+            let end = x.saturating_add(text.chars().count() as u16);
             let hits_cursor = cursor_span.is_some_and(|(a, b)| x <= b && end >= a);
             if x < free || end > self.rect.right() || hits_cursor {
                 continue;
             }
             put_str(buf, self.rect, x, self.rect.y, &text, self.styles.axis);
-            (free, last_day) = (end + 1, Some(day));
+            (free, last_day) = (end.saturating_add(1), Some(day));
         }
         if let (Some((_, c)), Some((x, _))) = (cursor, cursor_span) {
             write_time(&mut text, self.interval, c.start, false);
