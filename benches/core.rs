@@ -170,7 +170,9 @@ fn chart(c: &mut Criterion) {
     let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
     let mut g = c.benchmark_group("chart");
     g.bench_function("detail_1000_candles_200x50", |b| {
-        b.iter(|| term.draw(|f| meridian::ui::render(f, &app, &theme)).unwrap())
+        b.iter(|| {
+            term.draw(|f| meridian::ui::render(f, &app, &theme)).unwrap();
+        })
     });
     let day = fixture::day_of_candles(1440);
     g.bench_function("merge_a_day_of_candles", |b| {

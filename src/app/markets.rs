@@ -43,7 +43,10 @@ pub struct Quote {
     /// Last price per [`TREND_BUCKET`], oldest first.
     pub history: History,
     /// Start of the newest history bucket.
-    bucket_start: Option<Instant>,
+    pub(super) bucket_start: Option<Instant>,
+    /// How much time one trend point stands for: [`TREND_BUCKET`], or a
+    /// minute once the backend's history has filled the trend.
+    pub trend_step: Duration,
     pub candles: Candles,
     pub flash: Option<(Move, Instant)>,
 }
@@ -60,6 +63,7 @@ impl Quote {
             received_at: None,
             history: History::new(history_points),
             bucket_start: None,
+            trend_step: TREND_BUCKET,
             candles: Candles::new(CANDLE_MINUTES),
             flash: None,
         }
@@ -111,18 +115,19 @@ impl Quote {
             return;
         };
         let elapsed = now.saturating_duration_since(start);
-        if elapsed < TREND_BUCKET {
+        let step = self.trend_step;
+        if elapsed < step {
             self.history.set_last(p);
             return;
         }
-        let steps = (elapsed.as_nanos() / TREND_BUCKET.as_nanos()) as usize;
+        let steps = (elapsed.as_nanos() / step.as_nanos()) as usize;
         if let Some(prev) = self.history.last() {
             for _ in 1..steps.min(self.history.capacity()) {
                 self.history.push(prev);
             }
         }
         self.history.push(p);
-        self.bucket_start = Some(start + TREND_BUCKET * steps as u32);
+        self.bucket_start = Some(start + step * steps as u32);
     }
 
     /// The trend of whole seconds: every history bucket but the one still
@@ -211,6 +216,9 @@ pub struct Markets {
     /// Candles the backend sent that were dropped as impossible, out of
     /// order or duplicated, since start.
     pub candles_rejected: u64,
+    /// Trend history that came before the symbol's first price, applied
+    /// when the quote is made.
+    pub(super) pending_trends: HashMap<String, super::trend::Seed, RandomState>,
     history_points: usize,
 }
 
@@ -230,6 +238,7 @@ impl Markets {
             history_unavailable: false,
             fetching: None,
             candles_rejected: 0,
+            pending_trends: HashMap::default(),
             history_points,
         }
     }
@@ -246,6 +255,9 @@ impl Markets {
             } else if self.symbols.contains(&u.symbol) {
                 let mut q = Quote::new(self.history_points);
                 let trade = q.apply(u, now);
+                if let Some(seed) = self.pending_trends.remove(&u.symbol) {
+                    q.seed_trend(&seed, now);
+                }
                 self.quotes.insert(u.symbol.clone(), q);
                 trade
             } else {
