@@ -10,6 +10,7 @@ mod db_reports;
 mod error;
 mod hostile;
 mod idempotency;
+mod market;
 mod monitor;
 mod options;
 mod prices;
