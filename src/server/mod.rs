@@ -18,6 +18,7 @@ mod rest_insights;
 mod rest_reports;
 mod seed;
 mod ticker;
+mod vitals;
 mod ws;
 mod ws_prices;
 
@@ -43,11 +44,14 @@ use crate::protocol::{Envelope, Timestamp, paths};
 use backfill::BackfillSim;
 use db::Db;
 use monitor::MonitorSim;
+use vitals::SampleLog;
 
 /// The simulation, behind one short-lived lock.
 struct Sim {
     backfill: BackfillSim,
     monitor: MonitorSim,
+    /// Monitoring history (§3a).
+    samples: SampleLog,
 }
 
 /// Everything the handlers share.
@@ -187,11 +191,11 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let args_clock = args.price_clock();
+    let mut monitor = MonitorSim::new(args.seed).hostile(args.hostile);
+    let ticks = vitals::ticks_per_sample(args.tick());
+    let samples = SampleLog::seeded(monitor.vitals_mut(), ticks, Timestamp::now());
     let app = Arc::new(App {
-        sim: Mutex::new(Sim {
-            backfill: BackfillSim::new(args.seed),
-            monitor: MonitorSim::new(args.seed).hostile(args.hostile),
-        }),
+        sim: Mutex::new(Sim { backfill: BackfillSim::new(args.seed), monitor, samples }),
         args,
         db,
         monitoring_tx: broadcast::channel(1024).0,
