@@ -191,8 +191,9 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
         if hostile {
             db.blocking(hostile::poison_insights)?;
         }
+        // The console's default watchlist, then what an earlier run kept.
         let symbols = crate::config::MarketsConfig::default().symbols;
-        for s in &symbols {
+        for s in symbols.iter().chain(&db.blocking(|c| db_candles::symbols(c))?) {
             history.claim(s);
         }
         let t0 = std::time::Instant::now();
