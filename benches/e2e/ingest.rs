@@ -102,8 +102,9 @@ pub fn console<S: Screen>(run: Run<'_>, screen: S) -> Probe<S> {
 /// Fill every watched symbol's trend history, as if the console had run
 /// for as many seconds as it keeps points: a steady state in which every
 /// sparkline is full and moves each second. The past is the server's own
-/// random walk for the symbol, scaled to end at the price the server will
-/// send first, so the live ticks continue it without a jump.
+/// market for the symbol (its price at each past stamp), scaled to end at
+/// the price the server will send first, so the live ticks continue it
+/// without a jump.
 pub fn seed_history(app: &mut App, watch: &[String], server_seed: u64) {
     let points = app.settings.history_points;
     let (now, wall) = (Instant::now(), Timestamp::now());
@@ -113,12 +114,15 @@ pub fn seed_history(app: &mut App, watch: &[String], server_seed: u64) {
             SymbolWalk::new(sym, server_seed).next_into(&mut u, wall);
             u.price.expect("a snapshot has a price")
         };
-        let mut past = SymbolWalk::new(sym, server_seed ^ 0x5eed);
+        let mut past = SymbolWalk::new(sym, server_seed);
         let (mut seconds, mut last) = (Vec::with_capacity(points), first);
-        for _ in 0..points {
-            for _ in 0..TICKS_PER_SECOND {
+        for i in 0..points {
+            let bucket = TREND_BUCKET.as_millis() as i64;
+            let start = wall.millis() - bucket * (points - i) as i64;
+            for k in 0..TICKS_PER_SECOND {
                 // A delta leaves out a price that did not move.
-                past.next_into(&mut u, wall);
+                let at = start + bucket * k as i64 / TICKS_PER_SECOND as i64;
+                past.next_into(&mut u, Timestamp::from_millis(at));
                 last = u.price.unwrap_or(last);
             }
             seconds.push(last);

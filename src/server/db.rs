@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use rusqlite::Connection;
 
-const SCHEMA: &str = r#"
+pub(crate) const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS reports (
     id                    INTEGER PRIMARY KEY,
     account_number        TEXT NOT NULL,
@@ -48,6 +48,16 @@ CREATE TABLE IF NOT EXISTS idempotency (
     body       BLOB NOT NULL,
     created_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS candles (  -- one-minute candles of the simulated market
+    symbol TEXT NOT NULL,
+    start  INTEGER NOT NULL,  -- ms since the epoch, aligned to the minute
+    open   REAL NOT NULL,
+    high   REAL NOT NULL,
+    low    REAL NOT NULL,
+    close  REAL NOT NULL,
+    volume REAL NOT NULL,
+    PRIMARY KEY (symbol, start)
+) WITHOUT ROWID;
 "#;
 
 /// Shared handle to the one connection.

@@ -5,18 +5,23 @@
 mod auth;
 mod backfill;
 mod db;
+mod db_candles;
 mod db_insights;
 mod db_reports;
 mod error;
+mod history;
 mod hostile;
 mod idempotency;
+mod market;
 mod monitor;
 mod options;
 mod prices;
+mod rest_history;
 mod rest_insights;
 mod rest_reports;
 mod seed;
 mod ticker;
+mod vitals;
 mod ws;
 mod ws_prices;
 
@@ -41,12 +46,16 @@ pub use prices::SymbolWalk;
 use crate::protocol::{Envelope, Timestamp, paths};
 use backfill::BackfillSim;
 use db::Db;
+use history::History;
 use monitor::MonitorSim;
+use vitals::SampleLog;
 
 /// The simulation, behind one short-lived lock.
 struct Sim {
     backfill: BackfillSim,
     monitor: MonitorSim,
+    /// Monitoring history (§3a).
+    samples: SampleLog,
 }
 
 /// Everything the handlers share.
@@ -64,6 +73,8 @@ struct App {
     ws_connections: AtomicU64,
     shutdown: watch::Receiver<bool>,
     price_clock: options::PriceClock,
+    /// Which symbols keep price history (§1a), and for how long.
+    history: History,
 }
 
 type AppState = Arc<App>;
@@ -108,6 +119,8 @@ fn router(app: AppState) -> Router {
         .route(paths::FEEDBACK_FLAG, post(rest_insights::flag))
         .route(paths::FEEDBACK_STATS, get(rest_insights::stats))
         .route(paths::KPIS, get(rest_insights::kpis))
+        .route(paths::CANDLES_ROUTE, get(rest_history::candles))
+        .route(paths::MONITORING_HISTORY, get(rest_history::monitoring))
         .route(paths::REPORTS, get(rest_reports::list))
         .route(paths::REPORT_ANALYTICS, get(rest_reports::analytics))
         .route("/api/v1/reports/{id}", get(rest_reports::one))
@@ -170,14 +183,24 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
         }
     };
     let hostile = args.hostile;
-    let db = tokio::task::spawn_blocking(move || -> anyhow::Result<Db> {
+    let price_clock = args.price_clock();
+    let history = History::new(args.seed, args.history_days);
+    let (db, history) = tokio::task::spawn_blocking(move || -> anyhow::Result<(Db, History)> {
         let db = Db::open(&path)?;
         let added = db.blocking(seed::seed_if_empty)?;
         if hostile {
             db.blocking(hostile::poison_insights)?;
         }
-        tracing::info!(added, db = %path.display(), "database ready");
-        Ok(db)
+        // The console's default watchlist, then what an earlier run kept.
+        let symbols = crate::config::MarketsConfig::default().symbols;
+        for s in symbols.iter().chain(&db.blocking(|c| db_candles::symbols(c))?) {
+            history.claim(s);
+        }
+        let t0 = std::time::Instant::now();
+        let candles = db.blocking(|c| history.seed(c, &symbols, price_clock.now().millis()))?;
+        let ms = t0.elapsed().as_millis();
+        tracing::info!(added, candles, seeding_ms = ms, db = %path.display(), "database ready");
+        Ok((db, history))
     })
     .await??;
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -185,12 +208,11 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
         .with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let args_clock = args.price_clock();
+    let mut monitor = MonitorSim::new(args.seed).hostile(args.hostile);
+    let ticks = vitals::ticks_per_sample(args.tick());
+    let samples = SampleLog::seeded(monitor.vitals_mut(), ticks, Timestamp::now());
     let app = Arc::new(App {
-        sim: Mutex::new(Sim {
-            backfill: BackfillSim::new(args.seed),
-            monitor: MonitorSim::new(args.seed).hostile(args.hostile),
-        }),
+        sim: Mutex::new(Sim { backfill: BackfillSim::new(args.seed), monitor, samples }),
         args,
         db,
         monitoring_tx: broadcast::channel(1024).0,
@@ -199,7 +221,8 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
         post_lock: tokio::sync::Mutex::new(()),
         ws_connections: AtomicU64::new(0),
         shutdown: stop_rx,
-        price_clock: args_clock,
+        price_clock,
+        history,
     });
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(serve(app, listener, stop_tx, shutdown_rx));
@@ -213,6 +236,7 @@ async fn serve(
     shutdown_rx: oneshot::Receiver<()>,
 ) -> anyhow::Result<()> {
     let ticker = tokio::spawn(ticker::run(app.clone()));
+    let recorder = tokio::spawn(history::run(app.clone()));
     let stop = async move {
         // A dropped handle also counts as a request to stop.
         let _ = shutdown_rx.await;
@@ -225,6 +249,7 @@ async fn serve(
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     ticker.await.context("ticker panicked")?;
+    recorder.await.context("candle recorder panicked")?;
     let db = app.db.clone();
     tokio::task::spawn_blocking(move || {
         db.blocking(|c| Ok(c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?))

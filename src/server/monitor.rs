@@ -6,8 +6,9 @@
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
+use super::vitals::{Vitals, jitter};
 use crate::protocol::{
-    Alert, Health, Id, Performance, Processing, Service, Severity, SignalMetric, SignalMetrics,
+    Alert, Health, Id, MonitoringSample, Service, Severity, SignalMetric, SignalMetrics,
     SystemStatus, Timestamp,
 };
 
@@ -56,8 +57,8 @@ pub(crate) struct MonitorSim {
     rng: SmallRng,
     services: Vec<Service>,
     base_latency: Vec<f64>,
-    processing: Processing,
-    performance: Performance,
+    /// Processing and performance figures (their own dice).
+    vitals: Vitals,
     signals: Vec<SignalMetric>,
     alert_seq: u64,
     /// Wrap the text sent in terminal attacks (`serve --hostile`).
@@ -94,17 +95,7 @@ impl MonitorSim {
             rng: SmallRng::seed_from_u64(seed ^ 0x004e_a174),
             services,
             base_latency: SERVICES.iter().map(|s| s.1).collect(),
-            processing: Processing {
-                queue_depth: 40.0,
-                processed_per_sec: 1_250.0,
-                error_rate: 0.002,
-            },
-            performance: Performance {
-                api_p50_ms: 18.0,
-                api_p99_ms: 240.0,
-                cpu_pct: 35.0,
-                memory_pct: 58.0,
-            },
+            vitals: Vitals::new(seed),
             signals: vec![
                 metric("signals_per_min", 420.0, Some("1/min")),
                 metric("avg_signal_strength", 0.62, None),
@@ -140,20 +131,28 @@ impl MonitorSim {
         SystemStatus {
             overall,
             services: self.services.clone(),
-            processing: self.processing.clone(),
-            performance: self.performance.clone(),
+            processing: self.vitals.processing.clone(),
+            performance: self.vitals.performance.clone(),
             websocket_connections,
         }
+    }
+
+    /// The processing and performance figures, for seeding their history.
+    pub(crate) fn vitals_mut(&mut self) -> &mut Vitals {
+        &mut self.vitals
+    }
+
+    /// The figures now, as a §3a sample stamped `at`.
+    pub(crate) fn sample(&self, at: Timestamp) -> MonitoringSample {
+        self.vitals.sample(at)
     }
 
     pub(crate) fn signals(&self) -> SignalMetrics {
         SignalMetrics { metrics: self.signals.clone() }
     }
 
-    /// `v` moved by up to `pct` percent, kept within `lo..=hi`.
     fn jitter(&mut self, v: f64, pct: f64, lo: f64, hi: f64) -> f64 {
-        let f = 1.0 + self.rng.random_range(-pct..pct) / 100.0;
-        ((v * f).clamp(lo, hi) * 1000.0).round() / 1000.0
+        jitter(&mut self.rng, v, pct, lo, hi)
     }
 
     fn alert(&mut self, severity: Severity, title: String, message: String, source: &str) -> Alert {
@@ -207,25 +206,13 @@ impl MonitorSim {
                 alerts.push(self.alert(severity, format!("{name} {verb}"), msg, &name));
             }
         }
-        let p = self.processing.clone();
-        self.processing = Processing {
-            queue_depth: self.jitter(p.queue_depth.max(1.0), 30.0, 0.0, 10_000.0).round(),
-            processed_per_sec: self.jitter(p.processed_per_sec, 10.0, 200.0, 5_000.0),
-            error_rate: self.jitter(p.error_rate, 20.0, 0.0001, 0.2),
-        };
-        let q = self.performance.clone();
-        self.performance = Performance {
-            api_p50_ms: self.jitter(q.api_p50_ms, 10.0, 5.0, 200.0),
-            api_p99_ms: self.jitter(q.api_p99_ms, 15.0, 80.0, 2_000.0),
-            cpu_pct: self.jitter(q.cpu_pct, 10.0, 5.0, 98.0),
-            memory_pct: self.jitter(q.memory_pct, 3.0, 20.0, 95.0),
-        };
+        self.vitals.step();
         for i in 0..self.signals.len() {
             let v = self.signals[i].value;
             self.signals[i].value = self.jitter(v, 5.0, 0.0, 1.0e6);
         }
         if self.rng.random_bool(0.03) {
-            let depth = self.processing.queue_depth;
+            let depth = self.vitals.processing.queue_depth;
             alerts.push(self.alert(
                 Severity::Info,
                 "Nightly reconciliation finished".into(),

@@ -72,6 +72,10 @@ pub struct ServeArgs {
     /// from the server's start (e.g. 240 shows an hour of candles in 15 s)
     #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
     pub time_scale: f64,
+    /// Days of one-minute price candles kept in the database (at least 1)
+    #[arg(long, default_value_t = 7, value_name = "DAYS",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub history_days: u32,
     /// Wrap the text the server sends (insight titles and summaries, service
     /// messages, alerts) in terminal attacks: escape sequences, bidi
     /// overrides, controls. A client that cleans its input shows plain text.
@@ -95,6 +99,7 @@ impl ServeArgs {
             tick_secs: 1.0,
             force_health: None,
             time_scale: 1.0,
+            history_days: 7,
             hostile: false,
         }
     }

@@ -1,29 +1,24 @@
-//! Price simulation and frame encoding for `/ws/prices`.
+//! Price frames for `/ws/prices`.
 //!
-//! Each subscribed symbol is a seeded random walk (seed mixed with the
-//! symbol's name, so a symbol always starts the same way). Updates are
-//! written into reused slots and serialized into a reused buffer, so a
-//! steady stream allocates about once per frame, not once per update.
+//! Every connection reads the same simulated market ([`super::market`]):
+//! the price of an update is the symbol's path at the update's stamp, plus
+//! at most a cent of per-connection noise (so a burst with identical stamps
+//! still carries changes). The spread and the cumulative volume are the
+//! connection's own seeded dice. Updates are written into reused slots and
+//! serialized into a reused buffer, so a steady stream allocates about once
+//! per frame, not once per update.
 
 use axum::body::Bytes;
 use axum::extract::ws::{Message, Utf8Bytes};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
+use super::market::{PathCursor, PricePath, cents, fnv1a};
 use super::options::PriceFormat;
 use crate::protocol::{PriceKind, PriceUpdate, Timestamp};
 
 /// A full snapshot is re-sent after this many deltas.
 const SNAPSHOT_EVERY: u32 = 100;
-
-/// FNV-1a: a stable hash, so seeds do not depend on the std hasher.
-fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
-fn cents(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
-}
 
 /// Upper-case and check a symbol from a client (the contract's rule,
 /// shared with the console). None if it is not one.
@@ -31,11 +26,14 @@ pub(crate) fn normalize_symbol(raw: &str) -> Option<String> {
     crate::protocol::normalize_symbol(raw).ok()
 }
 
-/// One symbol's random walk, and what the client was last told about it.
+/// One symbol on one connection: its place on the market's price path,
+/// its own spread and volume dice, and what the client was last told.
 pub struct SymbolWalk {
     symbol: String,
+    path: PathCursor,
     rng: SmallRng,
-    price: f64,
+    /// Per-connection noise on the path's price, in cents (-1, 0 or 1).
+    noise: f64,
     spread: f64,
     volume: f64,
     /// price, bid, ask, volume as last sent; None until the first snapshot.
@@ -47,13 +45,13 @@ impl SymbolWalk {
     pub fn new(symbol: &str, seed: u64) -> Self {
         let h = fnv1a(symbol);
         let mut rng = SmallRng::seed_from_u64(seed ^ h);
-        let price = cents(20.0 + (h % 48_000) as f64 / 100.0);
         let spread = rng.random_range(1..=4) as f64 / 100.0;
         let volume = rng.random_range(1_000..50_000) as f64;
         SymbolWalk {
             symbol: symbol.to_owned(),
+            path: PathCursor::new(PricePath::new(symbol, seed)),
             rng,
-            price,
+            noise: 0.0,
             spread,
             volume,
             sent: None,
@@ -71,10 +69,8 @@ impl SymbolWalk {
     }
 
     fn step(&mut self) {
-        if self.rng.random_bool(0.8) {
-            // A small symmetric move, about 5 basis points.
-            let z: f64 = self.rng.random_range(-1.0..1.0) + self.rng.random_range(-1.0..1.0);
-            self.price = cents((self.price * (1.0 + 0.0005 * z)).max(0.01));
+        if self.rng.random_bool(0.5) {
+            self.noise = f64::from(self.rng.random_range(-1_i32..=1)) / 100.0;
         }
         if self.rng.random_bool(0.1) {
             self.spread = self.rng.random_range(1..=4) as f64 / 100.0;
@@ -84,16 +80,20 @@ impl SymbolWalk {
         }
     }
 
-    /// Advance the walk and write the next update, stamped `now`, into
-    /// `out`, reusing its allocation: a snapshot first and every [`SNAPSHOT_EVERY`] updates,
-    /// otherwise a delta carrying only the fields that changed.
+    /// Write the next update, stamped `now` and priced from the market at
+    /// `now`, into `out`, reusing its allocation: a snapshot first and
+    /// every [`SNAPSHOT_EVERY`] updates, otherwise a delta carrying only the
+    /// fields that changed. A snapshot carries the path's price exactly.
     pub fn next_into(&mut self, out: &mut PriceUpdate, now: Timestamp) {
         let snapshot = self.sent.is_none() || self.since_snapshot >= SNAPSHOT_EVERY;
-        if !snapshot {
+        if snapshot {
+            self.noise = 0.0;
+        } else {
             self.step();
         }
+        let price = cents((self.path.price(now.millis()) + self.noise).max(0.01));
         let half = self.spread / 2.0;
-        let fields = [self.price, cents(self.price - half), cents(self.price + half), self.volume];
+        let fields = [price, cents(price - half), cents(price + half), self.volume];
         out.symbol.clear();
         out.symbol.push_str(&self.symbol);
         out.timestamp = Some(now);
@@ -192,17 +192,26 @@ mod tests {
     }
 
     #[test]
-    fn same_seed_same_walk() {
+    fn every_connection_prices_from_the_same_market() {
+        const T0: i64 = 1_705_660_200_000;
+        let path = PricePath::new("MSFT", 7);
         let (mut a, mut b) = (SymbolWalk::new("MSFT", 7), SymbolWalk::new("MSFT", 7));
-        let mut fw = FrameWriter::new(PriceFormat::Json, 1);
-        for _ in 0..20 {
-            a.next_into(fw.slot(), Timestamp::now());
-            let x = fw.slots[0].price;
-            fw.finish().unwrap();
-            b.next_into(fw.slot(), Timestamp::now());
-            assert_eq!(fw.slots[0].price, x);
-            fw.finish().unwrap();
+        let (mut ua, mut ub) = (PriceUpdate::blank(), PriceUpdate::blank());
+        let mut price = 0.0;
+        for k in 0..400 {
+            let now = Timestamp::from_millis(T0 + k * 250);
+            a.next_into(&mut ua, now);
+            b.next_into(&mut ub, now);
+            assert_eq!(ua, ub, "the same seed gives the same updates");
+            price = ua.price.unwrap_or(price);
+            let off = (price - path.price(now.millis())).abs();
+            assert!(off <= 0.0151, "update {k}: {price} is {off} off the market");
         }
+        // A connection opened later starts exactly at the market's price.
+        let last = Timestamp::from_millis(T0 + 399 * 250);
+        let mut late = SymbolWalk::new("MSFT", 7);
+        late.next_into(&mut ub, last);
+        assert_eq!(ub.price, Some(cents(path.price(last.millis()))));
     }
 
     #[test]

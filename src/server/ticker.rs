@@ -1,5 +1,6 @@
 //! The simulation clock: every `--tick-secs` it advances the backfill jobs
-//! and the platform health, and broadcasts what changed; now and then it
+//! and the platform health, and broadcasts what changed (keeping a
+//! monitoring sample every ten seconds); now and then it
 //! writes a new insight or moves a KPI and announces that too.
 
 use tokio::time::{MissedTickBehavior, interval};
@@ -37,6 +38,11 @@ async fn step(app: &AppState) -> anyhow::Result<()> {
         let mut sim = app.sim();
         let jobs = sim.backfill.tick(dt);
         let alerts = sim.monitor.tick();
+        let now = Timestamp::now();
+        if sim.samples.due(now) {
+            let sample = sim.monitor.sample(now);
+            sim.samples.push(sample);
+        }
         (jobs, alerts, sim.monitor.signals(), sim.monitor.maybe_insight(P_INSIGHT))
     };
     for job in &jobs {

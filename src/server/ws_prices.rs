@@ -1,5 +1,5 @@
-//! `/ws/prices`: per-connection subscriptions, each symbol a seeded random
-//! walk. With `--price-rate R` every subscribed symbol gets R updates per
+//! `/ws/prices`: per-connection subscriptions, each symbol priced from the
+//! shared simulated market; a symbol new to the server gets its history. With `--price-rate R` every subscribed symbol gets R updates per
 //! second, spread evenly over time across the symbols; with 0 the session
 //! writes as fast as the socket takes them.
 
@@ -32,7 +32,7 @@ pub(crate) async fn prices(ws: WebSocketUpgrade, State(app): State<AppState>) ->
 }
 
 struct Feed {
-    seed: u64,
+    app: AppState,
     clock: super::options::PriceClock,
     walks: Vec<SymbolWalk>,
     next: usize,
@@ -56,7 +56,8 @@ impl Feed {
                 let i = match self.walks.iter().position(|w| w.symbol() == symbol) {
                     Some(i) => i,
                     None => {
-                        self.walks.push(SymbolWalk::new(&symbol, self.seed));
+                        super::history::request(&self.app, &symbol);
+                        self.walks.push(SymbolWalk::new(&symbol, self.app.args.seed));
                         self.walks.len() - 1
                     }
                 };
@@ -156,7 +157,7 @@ async fn session(app: &AppState, socket: WebSocket) -> anyhow::Result<()> {
     let (mut tx, mut rx): (_, SplitStream<WebSocket>) = socket.split();
     let args = &app.args;
     let mut feed = Feed {
-        seed: args.seed,
+        app: app.clone(),
         clock: app.price_clock,
         walks: Vec::new(),
         next: 0,
