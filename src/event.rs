@@ -96,6 +96,11 @@ pub enum ApiEvent {
     },
     /// Monitoring samples (§3a).
     MonitoringHistory(Result<SampleSeries, ApiError>),
+    /// One symbol's recent one-minute candles, for its watchlist trend.
+    Trend {
+        symbol: String,
+        result: Result<CandleSeries, ApiError>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +208,12 @@ pub enum Effect {
     FetchCandles {
         symbol: String,
         interval: Interval,
+        limit: u32,
+    },
+    /// The newest `limit` one-minute candles of each symbol, for the
+    /// watchlist's trends (a few requests at a time).
+    FetchTrends {
+        symbols: Vec<String>,
         limit: u32,
     },
     /// Monitoring samples over the last `minutes` (§3a).

@@ -16,7 +16,10 @@ fn the_detail_opens_full_with_a_day_of_history_at_80x24() {
     press(&mut app, KeyCode::Enter);
     let screen = rows(&app, 80, 24).join("\n");
     assert!(screen.contains("1m candles"), "the time frame is named:\n{screen}");
-    assert!(screen.contains("high") && screen.contains("low") && screen.contains("vol"), "{screen}");
+    assert!(
+        screen.contains("high") && screen.contains("low") && screen.contains("vol"),
+        "{screen}"
+    );
     // The line spans the whole day: its first label is yesterday's 10:31.
     assert!(screen.contains("01-18 10:31"), "the line starts a day back:\n{screen}");
     assert!(screen.contains("┤"), "a price axis:\n{screen}");

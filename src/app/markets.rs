@@ -219,6 +219,8 @@ pub struct Markets {
     /// Trend history that came before the symbol's first price, applied
     /// when the quote is made.
     pub(super) pending_trends: HashMap<String, super::trend::Seed, RandomState>,
+    /// The trends' history has been asked for (once per run).
+    pub(super) trends_asked: bool,
     history_points: usize,
 }
 
@@ -239,6 +241,7 @@ impl Markets {
             fetching: None,
             candles_rejected: 0,
             pending_trends: HashMap::default(),
+            trends_asked: false,
             history_points,
         }
     }

@@ -21,6 +21,7 @@ mod router;
 mod scroll;
 mod status;
 mod timeseries;
+mod trend;
 
 use std::time::{Duration, Instant};
 
@@ -42,6 +43,7 @@ pub use review::{
 pub use router::Layer;
 pub use scroll::ScrollState;
 pub use status::{Status, eta_seconds, progress};
+pub use trend::TREND_HISTORY_STEP;
 
 use crate::event::{ApiEvent, Effect, Event, FeedEvent};
 use crate::keymap::{Action, Context, Keymap};
@@ -205,14 +207,19 @@ impl App {
         self.status.jobs_load.start(now);
         self.status.history_requested(now);
         self.metrics.started(now);
-        vec![
+        let mut fx = vec![
             Effect::FetchInsights { offset: 0 },
             Effect::FetchReports(self.reports.filter.query(REPORT_PAGE, 0)),
             Effect::FetchKpis,
             Effect::FetchAnalytics(self.metrics.analytics_days),
             Effect::FetchStatus,
             Effect::FetchMonitoringHistory { minutes: status::HISTORY_MINUTES },
-        ]
+        ];
+        // Trends are opened once: live prices keep them full after that.
+        if !std::mem::replace(&mut self.markets.trends_asked, true) {
+            self.fetch_trends(&self.markets.symbols.clone(), &mut fx);
+        }
+        fx
     }
 
     /// Apply one event. Returns true when the screen must be redrawn.
@@ -323,6 +330,7 @@ impl App {
                 self.on_candles(&symbol, interval, result, fx);
             }
             ApiEvent::MonitoringHistory(r) => self.status.apply_history(r, now, self.wall),
+            ApiEvent::Trend { symbol, result } => self.on_trend(&symbol, result),
         }
         true
     }
@@ -426,8 +434,9 @@ impl App {
             Ok(Some(sym)) => {
                 self.markets.input = None;
                 self.message = Some(format!("added {sym}"));
-                fx.push(Effect::Subscribe(sym));
+                fx.push(Effect::Subscribe(sym.clone()));
                 fx.push(Effect::SaveWatchlist(self.markets.symbols.clone()));
+                self.fetch_trends(&[sym], fx);
             }
             Ok(None) => {
                 self.markets.input = None;

@@ -82,7 +82,9 @@ fn adding_a_symbol_validates_subscribes_and_saves() {
         fx,
         vec![
             Effect::Subscribe("NVDA".into()),
-            Effect::SaveWatchlist(vec!["AAPL".into(), "MSFT".into(), "NVDA".into()])
+            Effect::SaveWatchlist(vec!["AAPL".into(), "MSFT".into(), "NVDA".into()]),
+            // Its trend opens with history.
+            Effect::FetchTrends { symbols: vec!["NVDA".into()], limit: 120 },
         ]
     );
     assert!(a.markets.input.is_none());

@@ -94,7 +94,10 @@ fn help_lists_context_then_global_in_stable_order() {
             ("s", "Cycle the sort column"),
             ("f", "Switch the chart's candles: 1m, 5m, 15m, 1h, 1d"),
             ("left, h", "Move the chart's cursor to the previous candle"),
-            ("right, l", "Move the chart's cursor to the next candle (past the newest: follow live)"),
+            (
+                "right, l",
+                "Move the chart's cursor to the next candle (past the newest: follow live)"
+            ),
             ("q, ctrl-c", "Quit Meridian"),
         ]
     );

@@ -9,11 +9,14 @@ use crate::api::ApiClient;
 use crate::event::{ApiEvent, Effect, Event, Task};
 use crate::feeds::PriceCommand;
 use crate::outbox::{Outbox, OutboxEvent, SenderHandle};
+use crate::protocol::Interval;
 use crate::task::spawn_watched;
 use crate::watchlist;
 
 /// Insights fetched per page.
 const PAGE: u32 = 50;
+/// Trend histories asked for at once.
+const TREND_FETCHES: usize = 4;
 
 /// Carries out effects that talk to the network or the disk.
 pub(crate) struct Driver {
@@ -86,6 +89,7 @@ impl Driver {
                 let result = api.candles(&symbol, interval, limit).await;
                 ApiEvent::Candles { symbol, interval, result }
             }),
+            Effect::FetchTrends { symbols, limit } => self.fetch_trends(symbols, limit),
             Effect::FetchMonitoringHistory { minutes } => self.fetch(move |api| async move {
                 ApiEvent::MonitoringHistory(api.monitoring_history(minutes).await)
             }),
@@ -111,6 +115,28 @@ impl Driver {
         if self.price_cmds.try_send(c).is_err() {
             tracing::warn!("price feed task is not taking commands");
         }
+    }
+
+    /// Each symbol's one-minute candles, [`TREND_FETCHES`] at a time, each
+    /// answer sent as it comes.
+    fn fetch_trends(&self, symbols: Vec<String>, limit: u32) {
+        use futures_util::StreamExt;
+        let (api, tx) = (self.api.clone(), self.tx.clone());
+        spawn_watched(Task::Fetch, self.tx.clone(), async move {
+            let answers = futures_util::stream::iter(symbols).map(|symbol| {
+                let api = api.clone();
+                async move {
+                    let result = api.candles(&symbol, Interval::M1, limit).await;
+                    ApiEvent::Trend { symbol, result }
+                }
+            });
+            let mut answers = answers.buffer_unordered(TREND_FETCHES);
+            while let Some(ev) = answers.next().await {
+                if tx.send(Event::Api(ev)).await.is_err() {
+                    return;
+                }
+            }
+        });
     }
 
     fn fetch<F, Fut>(&self, call: F)

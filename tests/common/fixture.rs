@@ -316,9 +316,7 @@ pub fn day_of_candles(minutes: i64) -> meridian::protocol::CandleSeries {
 
 /// The populated fixture on Markets, its chart (AAPL, the selected symbol)
 /// answered with `history`, as the key and the fetch would do it.
-pub fn charted(
-    history: Result<meridian::protocol::CandleSeries, meridian::api::ApiError>,
-) -> App {
+pub fn charted(history: Result<meridian::protocol::CandleSeries, meridian::api::ApiError>) -> App {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use meridian::event::ApiEvent;
     let mut app = populated();
