@@ -67,7 +67,7 @@ fn a_gap_between_history_and_live_stays_a_gap_in_time_not_a_lost_candle() {
 
 #[test]
 fn late_ticks_for_older_buckets_do_not_reopen_them() {
-    let mut c = chart_with_ticks(&[(2 * MIN, 100.0, 1.0), (MIN, 50.0, 100.0)]);
+    let c = chart_with_ticks(&[(2 * MIN, 100.0, 1.0), (MIN, 50.0, 100.0)]);
     assert_eq!(starts(&c), vec![2]);
     assert_eq!((c.candles[0].low, c.candles[0].volume), (100.0, 1.0));
 }

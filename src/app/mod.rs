@@ -11,6 +11,7 @@ mod history;
 mod lists;
 mod load;
 mod markets;
+mod markets_keys;
 mod metrics;
 mod outcomes;
 mod output;
@@ -343,6 +344,11 @@ impl App {
     /// An action on a tab (the router has checked that it works here).
     fn on_action(&mut self, action: Action, fx: &mut Vec<Effect>) -> bool {
         self.message = None;
+        if self.tab == Tab::Markets
+            && let Some(changed) = self.on_markets_action(action, fx)
+        {
+            return changed;
+        }
         match action {
             Action::Quit => self.quit(fx),
             Action::Help => self.show_help = true,
@@ -361,37 +367,11 @@ impl App {
             Action::Top => self.move_cursor(isize::MIN / 2, fx),
             Action::Bottom => self.move_cursor(isize::MAX / 2, fx),
             Action::Back if self.show_diagnostics => self.show_diagnostics = false,
-            Action::Back
-                if self.tab == Tab::Markets
-                    && self.markets.chart.as_ref().is_some_and(|c| c.cursor.is_some()) =>
-            {
-                self.markets.chart.as_mut().map(|c| c.cursor = None);
-            }
-            Action::Back if self.tab == Tab::Markets && self.markets.detail => {
-                self.markets.detail = false
-            }
             Action::Back => return false,
             Action::Diagnostics => self.show_diagnostics = !self.show_diagnostics,
-            Action::Open => {
-                self.markets.detail = self.markets.selected_symbol().is_some();
-            }
             Action::Refresh => {
                 fx.extend(self.start());
                 self.reload_chart(fx);
-            }
-            Action::TimeFrame => self.next_time_frame(fx),
-            Action::CursorLeft => return self.move_chart_cursor(-1),
-            Action::CursorRight => return self.move_chart_cursor(1),
-            Action::AddSymbol => {
-                self.markets.input = Some(String::new());
-                self.markets.input_error = None;
-            }
-            Action::RemoveSymbol => {
-                if let Some(sym) = self.markets.remove_selected() {
-                    fx.push(Effect::Unsubscribe(sym.clone()));
-                    fx.push(Effect::SaveWatchlist(self.markets.symbols.clone()));
-                    self.message = Some(format!("removed {sym}"));
-                }
             }
             Action::Outbox => self.modal = Some(Modal::Outbox { selected: 0 }),
             Action::Period => {
@@ -417,36 +397,9 @@ impl App {
                 }
                 self.reports.selected = step(self.reports.selected, 1, self.reports.items.len());
             }
-            Action::CycleSort => {
-                self.markets.sort = self.markets.sort.next();
-                self.message = Some(format!("sorted by {}", self.markets.sort.label()));
-            }
             _ => return false,
         }
         true
-    }
-
-    /// Add the symbol typed in the prompt: the prompt closes, or stays open
-    /// saying why the symbol was refused.
-    fn add_typed_symbol(&mut self, fx: &mut Vec<Effect>) {
-        let raw = self.markets.input.clone().unwrap_or_default();
-        match self.markets.add(&raw) {
-            Ok(Some(sym)) => {
-                self.markets.input = None;
-                self.message = Some(format!("added {sym}"));
-                fx.push(Effect::Subscribe(sym.clone()));
-                fx.push(Effect::SaveWatchlist(self.markets.symbols.clone()));
-                self.fetch_trends(&[sym], fx);
-            }
-            Ok(None) => {
-                self.markets.input = None;
-                self.message = Some(format!(
-                    "{} is already on the watchlist",
-                    raw.trim().to_ascii_uppercase()
-                ));
-            }
-            Err(e) => self.markets.input_error = Some(e),
-        }
     }
 }
 
