@@ -84,3 +84,23 @@ fn pause_says_how_far_behind_the_screen_is() {
     press(&mut app, KeyCode::Char('P'));
     assert!(!rows(&app, 120, 30).remove(0).contains("PAUSED"));
 }
+
+#[test]
+fn the_cursor_moves_inside_a_still_view() {
+    let mut app = charted(Ok(day_of_candles(1440)));
+    press(&mut app, KeyCode::Enter);
+    // The bottom row inside the candle panel is the time axis; its first
+    // columns carry the cursor's own time, which moves with the cursor.
+    let time_axis =
+        |app: &meridian::app::App| rows(app, 80, 24)[21].chars().skip(9).collect::<String>();
+    let following = time_axis(&app);
+    for _ in 0..60 {
+        press(&mut app, KeyCode::Left);
+    }
+    let scrolled = time_axis(&app);
+    assert_ne!(scrolled, following, "going past the left edge scrolls");
+    press(&mut app, KeyCode::Right);
+    assert_eq!(time_axis(&app), scrolled, "one step back right moves the cursor, not the view");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(time_axis(&app), following, "letting go follows the newest again");
+}

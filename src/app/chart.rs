@@ -53,6 +53,10 @@ pub struct Chart {
     /// The candle under the cursor (an index into `candles`); None follows
     /// the newest.
     pub cursor: Option<usize>,
+    /// Where the candle panel's view starts, kept between frames so the
+    /// cursor moves inside a still view and the view follows the newest
+    /// candle while there is no cursor.
+    pub view: super::ScrollState,
     pub requested_at: Instant,
 }
 
@@ -71,6 +75,7 @@ impl Chart {
             history: HistoryState::Loading,
             candles: aggregate(live_minutes, interval),
             cursor: None,
+            view: super::ScrollState::default(),
             requested_at: now,
         }
     }

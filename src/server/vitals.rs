@@ -19,7 +19,14 @@ pub(crate) const KEEP_MS: i64 = 1_440 * 60_000;
 /// `v` moved by up to `pct` percent, kept within `lo..=hi`.
 pub(crate) fn jitter(rng: &mut SmallRng, v: f64, pct: f64, lo: f64, hi: f64) -> f64 {
     let f = 1.0 + rng.random_range(-pct..pct) / 100.0;
-    ((v * f).clamp(lo, hi) * 1000.0).round() / 1000.0
+    // Six significant decimals: an error rate of 0.2 % still moves.
+    ((v * f).clamp(lo, hi) * 1e6).round() / 1e6
+}
+
+/// [`jitter`] around a level the figure returns to: a day of steps
+/// wanders about `typical` instead of drifting into a bound and staying.
+fn wander(rng: &mut SmallRng, v: f64, typical: f64, pct: f64, lo: f64, hi: f64) -> f64 {
+    jitter(rng, v + (typical - v) * 0.05, pct, lo, hi)
 }
 
 /// Processing and performance figures, moved a little every tick.
@@ -52,16 +59,16 @@ impl Vitals {
         let r = &mut self.rng;
         let p = &self.processing;
         self.processing = Processing {
-            queue_depth: jitter(r, p.queue_depth.max(1.0), 30.0, 0.0, 10_000.0).round(),
-            processed_per_sec: jitter(r, p.processed_per_sec, 10.0, 200.0, 5_000.0),
-            error_rate: jitter(r, p.error_rate, 20.0, 0.0001, 0.2),
+            queue_depth: wander(r, p.queue_depth.max(1.0), 40.0, 30.0, 0.0, 10_000.0).round(),
+            processed_per_sec: wander(r, p.processed_per_sec, 1_250.0, 10.0, 200.0, 5_000.0),
+            error_rate: wander(r, p.error_rate, 0.002, 20.0, 0.0001, 0.2),
         };
         let q = &self.performance;
         self.performance = Performance {
-            api_p50_ms: jitter(r, q.api_p50_ms, 10.0, 5.0, 200.0),
-            api_p99_ms: jitter(r, q.api_p99_ms, 15.0, 80.0, 2_000.0),
-            cpu_pct: jitter(r, q.cpu_pct, 10.0, 5.0, 98.0),
-            memory_pct: jitter(r, q.memory_pct, 3.0, 20.0, 95.0),
+            api_p50_ms: wander(r, q.api_p50_ms, 18.0, 10.0, 5.0, 200.0),
+            api_p99_ms: wander(r, q.api_p99_ms, 240.0, 15.0, 80.0, 2_000.0),
+            cpu_pct: wander(r, q.cpu_pct, 35.0, 10.0, 5.0, 98.0),
+            memory_pct: wander(r, q.memory_pct, 58.0, 3.0, 20.0, 95.0),
         };
     }
 
@@ -140,6 +147,25 @@ mod tests {
         assert_eq!((newest.timestamp, &newest.processing), (NOW, &v.processing));
         assert_ne!(all[0].performance, newest.performance, "the figures move");
         assert_eq!(log.after(Timestamp(NOW.0 - 60_000)).len(), 6);
+    }
+
+    #[test]
+    fn a_day_of_steps_keeps_every_figure_moving_about_its_level() {
+        let mut v = Vitals::new(7);
+        let log = SampleLog::seeded(&mut v, 10, NOW);
+        let last_hour = log.after(Timestamp(NOW.0 - 3_600_000));
+        let spread = |f: &dyn Fn(&MonitoringSample) -> f64| {
+            let vals: Vec<f64> = last_hour.iter().map(f).collect();
+            let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (lo, hi)
+        };
+        let (lo, hi) = spread(&|s| s.processing.queue_depth);
+        assert!(lo < hi && hi > 5.0 && hi < 500.0, "queue depth {lo}..{hi}");
+        let (lo, hi) = spread(&|s| s.processing.error_rate);
+        assert!(lo < hi && hi < 0.05, "error rate {lo}..{hi}");
+        let (lo, hi) = spread(&|s| s.performance.cpu_pct);
+        assert!(lo < hi && lo > 5.0 && hi < 98.0, "cpu {lo}..{hi}");
     }
 
     #[test]

@@ -150,9 +150,13 @@ pub(super) fn render_candles(
         Some(q) => quote_title(app, theme, &chart.symbol, q),
         None => Line::default(),
     };
+    // The candles in view: the newest while following, else a view that
+    // moves only when the cursor would leave it.
     let probe = panel("", theme).inner(area);
-    let window = CandleChart::window(chart.candles.len(), chart.cursor, probe);
-    let shown = &chart.candles[window];
+    let room = CandleChart::window(100_000, None, probe).len();
+    let len = chart.candles.len();
+    let start = chart.view.show(chart.cursor.unwrap_or(len.saturating_sub(1)), len, room);
+    let shown = &chart.candles[start..(start + room).min(len)];
     let mut text = format!(" {} candles", chart.interval.as_str());
     if let Some((hi, lo, vol)) = window_stats(shown.iter()) {
         text.push_str(&format!(
@@ -185,9 +189,9 @@ pub(super) fn render_candles(
     };
     let last = app.markets.quotes.get(&chart.symbol).and_then(|q| q.last);
     let widget = CandleChart {
-        candles: &chart.candles,
+        candles: shown,
         interval: chart.interval,
-        cursor: chart.cursor,
+        cursor: chart.cursor.map(|c| c.saturating_sub(start)),
         last,
         styles,
     };
