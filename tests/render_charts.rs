@@ -104,3 +104,13 @@ fn the_cursor_moves_inside_a_still_view() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(time_axis(&app), following, "letting go follows the newest again");
 }
+
+#[test]
+fn dropped_candles_are_counted_in_the_diagnostics() {
+    let mut history = day_of_candles(30);
+    history.rejected = 3;
+    let mut app = charted(Ok(history));
+    press(&mut app, KeyCode::Char('D'));
+    let screen = rows(&app, 100, 40).join("\n");
+    assert!(screen.contains("3 candles dropped"), "{screen}");
+}
