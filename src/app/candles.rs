@@ -32,12 +32,7 @@ impl Candles {
         }
         let start = at.millis().div_euclid(MINUTE_MS) * MINUTE_MS;
         match self.candles.back_mut() {
-            Some(c) if c.start == start => {
-                c.high = c.high.max(price);
-                c.low = c.low.min(price);
-                c.close = price;
-                c.volume += traded;
-            }
+            Some(c) if c.start == start => c.trade(price, traded),
             // A late tick for an earlier minute is folded into the newest.
             Some(c) if c.start > start => {
                 c.volume += traded;
@@ -46,14 +41,7 @@ impl Candles {
                 if self.candles.len() == self.cap {
                     self.candles.pop_front();
                 }
-                self.candles.push_back(Candle {
-                    start,
-                    open: price,
-                    high: price,
-                    low: price,
-                    close: price,
-                    volume: traded,
-                });
+                self.candles.push_back(Candle::opening(start, price, traded));
             }
         }
         traded

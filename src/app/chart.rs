@@ -11,7 +11,7 @@
 
 use std::time::Instant;
 
-use crate::protocol::{Candle, CandleSeries, Interval};
+use crate::protocol::{Candle, CandleSeries, Interval, aggregate};
 
 /// Candles kept per chart (a day of minutes, three of five-minute ones).
 pub(crate) const CHART_CAP: usize = 1500;
@@ -86,22 +86,10 @@ impl Chart {
     pub(crate) fn on_tick(&mut self, at_ms: i64, price: f64, traded: f64) {
         let start = self.interval.bucket(at_ms);
         match self.candles.last_mut() {
-            Some(c) if c.start == start => {
-                c.high = c.high.max(price);
-                c.low = c.low.min(price);
-                c.close = price;
-                c.volume += traded;
-            }
+            Some(c) if c.start == start => c.trade(price, traded),
             Some(c) if c.start > start => {}
             _ => {
-                self.candles.push(Candle {
-                    start,
-                    open: price,
-                    high: price,
-                    low: price,
-                    close: price,
-                    volume: traded,
-                });
+                self.candles.push(Candle::opening(start, price, traded));
                 self.trim();
             }
         }
@@ -146,28 +134,6 @@ impl Chart {
     pub(crate) fn at_cursor(&self) -> Option<&Candle> {
         self.cursor.and_then(|i| self.candles.get(i))
     }
-}
-
-/// Fold one-minute candles (oldest first) into candles of `interval`.
-pub(crate) fn aggregate<'a>(
-    minutes: impl Iterator<Item = &'a Candle>,
-    interval: Interval,
-) -> Vec<Candle> {
-    let mut out: Vec<Candle> = Vec::new();
-    for m in minutes {
-        let start = interval.bucket(m.start);
-        match out.last_mut() {
-            Some(c) if c.start == start => {
-                c.high = c.high.max(m.high);
-                c.low = c.low.min(m.low);
-                c.close = m.close;
-                c.volume += m.volume;
-            }
-            Some(c) if c.start > start => {}
-            _ => out.push(Candle { start, ..*m }),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

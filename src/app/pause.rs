@@ -129,7 +129,7 @@ mod tests {
     use crate::app::Tab;
     use crate::event::{Event, FeedEvent};
     use crate::keymap::Keymap;
-    use crate::protocol::{PriceKind, PriceUpdate};
+    use crate::protocol::PriceUpdate;
     use crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(c: char) -> Event {
@@ -137,15 +137,8 @@ mod tests {
     }
 
     fn tick(price: f64) -> Event {
-        Event::Feed(FeedEvent::Prices(vec![PriceUpdate {
-            kind: PriceKind::Snapshot,
-            symbol: "AAPL".into(),
-            price: Some(price),
-            bid: None,
-            ask: None,
-            timestamp: None,
-            volume: None,
-        }]))
+        let u = PriceUpdate { symbol: "AAPL".into(), price: Some(price), ..PriceUpdate::blank() };
+        Event::Feed(FeedEvent::Prices(vec![u]))
     }
 
     fn app() -> App {

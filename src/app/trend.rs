@@ -125,10 +125,7 @@ mod tests {
             kind: PriceKind::Delta,
             symbol: "AAPL".into(),
             price: Some(price),
-            bid: None,
-            ask: None,
-            timestamp: None,
-            volume: None,
+            ..PriceUpdate::blank()
         };
         a.update(Event::Feed(FeedEvent::Prices(vec![u])), &mut Vec::new());
     }

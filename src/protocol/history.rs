@@ -87,6 +87,48 @@ impl Candle {
     }
 }
 
+impl Candle {
+    /// A bucket opened by one trade.
+    pub fn opening(start: i64, price: f64, volume: f64) -> Candle {
+        Candle { start, open: price, high: price, low: price, close: price, volume }
+    }
+
+    /// Extend the bucket with a later trade.
+    pub fn trade(&mut self, price: f64, volume: f64) {
+        self.high = self.high.max(price);
+        self.low = self.low.min(price);
+        self.close = price;
+        self.volume += volume;
+    }
+
+    /// Extend the bucket with a later candle inside it.
+    pub fn absorb(&mut self, later: &Candle) {
+        self.high = self.high.max(later.high);
+        self.low = self.low.min(later.low);
+        self.close = later.close;
+        self.volume += later.volume;
+    }
+}
+
+/// Fold smaller candles (oldest first) into buckets of `interval`: the
+/// open of the first, the close of the last, the extremes, the summed
+/// volume. A candle older than the bucket being filled is skipped.
+pub fn aggregate<'a>(
+    smaller: impl IntoIterator<Item = &'a Candle>,
+    interval: Interval,
+) -> Vec<Candle> {
+    let mut out: Vec<Candle> = Vec::new();
+    for m in smaller {
+        let start = interval.bucket(m.start);
+        match out.last_mut() {
+            Some(c) if c.start == start => c.absorb(m),
+            Some(c) if c.start > start => {}
+            _ => out.push(Candle { start, ..*m }),
+        }
+    }
+    out
+}
+
 /// A candle as written on the wire (§1a).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct WireCandle {

@@ -15,7 +15,7 @@ use tokio::time::{MissedTickBehavior, interval};
 use super::AppState;
 use super::db_candles;
 use super::market::PricePath;
-use crate::protocol::{Candle, Interval};
+use crate::protocol::{Candle, Interval, aggregate};
 
 const MINUTE_MS: i64 = 60_000;
 const DAY_MS: i64 = 86_400_000;
@@ -123,25 +123,6 @@ pub(crate) async fn run(app: AppState) {
             _ = super::stopped(&mut shutdown) => return,
         }
     }
-}
-
-/// Minute candles (oldest first) merged into `interval` buckets: the open
-/// of the first, the close of the last, the extremes, the summed volume.
-pub(crate) fn aggregate(minutes: &[Candle], interval: Interval) -> Vec<Candle> {
-    let mut out: Vec<Candle> = Vec::new();
-    for m in minutes {
-        let start = interval.bucket(m.start);
-        match out.last_mut() {
-            Some(c) if c.start == start => {
-                c.high = c.high.max(m.high);
-                c.low = c.low.min(m.low);
-                c.close = m.close;
-                c.volume += m.volume;
-            }
-            _ => out.push(Candle { start, ..*m }),
-        }
-    }
-    out
 }
 
 /// What a candles query asks for.
