@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyEvent, KeyEventKind};
+use crossterm::event::KeyEvent;
 
 use super::App;
 use crate::event::Effect;
@@ -98,12 +98,7 @@ impl App {
 
     /// A key, paused or not (see the module's comment).
     pub(super) fn on_key_or_paused(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
-        if key.kind == KeyEventKind::Release {
-            return false;
-        }
-        let layer = self.layer();
-        let ctx = layer.context();
-        let action = self.keymap.action(ctx, &key).filter(|&a| ctx.offers(a));
+        let Some((layer, action)) = self.key_action(&key) else { return false };
         let on_tab = matches!(layer, super::Layer::Tab(_) | super::Layer::Help);
         if action == Some(Action::Pause) && on_tab {
             self.toggle_pause();

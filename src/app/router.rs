@@ -88,15 +88,22 @@ impl App {
         }
     }
 
-    /// Route one key to the layer that owns the keyboard. Returns true when
-    /// the screen must be redrawn.
-    pub(super) fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    /// The layer that owns the keyboard and what `key` asks of it there (an
+    /// action that layer offers, or none: text for a text field). None for
+    /// a key release, which does nothing anywhere.
+    pub(super) fn key_action(&self, key: &KeyEvent) -> Option<(Layer, Option<Action>)> {
         if key.kind == KeyEventKind::Release {
-            return false;
+            return None;
         }
         let layer = self.layer();
         let ctx = layer.context();
-        let action = self.keymap.action(ctx, &key).filter(|&a| ctx.offers(a));
+        Some((layer, self.keymap.action(ctx, key).filter(|&a| ctx.offers(a))))
+    }
+
+    /// Route one key to the layer that owns the keyboard. Returns true when
+    /// the screen must be redrawn.
+    pub(super) fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+        let Some((layer, action)) = self.key_action(&key) else { return false };
         match layer {
             Layer::Tab(_) => action.is_some_and(|a| self.on_action(a, fx)),
             Layer::Help => action.is_some_and(|a| self.on_help(a, fx)),
