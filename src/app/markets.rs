@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::candles::Candles;
 use super::chart::Chart;
-use super::history::History;
+use super::timeseries::TimeSeries;
 use crate::protocol::{Interval, PriceKind, PriceUpdate, Timestamp, normalize_symbol};
 
 /// Minutes of one-minute candles kept per symbol.
@@ -40,13 +40,10 @@ pub struct Quote {
     pub server_time: Option<Timestamp>,
     /// When our copy was last refreshed (not the server's timestamp).
     pub received_at: Option<Instant>,
-    /// Last price per [`TREND_BUCKET`], oldest first.
-    pub history: History,
-    /// Start of the newest history bucket.
-    pub(super) bucket_start: Option<Instant>,
-    /// How much time one trend point stands for: [`TREND_BUCKET`], or a
-    /// minute once the backend's history has filled the trend.
-    pub trend_step: Duration,
+    /// The trend: the last price per step, oldest first. The step is
+    /// [`TREND_BUCKET`] from the feed alone, a minute once the backend's
+    /// history has filled it (see `trend.rs`).
+    pub history: TimeSeries,
     pub candles: Candles,
     pub flash: Option<(Move, Instant)>,
 }
@@ -61,9 +58,7 @@ impl Quote {
             open: None,
             server_time: None,
             received_at: None,
-            history: History::new(history_points),
-            bucket_start: None,
-            trend_step: TREND_BUCKET,
+            history: TimeSeries::new(history_points, TREND_BUCKET),
             candles: Candles::new(CANDLE_MINUTES),
             flash: None,
         }
@@ -87,7 +82,7 @@ impl Quote {
         let mut trade = None;
         if let Some(p) = u.price {
             self.last = Some(p);
-            self.record(p, now);
+            self.history.record(p, now);
             if self.open.is_none() {
                 self.open = Some(p);
             }
@@ -106,33 +101,9 @@ impl Quote {
         trade
     }
 
-    /// Put `p` in the history bucket for `now`. Buckets that passed without
-    /// a price repeat the previous one, so the time axis stays even.
-    fn record(&mut self, p: f64, now: Instant) {
-        let Some(start) = self.bucket_start else {
-            self.history.push(p);
-            self.bucket_start = Some(now);
-            return;
-        };
-        let elapsed = now.saturating_duration_since(start);
-        let step = self.trend_step;
-        if elapsed < step {
-            self.history.set_last(p);
-            return;
-        }
-        let steps = (elapsed.as_nanos() / step.as_nanos()) as usize;
-        if let Some(prev) = self.history.last() {
-            for _ in 1..steps.min(self.history.capacity()) {
-                self.history.push(prev);
-            }
-        }
-        self.history.push(p);
-        self.bucket_start = Some(start + step * steps as u32);
-    }
-
-    /// The trend of whole seconds: every history bucket but the one still
-    /// filling. The watchlist's sparkline draws these, so it moves once a
-    /// second rather than with every tick (the Last column carries the live
+    /// The trend of whole steps: every point but the one still filling.
+    /// The watchlist's sparkline draws these, so it moves once a step (a
+    /// second, or a minute with history) rather than with every tick (the Last column carries the live
     /// price), which keeps a busy screen calm and its output small.
     pub(crate) fn closed_trend(&self) -> impl ExactSizeIterator<Item = f64> + Clone + '_ {
         self.history.iter().take(self.history.len().saturating_sub(1))

@@ -6,8 +6,9 @@
 
 use std::time::{Duration, Instant};
 
+use super::App;
 use super::markets::{Quote, TREND_BUCKET};
-use super::{App, History};
+use super::timeseries::Aged;
 use crate::api::ApiError;
 use crate::event::Effect;
 use crate::protocol::{CandleSeries, Timestamp};
@@ -18,43 +19,38 @@ pub const TREND_HISTORY_STEP: Duration = Duration::from_secs(60);
 /// a long watchlist, without a storm of requests for a thousand symbols.
 pub(crate) const TREND_SYMBOLS: usize = 100;
 
-/// A symbol's minute closes as they came, waiting for the quote they seed.
+/// A symbol's minute closes with their ages, waiting for the quote they
+/// seed (the history can come before the first price).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Seed {
-    closes: Vec<f64>,
-    /// Start of the newest candle (the minute still filling), ms.
-    newest: i64,
-    /// The wall clock when the answer came.
-    received: Timestamp,
+    closes: Vec<Aged>,
+    /// When the ages were taken.
+    at: Instant,
 }
 
 impl Seed {
-    fn from_series(series: &CandleSeries, received: Timestamp) -> Option<Seed> {
-        let newest = series.candles.last()?.start;
-        let closes = series.candles.iter().map(|c| c.close).collect();
-        Some(Seed { closes, newest, received })
+    /// Each close is the price at the end of its minute; the minute still
+    /// filling is the price now.
+    fn from_series(series: &CandleSeries, wall: Timestamp, at: Instant) -> Seed {
+        let step = TREND_HISTORY_STEP.as_millis() as i64;
+        let age = |start: i64| (wall.millis() - (start + step)).max(0);
+        let closes =
+            series.candles.iter().map(|c| Aged { age_ms: age(c.start), value: c.close }).collect();
+        Seed { closes, at }
     }
 }
 
 impl Quote {
-    /// Replace the per-second trend with the history's minute closes; the
-    /// newest minute is the one filling now, and the live price, when
-    /// there is one, is its latest value. Done once per quote.
+    /// Lay the history's minute closes in before the live trend, which
+    /// goes on at one point a minute. Done once per quote.
     pub(crate) fn seed_trend(&mut self, seed: &Seed, now: Instant) {
-        if self.trend_step != TREND_BUCKET {
+        if self.history.step() != TREND_BUCKET || seed.closes.is_empty() {
             return;
         }
-        let mut history = History::new(self.history.capacity());
-        for close in &seed.closes {
-            history.push(*close);
-        }
-        if let Some(p) = self.last {
-            history.set_last(p);
-        }
-        let into = (seed.received.millis() - seed.newest).clamp(0, 59_999) as u64;
-        self.history = history;
-        self.trend_step = TREND_HISTORY_STEP;
-        self.bucket_start = now.checked_sub(Duration::from_millis(into)).or(Some(now));
+        let waited = now.saturating_duration_since(seed.at).as_millis() as i64;
+        let closes: Vec<Aged> =
+            seed.closes.iter().map(|a| Aged { age_ms: a.age_ms + waited, ..*a }).collect();
+        self.history.seed(&closes, TREND_HISTORY_STEP, now);
     }
 }
 
@@ -76,7 +72,7 @@ impl App {
         match result {
             Ok(series) => {
                 m.candles_rejected += u64::from(series.rejected);
-                let Some(seed) = Seed::from_series(&series, self.wall) else { return };
+                let seed = Seed::from_series(&series, self.wall, self.now);
                 match m.quotes.get_mut(symbol) {
                     Some(q) => q.seed_trend(&seed, self.now),
                     None if m.symbols.iter().any(|s| s == symbol) => {
@@ -142,14 +138,15 @@ mod tests {
         tick(&mut a, 110.0);
         answer(&mut a, series(&[100.0, 101.0, 102.0, 103.0], 1_705_660_200_000));
         let q = &a.markets.quotes["AAPL"];
+        // The minute still filling is the live price, not the history's copy.
         assert_eq!(q.history.iter().collect::<Vec<_>>(), vec![100.0, 101.0, 102.0, 110.0]);
         assert_eq!(q.closed_trend().collect::<Vec<_>>(), vec![100.0, 101.0, 102.0]);
-        assert_eq!(q.trend_step, TREND_HISTORY_STEP);
-        // 29 s later is still 10:30: the open minute moves, nothing shifts.
-        a.now += Duration::from_secs(29);
+        assert_eq!(q.history.step(), TREND_HISTORY_STEP);
+        // Within the minute the newest point moves and nothing shifts.
+        a.now += Duration::from_secs(59);
         tick(&mut a, 111.0);
         assert_eq!(a.markets.quotes["AAPL"].closed_trend().count(), 3);
-        // Past 10:31 the minute closes and a new one opens.
+        // A minute on, that point closes and a new one opens.
         a.now += Duration::from_secs(2);
         tick(&mut a, 112.0);
         let closed: Vec<f64> = a.markets.quotes["AAPL"].closed_trend().collect();
@@ -159,6 +156,7 @@ mod tests {
     #[test]
     fn history_before_the_first_price_waits_for_it() {
         let mut a = app();
+        a.wall = Timestamp::from_millis(1_705_660_230_000);
         answer(&mut a, series(&[100.0, 101.0], 1_705_660_200_000));
         assert!(a.markets.quotes.is_empty(), "no quote without a price");
         tick(&mut a, 105.0);
