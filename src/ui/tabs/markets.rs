@@ -26,8 +26,9 @@ use crate::ui::fmt::{self, Align};
 
 /// Below this inner width the spread column is dropped.
 const WIDE: u16 = 100;
-/// From this height on, the selected symbol's candles sit under the list.
-const SPLIT_HEIGHT: u16 = 30;
+/// The fewest rows the candles under the list get: with fewer the list
+/// stays alone (Enter opens the chart full).
+const CHART_MIN: u16 = 14;
 
 /// The watchlist's columns: heading, width, alignment. Spread only when
 /// wide; the trend column takes what is left.
@@ -56,10 +57,11 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         super::markets_detail::render(f, area, app, theme, &sym);
         return;
     }
-    // Tall terminals keep the selected symbol's candles under the list.
+    // Tall terminals keep the selected symbol's candles under the list
+    // (at most half the height for the list, a readable chart below).
     let charted = m.chart.as_ref().filter(|c| m.selected_symbol().as_deref() == Some(&c.symbol));
-    if let Some(chart) = charted.filter(|_| area.height >= SPLIT_HEIGHT) {
-        let list_h = (m.symbols.len() as u16 + 3).clamp(6, area.height / 2);
+    let list_h = (m.symbols.len() as u16 + 3).clamp(6, area.height / 2);
+    if let Some(chart) = charted.filter(|_| area.height.saturating_sub(list_h) >= CHART_MIN) {
         let [list, below] =
             Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(area);
         render_watchlist(f, list, app, theme);

@@ -57,8 +57,15 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme, symbol
     }
 }
 
-/// The symbol, its price, change, bid, ask and age (STALE when it is).
-pub(super) fn quote_title<'a>(app: &App, theme: &Theme, symbol: &str, q: &Quote) -> Line<'a> {
+/// The symbol, its price, change, then (`full`) bid, ask and age; STALE
+/// and its age whenever it is.
+pub(super) fn quote_title<'a>(
+    app: &App,
+    theme: &Theme,
+    symbol: &str,
+    q: &Quote,
+    full: bool,
+) -> Line<'a> {
     let stale = q.is_stale(app.now, app.settings.prices_stale_after);
     let value = if stale { theme.stale } else { theme.title };
     let mut spans = vec![
@@ -69,16 +76,22 @@ pub(super) fn quote_title<'a>(app: &App, theme: &Theme, symbol: &str, q: &Quote)
         let style = super::markets::change_style(c, theme);
         spans.push(Span::styled(format!(" {c:+.2} ({p:+.2}%)"), style));
     }
-    spans.push(Span::styled(
-        format!(" · bid {} · ask {} ", fmt::price(q.bid), fmt::price(q.ask)),
-        theme.muted,
-    ));
     let age = fmt::age(q.age(app.now));
-    spans.push(if stale {
-        Span::styled(format!("· STALE {age} "), theme.warn)
-    } else {
-        Span::styled(format!("· {age} "), theme.muted)
-    });
+    match (full, stale) {
+        (true, _) => {
+            spans.push(Span::styled(
+                format!(" · bid {} · ask {} ", fmt::price(q.bid), fmt::price(q.ask)),
+                theme.muted,
+            ));
+            spans.push(if stale {
+                Span::styled(format!("· STALE {age} "), theme.warn)
+            } else {
+                Span::styled(format!("· {age} "), theme.muted)
+            });
+        }
+        (false, true) => spans.push(Span::styled(format!(" · STALE {age} ·"), theme.warn)),
+        (false, false) => spans.push(Span::styled(" ·", theme.muted)),
+    }
     Line::from(spans)
 }
 
@@ -92,7 +105,7 @@ fn render_line(
     q: &Quote,
     chart: Option<&Chart>,
 ) {
-    let block = panel(quote_title(app, theme, symbol, q), theme);
+    let block = panel(quote_title(app, theme, symbol, q, true), theme);
     let candles = chart.map_or(&[][..], |c| &c.candles[..]);
     if candles.len() < 2 {
         placeholder(f, area, block, Line::styled("collecting prices…", theme.muted));
@@ -147,7 +160,7 @@ pub(super) fn render_candles(
     quote: Option<&Quote>,
 ) {
     let mut title = match quote {
-        Some(q) => quote_title(app, theme, &chart.symbol, q),
+        Some(q) => quote_title(app, theme, &chart.symbol, q, false),
         None => Line::default(),
     };
     // The candles in view: the newest while following, else a view that
