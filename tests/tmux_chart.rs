@@ -33,7 +33,16 @@ fn the_detail_opens_with_history_older_than_the_session() {
     t.wait_for(|s| s.contains("AAPL"), Duration::from_secs(20), "the watchlist");
     t.send_keys("Enter");
     let screen = t.wait_for(
-        |s| s.contains("1m candles") && oldest_stamp(s).is_some() && !s.contains("loading"),
+        // The detail's line panel (bid, ask, and `now` at the end of its
+        // time axis) above the candles, the history in: on a tall terminal
+        // the candles also sit under the list before Enter.
+        |s| {
+            s.contains(" · bid ")
+                && s.contains("now")
+                && s.contains("1m candles")
+                && oldest_stamp(s).is_some()
+                && !s.contains("loading")
+        },
         Duration::from_secs(20),
         "the detail with its history",
     );
