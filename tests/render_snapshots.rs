@@ -52,6 +52,7 @@ fn a_new_critical_alert_shows_a_toast() {
         title: "Price feed lagging".into(),
         message: "ticks 4s behind exchange".into(),
         source: "price-ingest".into(),
+        ..Alert::default()
     };
     app.update(Event::Feed(FeedEvent::Health(vec![HealthMessage::Alert(alert)])), &mut Vec::new());
     let screen = draw(&app, 80, 24);

@@ -344,6 +344,7 @@ mod tests {
             title: id.into(),
             message: String::new(),
             source: String::new(),
+            ..Alert::default()
         };
         assert!(!s.push_alert(a("1", Severity::Info), now));
         assert!(s.push_alert(a("2", Severity::Critical), now));

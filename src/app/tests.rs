@@ -167,6 +167,7 @@ fn a_critical_alert_rings_the_bell_only_when_enabled() {
             title: "t".into(),
             message: "m".into(),
             source: "s".into(),
+            ..Alert::default()
         })]))
     };
     let mut quiet = app();

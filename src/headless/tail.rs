@@ -172,6 +172,7 @@ mod tests {
             title: "kafka is down".into(),
             message: "m".into(),
             source: "kafka".into(),
+            ..Alert::default()
         };
         let out = lines(FeedEvent::Health(vec![
             HealthMessage::Alert(alert),

@@ -37,6 +37,7 @@ pub mod paths {
     pub(crate) const REPORTS: &str = "/api/v1/reports";
     pub(crate) const REPORT_ANALYTICS: &str = "/api/v1/reports/analytics";
     pub const KPIS: &str = "/api/v1/kpis";
+    pub const ALERTS: &str = "/api/v1/alerts";
     pub const MONITORING_HISTORY: &str = "/api/v1/monitoring/history";
     /// The candles route as a router pattern (§1a).
     pub const CANDLES_ROUTE: &str = "/api/v1/prices/{symbol}/candles";

@@ -179,6 +179,8 @@ pub mod health_types {
     pub(crate) const REPORT_UPDATED: &str = "report_updated";
     pub(crate) const KPI_UPDATED: &str = "kpi_updated";
     pub(crate) const ALERT: &str = "alert";
+    /// An alert's state changed (§3b).
+    pub(crate) const ALERT_UPDATED: &str = "alert_updated";
 }
 
 /// Backfill message type name.

@@ -290,7 +290,33 @@ pub enum Severity {
     Unknown,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Where an alert stands (§3b); absent on the wire means firing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    #[default]
+    Firing,
+    Acknowledged,
+    Snoozed,
+    Resolved,
+    #[serde(other)]
+    Unknown,
+}
+
+impl AlertState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertState::Firing => "firing",
+            AlertState::Acknowledged => "acknowledged",
+            AlertState::Snoozed => "snoozed",
+            AlertState::Resolved => "resolved",
+            AlertState::Unknown => "unknown",
+        }
+    }
+}
+
+/// An alert (§3) with its state (§3b).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Alert {
     pub id: Id,
     #[serde(default)]
@@ -301,6 +327,40 @@ pub struct Alert {
     pub message: String,
     #[serde(default, deserialize_with = "de_text")]
     pub source: String,
+    #[serde(default)]
+    pub state: AlertState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de_opt_text")]
+    pub acked_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acked_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de_opt_text")]
+    pub ack_note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<Timestamp>,
+}
+
+/// `GET /api/v1/alerts` (§3b).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AlertList {
+    #[serde(default)]
+    pub alerts: Vec<Alert>,
+}
+
+/// `POST /api/v1/alerts/{id}/ack` (§3b).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AckRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de_opt_text")]
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/alerts/{id}/snooze` (§3b).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnoozeRequest {
+    pub until: Timestamp,
 }
 
 /// `{"error": {"code", "message", "current"?}}` (§7).

@@ -2,6 +2,7 @@
 //! (`docs/protocol.md`). REST handlers, three WebSocket feeds, a seeded
 //! simulation and a SQLite store, started in-process by tests and the demo.
 
+mod alerts;
 mod auth;
 mod backfill;
 mod db;
@@ -16,6 +17,7 @@ mod market;
 mod monitor;
 mod options;
 mod prices;
+mod rest_alerts;
 mod rest_history;
 mod rest_insights;
 mod rest_reports;
@@ -56,6 +58,8 @@ struct Sim {
     monitor: MonitorSim,
     /// Monitoring history (§3a).
     samples: SampleLog,
+    /// Alerts with their state (§3b).
+    alerts: alerts::AlertBook,
 }
 
 /// Everything the handlers share.
@@ -127,6 +131,9 @@ fn router(app: AppState) -> Router {
         .route("/api/v1/reports/{id}/approve", post(rest_reports::approve))
         .route("/api/v1/reports/{id}/reject", post(rest_reports::reject))
         .route("/api/v1/reports/{id}/flag", post(rest_reports::flag))
+        .route(paths::ALERTS, get(rest_alerts::list))
+        .route("/api/v1/alerts/{id}/ack", post(rest_alerts::ack))
+        .route("/api/v1/alerts/{id}/snooze", post(rest_alerts::snooze))
         .route("/api/v1/_debug/applied", get(idempotency::applied))
         .route(paths::WS_PRICES, get(ws_prices::prices))
         .route(paths::WS_BACKFILL, get(ws::backfill))
@@ -212,7 +219,12 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
     let ticks = vitals::ticks_per_sample(args.tick());
     let samples = SampleLog::seeded(monitor.vitals_mut(), ticks, Timestamp::now());
     let app = Arc::new(App {
-        sim: Mutex::new(Sim { backfill: BackfillSim::new(args.seed), monitor, samples }),
+        sim: Mutex::new(Sim {
+            backfill: BackfillSim::new(args.seed),
+            monitor,
+            samples,
+            alerts: alerts::AlertBook::default(),
+        }),
         args,
         db,
         monitoring_tx: broadcast::channel(1024).0,

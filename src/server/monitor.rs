@@ -163,6 +163,8 @@ impl MonitorSim {
             title: self.text(title),
             message: self.text(message),
             source: source.into(),
+            started_at: Some(Timestamp::now()),
+            ..Alert::default()
         }
     }
 

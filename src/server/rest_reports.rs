@@ -90,7 +90,7 @@ pub(crate) async fn analytics(
 }
 
 /// The reviewer named by `X-User` (protocol 1.1); "console" without it.
-fn reviewer(headers: &HeaderMap) -> String {
+pub(crate) fn reviewer(headers: &HeaderMap) -> String {
     headers
         .get(USER_HEADER)
         .and_then(|v| v.to_str().ok())

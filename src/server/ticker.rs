@@ -34,16 +34,17 @@ pub async fn run(app: AppState) {
 
 async fn step(app: &AppState) -> anyhow::Result<()> {
     let dt = app.args.tick().as_secs_f64();
-    let (jobs, alerts, signals, insight) = {
+    let (jobs, alerts, resolved, signals, insight) = {
         let mut sim = app.sim();
         let jobs = sim.backfill.tick(dt);
-        let alerts = sim.monitor.tick();
+        let mut alerts = sim.monitor.tick();
         let now = Timestamp::now();
+        let resolved: Vec<_> = alerts.iter_mut().flat_map(|a| sim.alerts.raise(a, now)).collect();
         if sim.samples.due(now) {
             let sample = sim.monitor.sample(now);
             sim.samples.push(sample);
         }
-        (jobs, alerts, sim.monitor.signals(), sim.monitor.maybe_insight(P_INSIGHT))
+        (jobs, alerts, resolved, sim.monitor.signals(), sim.monitor.maybe_insight(P_INSIGHT))
     };
     for job in &jobs {
         drop(app.backfill_tx.send(backfill::progress_frame(job)?.into()));
@@ -52,6 +53,9 @@ async fn step(app: &AppState) -> anyhow::Result<()> {
     app.publish(ht::SIGNAL_METRICS, signals);
     for alert in alerts {
         app.publish(ht::ALERT, alert);
+    }
+    for alert in resolved {
+        app.publish(ht::ALERT_UPDATED, alert);
     }
     if let Some(new) = insight {
         let created = app
