@@ -216,6 +216,8 @@ pub fn check_alert(a: &Alert) {
     assert_clean(&a.title, "alert title");
     assert_clean(&a.message, "alert message");
     assert_clean(&a.source, "alert source");
+    assert_clean_opt(&a.acked_by, "alert acked_by");
+    assert_clean_opt(&a.ack_note, "alert ack_note");
 }
 
 pub fn check_health_message(m: &HealthMessage) {
@@ -233,6 +235,7 @@ pub fn check_health_message(m: &HealthMessage) {
         HealthMessage::ReportUpdated(r) => check_report(r),
         HealthMessage::KpiUpdated(k) => check_kpi(k),
         HealthMessage::Alert(a) => check_alert(a),
+        HealthMessage::AlertUpdated(a) => check_alert(a),
         HealthMessage::Unknown(kind) => assert_clean(kind, "unknown health type"),
     }
 }

@@ -292,6 +292,7 @@ impl App {
                     fx.push(Effect::Bell);
                 }
             }
+            HealthMessage::AlertUpdated(a) => self.status.update_alert(*a, now),
             HealthMessage::Unknown(_) => {}
         }
     }

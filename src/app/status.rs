@@ -199,6 +199,18 @@ impl Status {
         critical
     }
 
+    /// An alert's new state (§3b): its row changes in place, keeping its
+    /// place and age; one not seen before is listed, without a toast.
+    pub(crate) fn update_alert(&mut self, a: Alert, now: Instant) {
+        match self.alerts.iter_mut().find(|(x, _)| x.id == a.id) {
+            Some((row, _)) => *row = a,
+            None => {
+                self.alerts.push_front((a, now));
+                self.alerts.truncate(MAX_ALERTS);
+            }
+        }
+    }
+
     pub(crate) fn toast(&self, now: Instant) -> Option<&Alert> {
         self.toast
             .as_ref()
@@ -351,5 +363,21 @@ mod tests {
         assert_eq!(s.alerts[0].0.id.as_str(), "2");
         assert!(s.toast(now).is_some());
         assert!(s.toast(now + TOAST).is_none());
+    }
+
+    #[test]
+    fn a_state_change_updates_the_row_instead_of_adding_one() {
+        use crate::protocol::{AlertState, Id};
+        let now = Instant::now();
+        let mut s = Status::new(10);
+        let a = Alert { id: Id("a1".into()), severity: Severity::Critical, ..Alert::default() };
+        s.push_alert(a.clone(), now);
+        s.push_alert(Alert { id: Id("a2".into()), ..Alert::default() }, now);
+        let acked = Alert { state: AlertState::Acknowledged, acked_by: Some("ana".into()), ..a };
+        s.update_alert(acked, now + Duration::from_secs(3));
+        assert_eq!(s.alerts.len(), 2, "no second row for the same alert");
+        let (row, at) = &s.alerts[1];
+        assert_eq!((row.state, row.acked_by.as_deref()), (AlertState::Acknowledged, Some("ana")));
+        assert_eq!(*at, now, "the row keeps its age");
     }
 }

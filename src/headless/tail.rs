@@ -146,6 +146,7 @@ fn health(m: &HealthMessage) -> Option<String> {
         HealthMessage::ReportUpdated(d) => tagged(ht::REPORT_UPDATED, d),
         HealthMessage::KpiUpdated(d) => tagged(ht::KPI_UPDATED, d),
         HealthMessage::Alert(d) => tagged(ht::ALERT, d),
+        HealthMessage::AlertUpdated(d) => tagged(ht::ALERT_UPDATED, d),
         HealthMessage::Unknown(_) => None,
     }
 }

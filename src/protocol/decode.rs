@@ -85,6 +85,7 @@ pub fn decode_health(
             ht::REPORT_UPDATED => HealthMessage::ReportUpdated(Box::new(data(d)?)),
             ht::KPI_UPDATED => HealthMessage::KpiUpdated(Box::new(data(d)?)),
             ht::ALERT => HealthMessage::Alert(data(d)?),
+            ht::ALERT_UPDATED => HealthMessage::AlertUpdated(Box::new(data(d)?)),
             other => HealthMessage::Unknown(crate::sanitize::clean(other)),
         })
     })
@@ -147,5 +148,16 @@ mod tests {
         let d = decode_backfill(f, false).unwrap();
         assert_eq!(d.items[0].processed, 12345);
         assert_eq!(d.items[0].updated_at, Some(Timestamp(1_705_660_245_000)));
+    }
+
+    #[test]
+    fn an_alert_update_decodes_with_its_state() {
+        let frame = br#"{"type":"alert_updated","data":{"id":"a1","severity":"critical",
+            "title":"db down","state":"acknowledged","acked_by":"ana","acked_at":"2024-01-19T10:31:00Z"}}"#;
+        let Ok(d) = decode_health(frame, false) else { panic!("decodes") };
+        let [HealthMessage::AlertUpdated(a)] = &d.items[..] else { panic!("{:?}", d.items) };
+        assert_eq!(a.state, crate::protocol::AlertState::Acknowledged);
+        assert_eq!(a.acked_by.as_deref(), Some("ana"));
+        assert_eq!(a.acked_at.map(|t| t.millis()), Some(1_705_660_260_000));
     }
 }

@@ -166,6 +166,8 @@ pub enum HealthMessage {
     ReportUpdated(Box<Report>),
     KpiUpdated(Box<Kpi>),
     Alert(Alert),
+    /// An alert's state changed (§3b).
+    AlertUpdated(Box<Alert>),
     Unknown(String),
 }
 
