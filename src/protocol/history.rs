@@ -195,22 +195,35 @@ impl CandleBody {
     /// one before (out of order and duplicates are dropped, not sorted: a
     /// server that sends them is not to be second-guessed).
     pub fn validate(self) -> CandleSeries {
-        let mut out = CandleSeries::default();
-        for v in self.candles {
-            let Ok(w) = serde_json::from_value::<WireCandle>(v) else {
-                out.rejected += 1;
-                continue;
-            };
-            let c = Candle::from(w);
-            let in_order = out.candles.last().is_none_or(|prev| c.start > prev.start);
-            if c.is_sane() && in_order {
-                out.candles.push(c);
-            } else {
-                out.rejected += 1;
-            }
-        }
-        out
+        let (candles, rejected) = keep_checked(
+            self.candles,
+            |w: WireCandle| Candle::from(w),
+            |c| c.is_sane(),
+            |prev, c| c.start > prev.start,
+        );
+        CandleSeries { candles, rejected }
     }
+}
+
+/// Decode each item as `W`, turn it into `T`, and keep it when it is `sane`
+/// and comes strictly after the one kept before it (`after(prev, item)`);
+/// returns what was kept and how many items were dropped.
+fn keep_checked<W: serde::de::DeserializeOwned, T>(
+    items: Vec<Value>,
+    into: impl Fn(W) -> T,
+    sane: impl Fn(&T) -> bool,
+    after: impl Fn(&T, &T) -> bool,
+) -> (Vec<T>, u32) {
+    let mut kept: Vec<T> = Vec::with_capacity(items.len());
+    let mut rejected = 0;
+    for v in items {
+        let item = serde_json::from_value::<W>(v).map(&into);
+        match item {
+            Ok(t) if sane(&t) && kept.last().is_none_or(|prev| after(prev, &t)) => kept.push(t),
+            _ => rejected += 1,
+        }
+    }
+    (kept, rejected)
 }
 
 /// Decode a candles body (the fuzz target's entry point).
@@ -248,20 +261,13 @@ pub struct SampleSeries {
 
 impl MonitoringHistoryBody {
     pub fn validate(self) -> SampleSeries {
-        let mut out = SampleSeries::default();
-        for v in self.samples {
-            let Ok(s) = serde_json::from_value::<MonitoringSample>(v) else {
-                out.rejected += 1;
-                continue;
-            };
-            let in_order = out.samples.last().is_none_or(|p| s.timestamp > p.timestamp);
-            if in_order && sample_is_sane(&s) {
-                out.samples.push(s);
-            } else {
-                out.rejected += 1;
-            }
-        }
-        out
+        let (samples, rejected) = keep_checked(
+            self.samples,
+            |s: MonitoringSample| s,
+            sample_is_sane,
+            |prev, s| s.timestamp > prev.timestamp,
+        );
+        SampleSeries { samples, rejected }
     }
 }
 
