@@ -10,8 +10,8 @@ use reqwest::{Client, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::protocol::{
-    BackfillList, CandleBody, CandleSeries, IDEMPOTENCY_HEADER, InsightList, Interval, KpiList,
-    MonitoringHistoryBody, ReportList, SampleSeries, SystemStatus, USER_HEADER, paths,
+    AlertList, BackfillList, CandleBody, CandleSeries, IDEMPOTENCY_HEADER, InsightList, Interval,
+    KpiList, MonitoringHistoryBody, ReportList, SampleSeries, SystemStatus, USER_HEADER, paths,
 };
 use crate::token::Token;
 
@@ -238,6 +238,13 @@ impl ApiClient {
             Ok(body) => Ok(body.validate()),
             Err(e) => Err(candles_404(e, symbol)),
         }
+    }
+
+    /// Alerts with their state (§3b), newest first: the active ones, or
+    /// with `all` the resolved ones too.
+    pub async fn alerts(&self, all: bool, limit: u32) -> Result<AlertList, ApiError> {
+        let state = if all { "all" } else { "active" };
+        self.get(paths::ALERTS, &[("state", state.to_owned()), ("limit", limit.to_string())]).await
     }
 
     /// Monitoring samples over the last `minutes` (§3a).

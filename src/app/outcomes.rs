@@ -64,6 +64,8 @@ impl App {
                     Some(Answer::Stats(s)) => {
                         self.insights.apply_stats(&s);
                     }
+                    Some(Answer::Alert(Some(a))) => self.status.update_alert(*a, self.now),
+                    Some(Answer::Alert(None)) => {}
                     // Applied, but we cannot tell how: load what is true.
                     None => self.reload(&item.action, fx),
                 }
@@ -86,6 +88,12 @@ impl App {
                     Some(Answer::Stats(s)) => {
                         self.message = Some(format!("{what}: {message}"));
                         self.insights.apply_stats(&s);
+                    }
+                    Some(Answer::Alert(a)) => {
+                        self.message = Some(format!("{what}: {message}"));
+                        if let Some(a) = a {
+                            self.status.update_alert(*a, self.now);
+                        }
                     }
                     None => {
                         self.message = Some(format!("{what}: {message}"));

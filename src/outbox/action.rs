@@ -2,22 +2,67 @@
 //! Stored as JSON in the outbox, so the serde shape is part of the file
 //! format: add variants, never rename them.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::protocol::{
-    ApproveRequest, CommentRequest, Id, InsightFlagRequest, RateRequest, ReasonRequest, paths,
+    AckRequest, ApproveRequest, CommentRequest, Id, InsightFlagRequest, RateRequest, ReasonRequest,
+    SnoozeRequest, Timestamp, paths,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Action {
-    Approve { report: Id, notes: Option<String> },
-    Reject { report: Id, reason: String },
-    FlagReport { report: Id, reason: String },
-    Rate { insight: Id, rating: u8 },
-    Comment { insight: Id, text: String },
-    FlagInsight { insight: Id, reason: String },
+    Approve {
+        report: Id,
+        notes: Option<String>,
+    },
+    Reject {
+        report: Id,
+        reason: String,
+    },
+    FlagReport {
+        report: Id,
+        reason: String,
+    },
+    Rate {
+        insight: Id,
+        rating: u8,
+    },
+    Comment {
+        insight: Id,
+        text: String,
+    },
+    FlagInsight {
+        insight: Id,
+        reason: String,
+    },
+    /// Acknowledge an alert (§3b), or, for an Alertmanager alert, the
+    /// silence that stands for it.
+    AckAlert {
+        alert: Id,
+        note: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        silence: Option<Silence>,
+    },
+    /// Snooze an alert until a time (§3b), or silence it until then.
+    SnoozeAlert {
+        alert: Id,
+        until: Timestamp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        silence: Option<Silence>,
+    },
+}
+
+/// An alert that lives in Alertmanager: acknowledging or snoozing it is a
+/// silence matching exactly its labels, ending at `ends_at` (fixed when
+/// the decision is queued, so a retry asks for the same silence).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Silence {
+    pub labels: BTreeMap<String, String>,
+    pub ends_at: Timestamp,
 }
 
 impl Action {
@@ -31,6 +76,12 @@ impl Action {
             Action::Rate { .. } => paths::FEEDBACK_RATE.to_owned(),
             Action::Comment { .. } => paths::FEEDBACK_COMMENT.to_owned(),
             Action::FlagInsight { .. } => paths::FEEDBACK_FLAG.to_owned(),
+            Action::AckAlert { alert, .. } => {
+                format!("{}/{}/ack", paths::ALERTS, segment(alert))
+            }
+            Action::SnoozeAlert { alert, .. } => {
+                format!("{}/{}/snooze", paths::ALERTS, segment(alert))
+            }
         }
     }
 
@@ -54,6 +105,12 @@ impl Action {
                 insight_id: insight.clone(),
                 reason: reason.clone(),
             }),
+            Action::AckAlert { note, .. } => {
+                serde_json::to_value(AckRequest { note: note.clone() })
+            }
+            Action::SnoozeAlert { until, .. } => {
+                serde_json::to_value(SnoozeRequest { until: *until })
+            }
         };
         // Plain structs of strings and integers always serialize.
         json.unwrap_or(Value::Null)
@@ -68,6 +125,10 @@ impl Action {
             Action::Rate { insight, rating } => format!("rate insight {insight} ★{rating}"),
             Action::Comment { insight, .. } => format!("comment on insight {insight}"),
             Action::FlagInsight { insight, .. } => format!("flag insight {insight}"),
+            Action::AckAlert { alert, .. } => format!("acknowledge alert {alert}"),
+            Action::SnoozeAlert { alert, until, .. } => {
+                format!("snooze alert {alert} until {}", until.hm_utc())
+            }
         }
     }
 
@@ -76,6 +137,23 @@ impl Action {
             Action::Approve { report, .. }
             | Action::Reject { report, .. }
             | Action::FlagReport { report, .. } => Some(report),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn alert(&self) -> Option<&Id> {
+        match self {
+            Action::AckAlert { alert, .. } | Action::SnoozeAlert { alert, .. } => Some(alert),
+            _ => None,
+        }
+    }
+
+    /// The Alertmanager silence this action stands for, if it is one.
+    pub(crate) fn silence(&self) -> Option<&Silence> {
+        match self {
+            Action::AckAlert { silence, .. } | Action::SnoozeAlert { silence, .. } => {
+                silence.as_ref()
+            }
             _ => None,
         }
     }
@@ -137,5 +215,33 @@ mod tests {
         assert_eq!(serde_json::from_value::<Action>(v).unwrap(), a);
         assert_eq!(a.insight(), Some(&Id::from(9)));
         assert_eq!(a.report(), None);
+    }
+
+    #[test]
+    fn alert_decisions_follow_the_contract_and_keep_their_silence() {
+        let a =
+            Action::AckAlert { alert: Id::from("a/1"), note: Some("on it".into()), silence: None };
+        assert_eq!(a.path(), "/api/v1/alerts/a%2F1/ack");
+        assert_eq!(a.body(), json!({"note": "on it"}));
+        assert_eq!(a.describe(), "acknowledge alert a/1");
+        let until = Timestamp(1_705_660_245_000);
+        let s = Action::SnoozeAlert { alert: Id::from(3), until, silence: None };
+        assert_eq!(s.path(), "/api/v1/alerts/3/snooze");
+        assert_eq!(s.body(), json!({"until": 1_705_660_245_000_i64}));
+        assert_eq!(s.alert(), Some(&Id::from(3)));
+        // The stored form of an Alertmanager acknowledgement keeps the
+        // labels and the end, so a retry asks for the same silence.
+        let labels = BTreeMap::from([("alertname".to_owned(), "Down".to_owned())]);
+        let a = Action::AckAlert {
+            alert: Id::from("fp"),
+            note: None,
+            silence: Some(Silence { labels, ends_at: until }),
+        };
+        let v = serde_json::to_value(&a).unwrap();
+        assert_eq!(v["silence"]["labels"], json!({"alertname": "Down"}));
+        assert_eq!(serde_json::from_value::<Action>(v).unwrap(), a);
+        // An action stored before silences existed still reads.
+        let old = json!({"kind": "ack_alert", "alert": "x", "note": null});
+        assert!(serde_json::from_value::<Action>(old).unwrap().silence().is_none());
     }
 }

@@ -8,13 +8,16 @@ use serde_json::Value;
 use thiserror::Error;
 
 use super::Action;
-use crate::protocol::{FeedbackStats, Report};
+use crate::protocol::{Alert, FeedbackStats, Report};
 
 /// A decoded answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     Report(Box<Report>),
     Stats(FeedbackStats),
+    /// An alert's new state (§3b); `None` where the alert lives in
+    /// Alertmanager, whose answer to a silence is only its id.
+    Alert(Option<Box<Alert>>),
 }
 
 /// An answer that is not what the action is answered with.
@@ -30,7 +33,11 @@ pub struct Undecodable {
 impl Answer {
     /// Decode a 2xx body as the answer to `action`.
     pub(crate) fn decode(action: &Action, body: &[u8]) -> Result<Answer, Undecodable> {
-        if action.report().is_some() {
+        if action.silence().is_some() {
+            Ok(Answer::Alert(None))
+        } else if action.alert().is_some() {
+            parse(body, "an Alert").map(|a| Answer::Alert(Some(Box::new(a))))
+        } else if action.report().is_some() {
             parse(body, "a Report").map(|r| Answer::Report(Box::new(r)))
         } else {
             parse(body, "FeedbackStats").map(Answer::Stats)
@@ -39,7 +46,9 @@ impl Answer {
 
     /// Decode a 409's `error.current` as the state `action` met.
     pub(crate) fn from_current(action: &Action, current: Value) -> Result<Answer, Undecodable> {
-        if action.report().is_some() {
+        if action.alert().is_some() {
+            convert(current, "an Alert").map(|a| Answer::Alert(Some(Box::new(a))))
+        } else if action.report().is_some() {
             convert(current, "a Report").map(|r| Answer::Report(Box::new(r)))
         } else {
             convert(current, "FeedbackStats").map(Answer::Stats)
@@ -76,6 +85,12 @@ mod tests {
         let body = br#"{"insight_id": 4, "avg_rating": 4.5, "rating_count": 2}"#;
         let Ok(Answer::Stats(s)) = Answer::decode(&rate, body) else { panic!("stats") };
         assert_eq!((s.insight_id, s.rating_count), (Id::from(4), 2));
+
+        let ack = Action::AckAlert { alert: Id::from("a1"), note: None, silence: None };
+        let body = br#"{"id": "a1", "state": "acknowledged", "acked_by": "ana"}"#;
+        let Ok(Answer::Alert(Some(a))) = Answer::decode(&ack, body) else { panic!("an alert") };
+        assert_eq!(a.acked_by.as_deref(), Some("ana"));
+        assert_eq!(Answer::decode(&ack, b"[]").expect_err("a list").expected, "an Alert");
     }
 
     #[test]

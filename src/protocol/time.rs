@@ -35,6 +35,11 @@ impl Timestamp {
         self.to_datetime().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     }
 
+    /// "14:05 UTC": a time of day for short messages.
+    pub(crate) fn hm_utc(self) -> String {
+        self.to_datetime().format("%H:%M UTC").to_string()
+    }
+
     pub(crate) fn parse_rfc3339(s: &str) -> Option<Self> {
         DateTime::parse_from_rfc3339(s.trim()).ok().map(|d| Timestamp(d.timestamp_millis()))
     }
