@@ -7,8 +7,8 @@ use crossterm::event::KeyEvent;
 use crate::api::{ApiError, ReportQuery};
 use crate::outbox::{Action, OutboxEvent};
 use crate::protocol::{
-    BackfillJob, CandleSeries, FeedbackStats, HealthMessage, Id, InsightList, Interval, KpiList,
-    PriceUpdate, ReportAnalytics, ReportList, SampleSeries, SystemStatus,
+    AlertList, BackfillJob, CandleSeries, FeedbackStats, HealthMessage, Id, InsightList, Interval,
+    KpiList, PriceUpdate, ReportAnalytics, ReportList, SampleSeries, SystemStatus,
 };
 pub use crate::task::{Task, TaskFailed};
 
@@ -96,6 +96,8 @@ pub enum ApiEvent {
     },
     /// Monitoring samples (§3a).
     MonitoringHistory(Result<SampleSeries, ApiError>),
+    /// The alert list (§3b).
+    Alerts(Result<AlertList, ApiError>),
     /// One symbol's recent one-minute candles, for its watchlist trend.
     Trend {
         symbol: String,
@@ -219,6 +221,10 @@ pub enum Effect {
     /// Monitoring samples over the last `minutes` (§3a).
     FetchMonitoringHistory {
         minutes: u32,
+    },
+    /// The alerts with their state (§3b): the resolved ones too with `all`.
+    FetchAlerts {
+        all: bool,
     },
     /// Ring the terminal bell (a new critical alert, `ui.bell` on).
     Bell,

@@ -149,6 +149,8 @@ pub fn build_console(
         bell: config.ui.bell,
         server_label: crate::token::redact_url(&config.server.url),
         insecure: remote.insecure,
+        user: config.user_name(),
+        ack_hours: 4,
     };
     let api = api_client(config, &remote)?;
     let feed = |url: String| feed_options(config, &remote, url);

@@ -2,6 +2,8 @@
 //! returns whether anything visible changed and pushes the effects (network
 //! commands, persistence) that the driver carries out. Rendering reads it.
 
+mod alert_keys;
+mod alerts;
 mod candles;
 mod chart;
 mod charting;
@@ -26,6 +28,8 @@ mod trend;
 
 use std::time::{Duration, Instant};
 
+pub use alert_keys::parse_duration;
+pub use alerts::{AlertRow, Alerts, Origin, SeverityFilter, StateFilter, Toast};
 pub use candles::{Candle, Candles, window_stats};
 pub use chart::{Chart, HistoryState};
 pub use faults::Faults;
@@ -58,11 +62,12 @@ pub enum Tab {
     Metrics,
     Markets,
     Reports,
+    Alerts,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] =
-        [Tab::Insights, Tab::Status, Tab::Metrics, Tab::Markets, Tab::Reports];
+    pub const ALL: [Tab; 6] =
+        [Tab::Insights, Tab::Status, Tab::Metrics, Tab::Markets, Tab::Reports, Tab::Alerts];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -71,6 +76,7 @@ impl Tab {
             Tab::Metrics => "Metrics",
             Tab::Markets => "Markets",
             Tab::Reports => "Reports",
+            Tab::Alerts => "Alerts",
         }
     }
 
@@ -85,6 +91,7 @@ impl Tab {
             Tab::Metrics => Context::Metrics,
             Tab::Markets => Context::Markets,
             Tab::Reports => Context::Reports,
+            Tab::Alerts => Context::Alerts,
         }
     }
 
@@ -106,6 +113,11 @@ pub struct Settings {
     pub server_label: String,
     /// TLS certificates are not verified (`--insecure`): said in red.
     pub insecure: bool,
+    /// Who this console speaks for (`X-User`), shown on what it decided
+    /// until the server's answer says otherwise.
+    pub user: String,
+    /// How long an acknowledgement silences an Alertmanager alert.
+    pub ack_hours: u32,
 }
 
 impl Default for Settings {
@@ -118,6 +130,8 @@ impl Default for Settings {
             bell: false,
             server_label: String::new(),
             insecure: false,
+            user: "console".into(),
+            ack_hours: 4,
         }
     }
 }
@@ -140,6 +154,7 @@ pub struct App {
     pub metrics: Metrics,
     pub insights: Insights,
     pub reports: Reports,
+    pub alerts: Alerts,
     /// A one-line message for the footer (errors, confirmations).
     pub message: Option<String>,
     /// The open dialog, if any; it takes every key.
@@ -185,6 +200,7 @@ impl App {
             metrics: Metrics::new(points),
             insights: Insights::default(),
             reports: Reports::default(),
+            alerts: Alerts::default(),
             message: None,
             modal: None,
             outbox: Vec::new(),
@@ -207,6 +223,7 @@ impl App {
         self.status.system_load.start(now);
         self.status.jobs_load.start(now);
         self.status.history_requested(now);
+        self.alerts.load.start(now);
         self.metrics.started(now);
         let mut fx = vec![
             Effect::FetchInsights { offset: 0 },
@@ -215,6 +232,7 @@ impl App {
             Effect::FetchAnalytics(self.metrics.analytics_days),
             Effect::FetchStatus,
             Effect::FetchMonitoringHistory { minutes: status::HISTORY_MINUTES },
+            Effect::FetchAlerts { all: true },
         ];
         // Trends are opened once: live prices keep them full after that.
         if !std::mem::replace(&mut self.markets.trends_asked, true) {
@@ -288,11 +306,13 @@ impl App {
             }
             HealthMessage::KpiUpdated(k) => self.metrics.upsert_kpi(*k),
             HealthMessage::Alert(a) => {
-                if self.status.push_alert(a, now) && self.settings.bell {
-                    fx.push(Effect::Bell);
+                if self.alerts.on_live(a, now, self.wall) {
+                    self.alert_raised(fx);
                 }
             }
-            HealthMessage::AlertUpdated(a) => self.status.update_alert(*a, now),
+            HealthMessage::AlertUpdated(a) => {
+                self.alerts.upsert(*a, Origin::Backend, now);
+            }
             HealthMessage::Unknown(_) => {}
         }
     }
@@ -333,6 +353,11 @@ impl App {
             }
             ApiEvent::MonitoringHistory(r) => self.status.apply_history(r, now, self.wall),
             ApiEvent::Trend { symbol, result } => self.on_trend(&symbol, result),
+            ApiEvent::Alerts(Ok(l)) => self.alerts.apply_list(l.alerts, now),
+            ApiEvent::Alerts(Err(e)) => {
+                self.alerts.unavailable = matches!(e, crate::api::ApiError::Unavailable { .. });
+                self.alerts.load.fail(now, &e);
+            }
         }
         true
     }
@@ -350,6 +375,9 @@ impl App {
         {
             return changed;
         }
+        if let Some(changed) = self.on_alerts_action(action, fx) {
+            return changed;
+        }
         match action {
             Action::Quit => self.quit(fx),
             Action::Help => self.show_help = true,
@@ -360,6 +388,7 @@ impl App {
             Action::Tab3 => self.tab = Tab::Metrics,
             Action::Tab4 => self.tab = Tab::Markets,
             Action::Tab5 => self.tab = Tab::Reports,
+            Action::Tab6 => self.tab = Tab::Alerts,
             Action::Redraw => fx.push(Effect::FullRedraw),
             Action::Up => self.move_cursor(-1, fx),
             Action::Down => self.move_cursor(1, fx),

@@ -26,6 +26,7 @@ impl App {
                     fx.push(Effect::FetchReports(r.filter.query(super::REPORT_PAGE, offset)));
                 }
             }
+            Tab::Alerts => self.alerts.move_selection(delta, self.wall),
             Tab::Status | Tab::Metrics => {}
         }
     }
@@ -39,9 +40,18 @@ impl App {
         }
     }
 
+    /// The server's word on an alert: its row, whoever it came from.
+    fn alert_answer(&mut self, a: crate::protocol::Alert) {
+        let origin = self.alerts.get(&a.id).map_or(super::Origin::Backend, |r| r.origin.clone());
+        self.alerts.upsert(a, origin, self.now);
+    }
+
     /// Undo optimistic changes by loading the truth again.
     fn reload(&mut self, action: &Action, fx: &mut Vec<Effect>) {
-        if action.report().is_some() {
+        if action.alert().is_some() {
+            self.alerts.load.start(self.now);
+            fx.push(Effect::FetchAlerts { all: true });
+        } else if action.report().is_some() {
             self.reports.paging.load.start(self.now);
             fx.push(Effect::FetchReports(self.reports.filter.query(super::REPORT_PAGE, 0)));
         } else {
@@ -64,7 +74,9 @@ impl App {
                     Some(Answer::Stats(s)) => {
                         self.insights.apply_stats(&s);
                     }
-                    Some(Answer::Alert(Some(a))) => self.status.update_alert(*a, self.now),
+                    Some(Answer::Alert(Some(a))) => self.alert_answer(*a),
+                    // Alertmanager answers a silence with its id: the row
+                    // already shows the decision; the next poll confirms it.
                     Some(Answer::Alert(None)) => {}
                     // Applied, but we cannot tell how: load what is true.
                     None => self.reload(&item.action, fx),
@@ -92,7 +104,7 @@ impl App {
                     Some(Answer::Alert(a)) => {
                         self.message = Some(format!("{what}: {message}"));
                         if let Some(a) = a {
-                            self.status.update_alert(*a, self.now);
+                            self.alert_answer(*a);
                         }
                     }
                     None => {

@@ -113,6 +113,10 @@ pub enum Purpose {
     Comment(Id),
     FlagInsight(Id),
     Filter,
+    /// Acknowledge this alert, the text being an optional note.
+    AckNote(Id),
+    /// Snooze this alert for the duration typed.
+    SnoozeFor(Id),
 }
 
 #[derive(Debug, Clone)]
@@ -127,7 +131,7 @@ pub struct TextEntry {
 }
 
 impl TextEntry {
-    fn new(
+    pub(super) fn new(
         title: String,
         purpose: Purpose,
         multiline: bool,
@@ -191,7 +195,7 @@ impl App {
     }
 
     /// An action key on a read-only token: say so instead of acting.
-    fn refuse_if_read_only(&mut self) -> bool {
+    pub(super) fn refuse_if_read_only(&mut self) -> bool {
         match &self.read_only {
             Some(why) => {
                 self.message = Some(format!("read-only: {why}"));
@@ -310,6 +314,9 @@ impl App {
         fx: &mut Vec<Effect>,
     ) -> Result<(), String> {
         let actions = match purpose {
+            Purpose::AckNote(_) | Purpose::SnoozeFor(_) => {
+                return self.submit_alert(purpose, text, fx);
+            }
             Purpose::Filter => {
                 let filter = ReportFilter::parse(&text)?;
                 self.reports.filter = filter;
@@ -356,7 +363,7 @@ impl App {
     }
 
     /// Apply decisions locally, then hand them to the outbox.
-    fn enqueue(&mut self, actions: Vec<Action>, fx: &mut Vec<Effect>) {
+    pub(super) fn enqueue(&mut self, actions: Vec<Action>, fx: &mut Vec<Effect>) {
         let single = actions.len() == 1;
         for a in &actions {
             let (status, notes) = match a {

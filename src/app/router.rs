@@ -8,6 +8,7 @@
 //!             │                                                   │
 //!             ├ Tab(t)        [t] then [global]  ──> on_action    │
 //!             ├ Help          [help]             ──> on_help      │
+//!             ├ Toast         [toast]            ──> on_toast     │
 //!             ├ SymbolPrompt  [text]             ──> on_prompt    ├ else: the
 //!             ├ Text, Note    [text], [note]     ──> on_text      │ editor for
 //!             ├ Confirm       [confirm]          ──> on_confirm   │ text layers,
@@ -30,6 +31,8 @@ pub enum Layer {
     Tab(Tab),
     /// The `?` overlay.
     Help,
+    /// The critical-alert toasts, focused with `n`.
+    Toast,
     /// The Markets add-symbol prompt (a one-line text field).
     SymbolPrompt,
     /// A yes/no dialog.
@@ -50,6 +53,7 @@ impl Layer {
         match self {
             Layer::Tab(tab) => tab.context(),
             Layer::Help => Context::Help,
+            Layer::Toast => Context::Toast,
             Layer::SymbolPrompt | Layer::Text => Context::Text,
             Layer::Note => Context::Note,
             Layer::Confirm => Context::Confirm,
@@ -84,6 +88,7 @@ impl App {
             Some(Modal::Text(_)) => Layer::Text,
             Some(Modal::Outbox { .. }) => Layer::Outbox,
             None if self.show_help => Layer::Help,
+            None if self.alerts.focus.is_some() => Layer::Toast,
             None => Layer::Tab(self.tab),
         }
     }
@@ -107,6 +112,7 @@ impl App {
         match layer {
             Layer::Tab(_) => action.is_some_and(|a| self.on_action(a, fx)),
             Layer::Help => action.is_some_and(|a| self.on_help(a, fx)),
+            Layer::Toast => action.is_some_and(|a| self.on_toast(a)),
             Layer::SymbolPrompt => self.on_prompt(action, key, fx),
             Layer::Text | Layer::Note => self.on_text(action, key, fx),
             Layer::Confirm => action.is_some_and(|a| self.on_confirm(a, fx)),

@@ -1,6 +1,7 @@
-//! The Status tab's state: system health, backfill jobs and alerts.
+//! The Status tab's state: system health and backfill jobs (its alerts
+//! panel reads the inbox, [`super::alerts`]).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use super::load::Load;
@@ -8,14 +9,8 @@ use super::timeseries::{Aged, MIN_STEP, TimeSeries};
 use crate::api::ApiError;
 pub use crate::format::{eta_seconds, progress};
 use crate::protocol::{
-    Alert, BackfillJob, MonitoringSample, Performance, Processing, SampleSeries, Severity,
-    SystemStatus, Timestamp,
+    BackfillJob, MonitoringSample, Performance, Processing, SampleSeries, SystemStatus, Timestamp,
 };
-
-/// Alerts kept, newest first.
-pub(crate) const MAX_ALERTS: usize = 200;
-/// How long a critical-alert toast stays up.
-pub(crate) const TOAST: Duration = Duration::from_secs(6);
 /// The monitoring history asked for at start and on refresh (§3a).
 pub(crate) const HISTORY_MINUTES: u32 = 60;
 
@@ -40,7 +35,6 @@ pub struct Status {
     pub system_at: Option<Instant>,
     pub jobs: BTreeMap<String, BackfillJob>,
     pub jobs_at: Option<Instant>,
-    pub alerts: VecDeque<(Alert, Instant)>,
     /// Processed per second, one point per step: a second while live only,
     /// [`HISTORY_MINUTES`] over the capacity once history arrived.
     pub throughput: TimeSeries,
@@ -51,7 +45,6 @@ pub struct Status {
     pub api_p99: TimeSeries,
     pub cpu: TimeSeries,
     pub memory: TimeSeries,
-    pub toast: Option<(Alert, Instant)>,
     /// The last fetch of the system status (it also arrives on the feed).
     pub system_load: Load,
     /// The last fetch of the backfill jobs (they also arrive on the feed).
@@ -72,7 +65,6 @@ impl Status {
             system_at: None,
             jobs: BTreeMap::new(),
             jobs_at: None,
-            alerts: VecDeque::new(),
             throughput: TimeSeries::new(history_points, MIN_STEP),
             queue_depth: TimeSeries::new(history_points, MIN_STEP),
             error_rate: TimeSeries::new(history_points, MIN_STEP),
@@ -80,7 +72,6 @@ impl Status {
             api_p99: TimeSeries::new(history_points, MIN_STEP),
             cpu: TimeSeries::new(history_points, MIN_STEP),
             memory: TimeSeries::new(history_points, MIN_STEP),
-            toast: None,
             system_load: Load::Idle,
             jobs_load: Load::Idle,
             history_load: Load::Idle,
@@ -186,36 +177,6 @@ impl Status {
         }
         self.jobs_at = Some(now);
         self.jobs_load.refreshed(now);
-    }
-
-    /// Record an alert; returns true when it deserves a toast (critical).
-    pub(crate) fn push_alert(&mut self, a: Alert, now: Instant) -> bool {
-        let critical = a.severity == Severity::Critical;
-        if critical {
-            self.toast = Some((a.clone(), now));
-        }
-        self.alerts.push_front((a, now));
-        self.alerts.truncate(MAX_ALERTS);
-        critical
-    }
-
-    /// An alert's new state (§3b): its row changes in place, keeping its
-    /// place and age; one not seen before is listed, without a toast.
-    pub(crate) fn update_alert(&mut self, a: Alert, now: Instant) {
-        match self.alerts.iter_mut().find(|(x, _)| x.id == a.id) {
-            Some((row, _)) => *row = a,
-            None => {
-                self.alerts.push_front((a, now));
-                self.alerts.truncate(MAX_ALERTS);
-            }
-        }
-    }
-
-    pub(crate) fn toast(&self, now: Instant) -> Option<&Alert> {
-        self.toast
-            .as_ref()
-            .filter(|(_, at)| now.saturating_duration_since(*at) < TOAST)
-            .map(|(a, _)| a)
     }
 }
 
@@ -344,40 +305,5 @@ mod tests {
         assert_eq!(app.status.throughput.len(), app.settings.history_points);
         assert_eq!(app.status.queue_depth.last(), Some(0.0));
         assert_eq!(app.status.samples_rejected, 1);
-    }
-
-    #[test]
-    fn critical_alerts_toast_and_newest_come_first() {
-        let now = Instant::now();
-        let mut s = Status::new(10);
-        let a = |id: &str, severity| Alert {
-            id: id.into(),
-            severity,
-            title: id.into(),
-            message: String::new(),
-            source: String::new(),
-            ..Alert::default()
-        };
-        assert!(!s.push_alert(a("1", Severity::Info), now));
-        assert!(s.push_alert(a("2", Severity::Critical), now));
-        assert_eq!(s.alerts[0].0.id.as_str(), "2");
-        assert!(s.toast(now).is_some());
-        assert!(s.toast(now + TOAST).is_none());
-    }
-
-    #[test]
-    fn a_state_change_updates_the_row_instead_of_adding_one() {
-        use crate::protocol::{AlertState, Id};
-        let now = Instant::now();
-        let mut s = Status::new(10);
-        let a = Alert { id: Id("a1".into()), severity: Severity::Critical, ..Alert::default() };
-        s.push_alert(a.clone(), now);
-        s.push_alert(Alert { id: Id("a2".into()), ..Alert::default() }, now);
-        let acked = Alert { state: AlertState::Acknowledged, acked_by: Some("ana".into()), ..a };
-        s.update_alert(acked, now + Duration::from_secs(3));
-        assert_eq!(s.alerts.len(), 2, "no second row for the same alert");
-        let (row, at) = &s.alerts[1];
-        assert_eq!((row.state, row.acked_by.as_deref()), (AlertState::Acknowledged, Some("ana")));
-        assert_eq!(*at, now, "the row keeps its age");
     }
 }

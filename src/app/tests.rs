@@ -38,9 +38,11 @@ fn tabs_switch_by_number_tab_and_backtab() {
     key(&mut a, KeyCode::Tab);
     assert_eq!(a.tab, Tab::Reports);
     key(&mut a, KeyCode::Tab);
+    assert_eq!(a.tab, Tab::Alerts);
+    key(&mut a, KeyCode::Tab);
     assert_eq!(a.tab, Tab::Insights, "tab wraps around");
     key(&mut a, KeyCode::BackTab);
-    assert_eq!(a.tab, Tab::Reports);
+    assert_eq!(a.tab, Tab::Alerts);
 }
 
 #[test]
@@ -162,7 +164,7 @@ fn a_critical_alert_rings_the_bell_only_when_enabled() {
     use crate::protocol::{Alert, HealthMessage, Severity};
     let alert = |sev| {
         Event::Feed(FeedEvent::Health(vec![HealthMessage::Alert(Alert {
-            id: "x".into(),
+            id: crate::protocol::Id(format!("{sev:?}")),
             severity: sev,
             title: "t".into(),
             message: "m".into(),

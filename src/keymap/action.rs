@@ -45,6 +45,7 @@ actions! {
     Tab3 => "tab3", "tab 3", "Go to tab 3";
     Tab4 => "tab4", "tab 4", "Go to tab 4";
     Tab5 => "tab5", "tab 5", "Go to tab 5";
+    Tab6 => "tab6", "tab 6", "Go to tab 6";
     Help => "help", "help", "Show or hide this help";
     Redraw => "redraw", "redraw", "Redraw the whole screen";
     Up => "up", "up", "Move the selection up";
@@ -85,6 +86,12 @@ actions! {
     CursorLeft => "cursor_left", "◀ candle", "Move the chart's cursor to the previous candle";
     CursorRight => "cursor_right", "candle ▶", "Move the chart's cursor to the next candle (past the newest: follow live)";
     Pause => "pause", "pause", "Freeze the screen (feeds keep arriving underneath); again to resume";
+    Ack => "ack", "ack", "Acknowledge the alert (asks for an optional note)";
+    Snooze => "snooze", "snooze", "Snooze the alert (asks how long, default 1h)";
+    StateFilter => "state_filter", "state", "Show alerts by state: active, firing, all";
+    SeverityFilter => "severity_filter", "severity", "Show alerts by severity: any, warning and up, critical";
+    Toasts => "toasts", "alert toast", "Act on the newest critical-alert toast (a ack, s snooze, x dismiss)";
+    Dismiss => "dismiss", "dismiss", "Dismiss the critical-alert toast(s)";
 }
 
 /// Where a binding applies: a screen (tab), everywhere (Global), or one of
@@ -100,7 +107,9 @@ pub enum Context {
     Metrics,
     Markets,
     Reports,
+    Alerts,
     Help,
+    Toast,
     Confirm,
     Rate,
     Text,
@@ -116,7 +125,9 @@ impl Context {
         Context::Metrics,
         Context::Markets,
         Context::Reports,
+        Context::Alerts,
         Context::Help,
+        Context::Toast,
         Context::Confirm,
         Context::Rate,
         Context::Text,
@@ -125,8 +136,14 @@ impl Context {
     ];
 
     /// The tabs' contexts, which fall back to Global.
-    pub(crate) const SCREENS: &[Context] =
-        &[Context::Insights, Context::Status, Context::Metrics, Context::Markets, Context::Reports];
+    pub(crate) const SCREENS: &[Context] = &[
+        Context::Insights,
+        Context::Status,
+        Context::Metrics,
+        Context::Markets,
+        Context::Reports,
+        Context::Alerts,
+    ];
 
     /// A tab's context: its keys fall back to Global's.
     pub(crate) fn is_screen(self) -> bool {
@@ -142,7 +159,9 @@ impl Context {
             Context::Metrics => "metrics",
             Context::Markets => "markets",
             Context::Reports => "reports",
+            Context::Alerts => "alerts",
             Context::Help => "help",
+            Context::Toast => "toast",
             Context::Confirm => "confirm",
             Context::Rate => "rate",
             Context::Text => "text",

@@ -27,7 +27,10 @@ const EVERYWHERE: &[Action] = &[
     Tab3,
     Tab4,
     Tab5,
+    Tab6,
     Redraw,
+    Toasts,
+    Dismiss,
     Back,
     Diagnostics,
     Outbox,
@@ -39,7 +42,7 @@ const EVERYWHERE: &[Action] = &[
 const LIST: &[Action] = &[Up, Down, PageUp, PageDown, Top, Bottom];
 
 /// Actions that change something on the server: a read-only token cannot.
-const WRITES: &[Action] = &[Approve, ApproveWithNotes, Reject, Flag, Rate, Comment];
+const WRITES: &[Action] = &[Approve, ApproveWithNotes, Reject, Flag, Rate, Comment, Ack, Snooze];
 
 impl Offer {
     /// Every action this context offers, footer ones first.
@@ -89,7 +92,12 @@ impl Context {
                 ],
                 &[LIST, EVERYWHERE],
             ),
+            Context::Alerts => offer(
+                &[Quit, Help, Ack, Snooze, StateFilter, SeverityFilter, Outbox],
+                &[LIST, EVERYWHERE],
+            ),
             Context::Help => offer(&[Back, Quit], &[]),
+            Context::Toast => offer(&[Ack, Snooze, Open, Dismiss, Back], &[&[Up, Down]]),
             Context::Confirm => offer(&[Confirm, Cancel], &[]),
             Context::Rate => offer(&[Cancel], &[&[Rate1, Rate2, Rate3, Rate4, Rate5]]),
             Context::Text => offer(&[Submit, Cancel], &[]),

@@ -104,7 +104,7 @@ fn help_lists_context_then_global_in_stable_order() {
     assert_eq!(help[6].context, Context::Global);
     let prev = help.iter().find(|e| e.description == "Go to the previous tab").expect("bound");
     assert_eq!(prev.keys, "shift-tab");
-    assert_eq!(Keymap::default_map().help(Context::Global).len(), 22);
+    assert_eq!(Keymap::default_map().help(Context::Global).len(), 25);
 }
 
 #[test]

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-pub use action::Action;
+pub use action::{Action, Silence};
 pub use answer::{Answer, Undecodable};
 pub use policy::Outcome;
 pub use sender::{SenderConfig, SenderHandle, spawn_sender};

@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use crate::protocol::{Alert, AlertState, Severity, Timestamp};
+use crate::protocol::{Alert, AlertState, Id, Severity, Timestamp};
 
 /// Alerts kept, oldest dropped first.
 const KEEP: usize = 1000;
@@ -28,7 +28,96 @@ pub(crate) struct AlertBook {
     alerts: VecDeque<Alert>,
 }
 
+/// Minutes, in milliseconds.
+const MIN: i64 = 60_000;
+
 impl AlertBook {
+    /// The inbox a fresh server opens with: the last hours' incidents,
+    /// resolved, and two that someone is on (one acknowledged with a note,
+    /// one snoozed), so the demo shows an inbox, not an empty list.
+    pub(crate) fn with_history(now: Timestamp) -> Self {
+        use Severity::{Critical, Info, Warning};
+        let mut book = AlertBook::default();
+        let at = |min: i64| Timestamp(now.0 - min * MIN);
+        let past: [(Severity, &str, &str, &str, i64, Option<i64>); 6] = [
+            (
+                Critical,
+                "postgres is down",
+                "primary unreachable; failed over to the replica in 4 min",
+                "postgres",
+                340,
+                Some(322),
+            ),
+            (
+                Warning,
+                "api-gateway is degraded",
+                "latency above SLO; p99 1.2 s",
+                "api-gateway",
+                250,
+                Some(231),
+            ),
+            (
+                Info,
+                "Nightly reconciliation finished",
+                "Reconciliation completed; queue depth 12",
+                "scheduler",
+                200,
+                None,
+            ),
+            (
+                Warning,
+                "kafka is degraded",
+                "consumer lag above 50k on trades",
+                "kafka",
+                130,
+                Some(118),
+            ),
+            (
+                Warning,
+                "disk /var 91% full on batch-2",
+                "log rotation is behind; 6 GB left",
+                "batch-2",
+                95,
+                None,
+            ),
+            (
+                Warning,
+                "TLS certificate expires in 9 days",
+                "api.meridian.example: renew before the 11th",
+                "cert-watch",
+                40,
+                None,
+            ),
+        ];
+        for (i, (severity, title, message, source, started, resolved)) in
+            past.into_iter().enumerate()
+        {
+            let mut a = Alert {
+                id: Id(format!("alert-h{}", i + 1)),
+                severity,
+                title: title.into(),
+                message: message.into(),
+                source: source.into(),
+                started_at: Some(at(started)),
+                ..Alert::default()
+            };
+            book.raise(&mut a, at(started));
+            if let Some(r) = resolved {
+                let mut recovered = Alert {
+                    id: Id(format!("alert-h{}r", i + 1)),
+                    severity: Info,
+                    title: format!("{source} recovered"),
+                    source: source.into(),
+                    ..Alert::default()
+                };
+                book.raise(&mut recovered, at(r));
+            }
+        }
+        book.ack("alert-h5", "ana", Some("rotating logs by hand; ticket OPS-412".into()), at(80));
+        book.snooze("alert-h6", at(-24 * 60), at(35));
+        book
+    }
+
     /// Keep a newly raised alert, setting its state as kept. Returns the
     /// alerts it resolved.
     pub(crate) fn raise(&mut self, alert: &mut Alert, now: Timestamp) -> Vec<Alert> {
@@ -125,6 +214,24 @@ mod tests {
 
     fn alert(id: &str, severity: Severity, source: &str) -> Alert {
         Alert { id: Id(id.into()), severity, source: source.into(), ..Alert::default() }
+    }
+
+    #[test]
+    fn a_fresh_server_opens_with_an_inbox_of_the_last_hours() {
+        let book = AlertBook::with_history(NOW);
+        let active = book.list(false, 50, NOW);
+        let states: Vec<(&str, AlertState)> =
+            active.iter().map(|a| (a.id.as_str(), a.state)).collect();
+        assert_eq!(
+            states,
+            [("alert-h6", AlertState::Snoozed), ("alert-h5", AlertState::Acknowledged)]
+        );
+        assert_eq!(active[1].acked_by.as_deref(), Some("ana"));
+        let all = book.list(true, 50, NOW);
+        assert!(all.iter().any(|a| a.severity == Severity::Critical
+            && a.state == AlertState::Resolved
+            && a.resolved_at.is_some()));
+        assert!(all.iter().all(|a| a.started_at.is_some_and(|t| t < NOW)));
     }
 
     #[test]

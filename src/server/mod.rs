@@ -215,7 +215,8 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
         .with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut monitor = MonitorSim::new(args.seed).hostile(args.hostile);
+    let mut monitor =
+        MonitorSim::new(args.seed).hostile(args.hostile).incidents(args.alerts_per_hour);
     let ticks = vitals::ticks_per_sample(args.tick());
     let samples = SampleLog::seeded(monitor.vitals_mut(), ticks, Timestamp::now());
     let app = Arc::new(App {
@@ -223,7 +224,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<ServerHandle> {
             backfill: BackfillSim::new(args.seed),
             monitor,
             samples,
-            alerts: alerts::AlertBook::default(),
+            alerts: alerts::AlertBook::with_history(Timestamp::now()),
         }),
         args,
         db,

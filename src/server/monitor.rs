@@ -63,7 +63,18 @@ pub(crate) struct MonitorSim {
     alert_seq: u64,
     /// Wrap the text sent in terminal attacks (`serve --hostile`).
     hostile: bool,
+    /// Service incidents started per hour, over all services.
+    incidents_per_hour: f64,
 }
+
+/// How long an incident lasts on average at the default rate; faster
+/// rates (tests) shorten it in proportion.
+const INCIDENT_SECS: f64 = 600.0;
+/// The default rate of incidents per hour: a few an hour.
+pub(crate) const INCIDENTS_PER_HOUR: f64 = 4.0;
+/// Share of incidents that start as an outage (critical) rather than a
+/// degradation (warning).
+const OUTAGE_SHARE: f64 = 0.2;
 
 /// A freshly drawn insight, not yet stored.
 pub(crate) struct NewInsight {
@@ -105,7 +116,26 @@ impl MonitorSim {
             ],
             alert_seq: 0,
             hostile: false,
+            incidents_per_hour: INCIDENTS_PER_HOUR,
         }
+    }
+
+    /// Start `per_hour` service incidents an hour (`serve --alerts-per-hour`).
+    pub(crate) fn incidents(mut self, per_hour: f64) -> Self {
+        if per_hour.is_finite() && per_hour >= 0.0 {
+            self.incidents_per_hour = per_hour;
+        }
+        self
+    }
+
+    /// Per-tick chances for one service over `dt` seconds: an incident
+    /// starting, and one ending.
+    fn chances(&self, dt: f64) -> (f64, f64) {
+        let n = self.services.len().max(1) as f64;
+        let start = (self.incidents_per_hour / 3600.0 * dt / n).clamp(0.0, 1.0);
+        let secs = (INCIDENT_SECS * INCIDENTS_PER_HOUR / self.incidents_per_hour.max(1e-9))
+            .clamp(1.0, INCIDENT_SECS);
+        (start, (dt / secs).clamp(0.0, 1.0))
     }
 
     /// With `on`, service messages and alerts come wrapped in terminal
@@ -168,18 +198,19 @@ impl MonitorSim {
         }
     }
 
-    /// Advance one tick; returns the alerts it raised.
-    pub(crate) fn tick(&mut self) -> Vec<Alert> {
+    /// Advance one tick of `dt` seconds; returns the alerts it raised.
+    pub(crate) fn tick(&mut self, dt: f64) -> Vec<Alert> {
         let now = Timestamp::now();
         let mut alerts = Vec::new();
+        let (start, end) = self.chances(dt);
         for i in 0..self.services.len() {
             let roll: f64 = self.rng.random();
             let old = self.services[i].status;
             let new = match old {
-                Health::Healthy if roll < 0.01 => Health::Down,
-                Health::Healthy if roll < 0.04 => Health::Degraded,
-                Health::Degraded | Health::Down if roll < 0.3 => Health::Healthy,
-                Health::Degraded if roll > 0.97 => Health::Down,
+                Health::Healthy if roll < start * OUTAGE_SHARE => Health::Down,
+                Health::Healthy if roll < start => Health::Degraded,
+                Health::Degraded | Health::Down if roll < end => Health::Healthy,
+                Health::Degraded if roll > 1.0 - end * 0.1 => Health::Down,
                 h => h,
             };
             let base = self.base_latency[i] * if new == Health::Degraded { 6.0 } else { 1.0 };
@@ -213,7 +244,7 @@ impl MonitorSim {
             let v = self.signals[i].value;
             self.signals[i].value = self.jitter(v, 5.0, 0.0, 1.0e6);
         }
-        if self.rng.random_bool(0.03) {
+        if self.rng.random_bool((start * self.services.len() as f64 / 2.0).min(1.0)) {
             let depth = self.vitals.processing.queue_depth;
             alerts.push(self.alert(
                 Severity::Info,
@@ -257,10 +288,21 @@ mod tests {
 
     #[test]
     fn health_changes_raise_alerts_over_time() {
-        let mut sim = MonitorSim::new(42);
-        let alerts: Vec<Alert> = (0..500).flat_map(|_| sim.tick()).collect();
+        let mut sim = MonitorSim::new(42).incidents(3600.0);
+        let alerts: Vec<Alert> = (0..500).flat_map(|_| sim.tick(1.0)).collect();
         assert!(alerts.iter().any(|a| a.severity == Severity::Critical));
         assert!(alerts.iter().any(|a| a.severity == Severity::Warning));
         assert_eq!(sim.status(3).services.len(), SERVICES.len());
+    }
+
+    #[test]
+    fn by_default_a_few_incidents_an_hour_and_outages_are_rare() {
+        let mut sim = MonitorSim::new(7);
+        // Ten simulated hours at one tick a second.
+        let alerts: Vec<Alert> = (0..36_000).flat_map(|_| sim.tick(1.0)).collect();
+        let count = |s| alerts.iter().filter(|a| a.severity == s).count();
+        let (crit, warn) = (count(Severity::Critical), count(Severity::Warning));
+        assert!((15..=80).contains(&(crit + warn)), "{crit} critical, {warn} warnings in 10 h");
+        assert!(crit < warn, "{crit} critical, {warn} warnings");
     }
 }

@@ -76,6 +76,10 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 7, value_name = "DAYS",
           value_parser = clap::value_parser!(u32).range(1..))]
     pub history_days: u32,
+    /// Service incidents (alerts) started per hour, over all services; a
+    /// fifth start as outages (critical), the rest as degradations
+    #[arg(long, default_value_t = 4.0, value_name = "N")]
+    pub alerts_per_hour: f64,
     /// Wrap the text the server sends (insight titles and summaries, service
     /// messages, alerts) in terminal attacks: escape sequences, bidi
     /// overrides, controls. A client that cleans its input shows plain text.
@@ -100,14 +104,15 @@ impl ServeArgs {
             force_health: None,
             time_scale: 1.0,
             history_days: 7,
+            alerts_per_hour: 4.0,
             hostile: false,
         }
     }
 
-    /// Like [`ServeArgs::demo`] but with fast ticks and prices, so tests see
-    /// feed traffic within a fraction of a second.
+    /// Like [`ServeArgs::demo`] but with fast ticks, prices and alerts, so
+    /// tests see feed traffic within a fraction of a second.
     pub fn for_tests() -> Self {
-        ServeArgs { tick_secs: 0.2, price_rate: 20.0, ..Self::demo() }
+        ServeArgs { tick_secs: 0.2, price_rate: 20.0, alerts_per_hour: 3600.0, ..Self::demo() }
     }
 
     /// The clock of the price stamps, started now.

@@ -37,7 +37,7 @@ async fn step(app: &AppState) -> anyhow::Result<()> {
     let (jobs, alerts, resolved, signals, insight) = {
         let mut sim = app.sim();
         let jobs = sim.backfill.tick(dt);
-        let mut alerts = sim.monitor.tick();
+        let mut alerts = sim.monitor.tick(dt);
         let now = Timestamp::now();
         let resolved: Vec<_> = alerts.iter_mut().flat_map(|a| sim.alerts.raise(a, now)).collect();
         if sim.samples.due(now) {

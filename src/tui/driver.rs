@@ -15,6 +15,8 @@ use crate::watchlist;
 
 /// Insights fetched per page.
 const PAGE: u32 = 50;
+/// Alerts asked for at once (the contract's default).
+const ALERTS_LIMIT: u32 = 200;
 /// Trend histories asked for at once.
 const TREND_FETCHES: usize = 4;
 
@@ -92,6 +94,9 @@ impl Driver {
             Effect::FetchTrends { symbols, limit } => self.fetch_trends(symbols, limit),
             Effect::FetchMonitoringHistory { minutes } => self.fetch(move |api| async move {
                 ApiEvent::MonitoringHistory(api.monitoring_history(minutes).await)
+            }),
+            Effect::FetchAlerts { all } => self.fetch(move |api| async move {
+                ApiEvent::Alerts(api.alerts(all, ALERTS_LIMIT).await)
             }),
             Effect::Quit | Effect::FullRedraw | Effect::Bell => {}
         }

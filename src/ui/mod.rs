@@ -20,6 +20,7 @@ mod footer;
 mod header;
 mod overlay;
 pub mod tabs;
+mod toasts;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -57,9 +58,10 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme) {
         Tab::Metrics => tabs::metrics::render(f, body, app, theme),
         Tab::Markets => tabs::markets::render(f, body, app, theme),
         Tab::Reports => tabs::reports::render(f, body, app, theme),
+        Tab::Alerts => tabs::alerts::render(f, body, app, theme),
     }
     footer::render(f, foot, app, theme);
-    overlay::render_toast(f, body, app, theme);
+    toasts::render(f, body, app, theme);
     if app.markets.input.is_some() {
         overlay::render_symbol_prompt(f, body, app, theme);
     }

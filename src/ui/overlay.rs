@@ -1,10 +1,10 @@
-//! Things drawn over the body: the help overlay, the add-symbol prompt and
-//! the critical-alert toast.
+//! Things drawn over the body: the help overlay and the add-symbol prompt
+//! (the critical-alert toasts are [`super::toasts`]).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{centered, fmt};
 use crate::app::App;
@@ -55,11 +55,11 @@ pub(crate) fn render_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 /// Help entries that apply here, with the five tab keys folded into one.
 fn help_entries(app: &App) -> Vec<HelpEntry> {
-    use crate::keymap::Action::{Tab1, Tab2, Tab3, Tab4, Tab5};
+    use crate::keymap::Action::{Tab1, Tab2, Tab3, Tab4, Tab5, Tab6};
     let ctx = app.tab.context();
     let mut out: Vec<HelpEntry> = Vec::new();
     for e in app.keymap.help(ctx).into_iter().filter(|e| ctx.offers(e.action)) {
-        let is_tab = matches!(e.action, Tab1 | Tab2 | Tab3 | Tab4 | Tab5);
+        let is_tab = matches!(e.action, Tab1 | Tab2 | Tab3 | Tab4 | Tab5 | Tab6);
         match out.last_mut() {
             Some(prev) if is_tab && matches!(prev.action, Tab1 | Tab2 | Tab3 | Tab4) => {
                 prev.keys = format!("{} {}", prev.keys, e.keys);
@@ -91,23 +91,4 @@ pub(crate) fn render_symbol_prompt(f: &mut Frame, area: Rect, app: &App, theme: 
     f.render_widget(Clear, rect);
     let block = Block::bordered().title(" Add to watchlist ").border_style(theme.accent);
     f.render_widget(Paragraph::new(lines).block(block), rect);
-}
-
-pub(crate) fn render_toast(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(alert) = app.status.toast(app.now) else { return };
-    let width = 44.min(area.width);
-    let height = 4.min(area.height);
-    let rect = Rect {
-        x: area.right().saturating_sub(width),
-        y: area.bottom().saturating_sub(height),
-        width,
-        height,
-    };
-    f.render_widget(Clear, rect);
-    let block = Block::bordered().title(" CRITICAL ").border_style(theme.crit);
-    let text = vec![
-        Line::styled(alert.title.clone(), theme.crit),
-        Line::styled(alert.message.clone(), theme.base),
-    ];
-    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(block), rect);
 }

@@ -1,5 +1,6 @@
 //! One module per tab, each a pure `render(frame, area, app, theme)`.
 
+pub mod alerts;
 pub mod insights;
 pub mod markets;
 pub mod markets_detail;

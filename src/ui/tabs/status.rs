@@ -21,7 +21,7 @@ use ratatui::widgets::{Cell, List, ListItem, Paragraph, Row, Table};
 
 use super::{load_note, load_title, no_data, panel, placeholder};
 use crate::app::{App, eta_seconds, progress};
-use crate::protocol::{BackfillJob, Health, JobStatus, Severity};
+use crate::protocol::{AlertState, BackfillJob, Health, JobStatus};
 use crate::theme::Theme;
 use crate::ui::fmt;
 
@@ -265,26 +265,40 @@ fn job_header(wide: bool, theme: &Theme) -> Row<'static> {
     Row::new(["Job", "Progress", "Done/Total", "Rate", "ETA", err, "Status"]).style(theme.title)
 }
 
+/// The active alerts from the inbox, firing first; the Alerts tab has
+/// them all.
 fn render_alerts(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let s = &app.status;
-    let block = panel(format!(" Alerts · {} (newest first) ", s.alerts.len()), theme);
-    if s.alerts.is_empty() {
-        placeholder(f, area, block, Line::styled("no alerts", theme.muted));
+    let al = &app.alerts;
+    let (firing, acked, snoozed) = al.counts(app.wall);
+    let tab = app.keymap.first_key(app.tab.context(), crate::keymap::Action::Tab6);
+    let block = panel(
+        format!(
+            " Alerts · {firing} firing · {} acked or snoozed · {tab} for all ",
+            acked + snoozed
+        ),
+        theme,
+    );
+    let active: Vec<_> = app
+        .alerts
+        .visible(app.wall)
+        .into_iter()
+        .filter(|r| r.state(app.wall) != AlertState::Resolved)
+        .collect();
+    if active.is_empty() {
+        placeholder(f, area, block, Line::styled("no active alerts", theme.muted));
         return;
     }
-    let items: Vec<ListItem> = s
-        .alerts
+    let items: Vec<ListItem> = active
         .iter()
-        .map(|(a, at)| {
-            let (style, word) = match a.severity {
-                Severity::Critical => (theme.crit, "CRIT"),
-                Severity::Warning => (theme.warn, "WARN"),
-                Severity::Info | Severity::Unknown => (theme.muted, "info"),
-            };
+        .map(|r| {
+            let a = &r.alert;
+            let (word, style) = super::alerts::severity_word(a.severity, theme);
+            let (state, state_style) = super::alerts::state_word(r.state(app.wall), theme);
             ListItem::new(Line::from(vec![
                 Span::styled(format!("{word:<5}"), style),
+                Span::styled(format!("{state:<9}"), state_style),
                 Span::styled(
-                    format!("{:>4} ", fmt::age(Some(app.now.saturating_duration_since(*at)))),
+                    format!("{:>4} ", fmt::age(Some(r.age(app.now, app.wall)))),
                     theme.muted,
                 ),
                 Span::styled(format!("{} ", a.title), theme.base),
