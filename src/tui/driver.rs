@@ -93,7 +93,7 @@ impl Driver {
             Effect::FetchMonitoringHistory { minutes } => self.fetch(move |api| async move {
                 ApiEvent::MonitoringHistory(api.monitoring_history(minutes).await)
             }),
-            Effect::Quit | Effect::FullRedraw | Effect::Bell => {}
+            Effect::Quit | Effect::FullRedraw | Effect::Bell | Effect::Notify(_) => {}
         }
     }
 
