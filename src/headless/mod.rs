@@ -9,6 +9,7 @@
 //! Each command returns its exit status up to `main`; nothing here calls
 //! `process::exit`, so the outbox and the runtime always shut down cleanly.
 
+mod decide;
 mod docs;
 mod reports;
 mod status;
