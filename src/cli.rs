@@ -94,6 +94,11 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::headless::ReportsCommand,
     },
+    /// List alerts, or acknowledge or snooze one through the outbox
+    Alerts {
+        #[command(subcommand)]
+        action: crate::headless::AlertsCommand,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(crate::headless::CompletionsArgs),
     /// Print the man page (roff), e.g. `meridian man > meridian.1`

@@ -228,6 +228,9 @@ pub enum Effect {
     },
     /// Ring the terminal bell (a new critical alert, `ui.bell` on).
     Bell,
+    /// Write a desktop notification into the terminal (OSC 9 and OSC 777,
+    /// see [`crate::notify`]), between frames.
+    Notify(crate::notify::Notification),
     /// Repaint every cell (Ctrl-L).
     FullRedraw,
     Quit,

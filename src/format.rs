@@ -118,6 +118,45 @@ pub fn progress(j: &BackfillJob) -> f64 {
     }
 }
 
+/// The longest snooze (or other span typed by hand) accepted.
+const MAX_TYPED_SPAN: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// A duration as people write it: `30m`, `1h`, `2h30m`, `1d`, `90s` (one
+/// or more numbers, each with its unit). Zero and more than 30 days are
+/// refused: a snooze that ends now is no snooze, one past a month is
+/// forgetting the alert.
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
+    let help = || format!("`{text}`: say how long, like 30m, 1h, 2h30m or 1d");
+    let (mut total, mut digits) = (0u64, String::new());
+    for c in text.trim().chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c.to_ascii_lowercase() {
+            'd' => 86_400,
+            'h' => 3_600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(help()),
+        };
+        let n: u64 = digits.parse().map_err(|_| help())?;
+        total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(help)?;
+        digits.clear();
+    }
+    if !digits.is_empty() || text.trim().is_empty() {
+        return Err(help());
+    }
+    if total == 0 {
+        return Err(format!("`{text}` is no time at all"));
+    }
+    let d = Duration::from_secs(total);
+    if d > MAX_TYPED_SPAN {
+        return Err(format!("`{text}`: at most 30 days"));
+    }
+    Ok(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +205,21 @@ mod tests {
         assert_eq!(eta_seconds(&job(JobStatus::Running, Some(3.0))), Some(3.0));
         assert_eq!(eta_seconds(&job(JobStatus::Paused, None)), None);
         assert_eq!(progress(&job(JobStatus::Running, None)), 0.25);
+    }
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        let secs = |t| parse_duration(t).map(|d| d.as_secs());
+        assert_eq!(secs("30m"), Ok(1800));
+        assert_eq!(secs("1h"), Ok(3600));
+        assert_eq!(secs(" 2h30m "), Ok(9000));
+        assert_eq!(secs("1d"), Ok(86_400));
+        assert_eq!(secs("90s"), Ok(90));
+        for bad in
+            ["", "0m", "1", "h", "1w", "-1h", "1.5h", "1h 30m", "1x", "99999999999999999999d"]
+        {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+        assert!(parse_duration("31d").unwrap_err().contains("30 days"));
     }
 }

@@ -150,7 +150,8 @@ pub fn build_console(
         server_label: crate::token::redact_url(&config.server.url),
         insecure: remote.insecure,
         user: config.user_name(),
-        ack_hours: 4,
+        ack_hours: config.alerts.ack_hours,
+        notify: config.notify.clone(),
     };
     let api = api_client(config, &remote)?;
     let feed = |url: String| feed_options(config, &remote, url);

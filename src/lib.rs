@@ -12,6 +12,7 @@ pub(crate) mod format;
 pub mod headless;
 pub mod keymap;
 pub mod launch;
+pub mod notify;
 pub mod outbox;
 pub mod protocol;
 pub mod remote;

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             Some(Command::Status(args)) => Ok(headless::status(&cli.conn, &args).await),
             Some(Command::Tail(args)) => headless::tail(&cli.conn, &args).await,
             Some(Command::Reports { action }) => headless::reports(&cli.conn, action).await,
+            Some(Command::Alerts { action }) => headless::alerts(&cli.conn, action).await,
             Some(Command::Completions(args)) => headless::completions(&args),
             Some(Command::Man) => headless::man(),
             None => meridian::launch::console(&cli.conn, cli.demo).await,

@@ -138,6 +138,10 @@ impl<S: Screen> Screen for Probe<S> {
         self.inner.bell()
     }
 
+    fn notify(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.inner.notify(bytes)
+    }
+
     fn probe(&mut self) -> io::Result<bool> {
         let asked = self.inner.probe()?;
         if let (true, Some(answers)) = (asked, &self.answers) {

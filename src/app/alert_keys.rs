@@ -9,42 +9,11 @@ use super::alerts::Origin;
 use super::review::{Modal, Purpose, TextEntry};
 use super::{App, Tab};
 use crate::event::Effect;
+use crate::format::parse_duration;
 use crate::keymap::Action;
 use crate::outbox::{self, ItemStatus};
-use crate::protocol::{AlertState, Id, Timestamp};
-
-/// The longest snooze accepted.
-const MAX_SNOOZE: Duration = Duration::from_secs(30 * 24 * 3600);
-
-/// A duration as people write it: `30m`, `1h`, `2h30m`, `1d`, `90s`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let help = || format!("`{text}`: say how long, like 30m, 1h, 2h30m or 1d");
-    let (mut total, mut digits) = (0u64, String::new());
-    for c in text.trim().chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        let unit = match c.to_ascii_lowercase() {
-            'd' => 86_400,
-            'h' => 3_600,
-            'm' => 60,
-            's' => 1,
-            _ => return Err(help()),
-        };
-        let n: u64 = digits.parse().map_err(|_| help())?;
-        total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(help)?;
-        digits.clear();
-    }
-    if !digits.is_empty() || total == 0 {
-        return Err(help());
-    }
-    let d = Duration::from_secs(total);
-    if d > MAX_SNOOZE {
-        return Err(format!("`{text}`: at most 30 days"));
-    }
-    Ok(d)
-}
+use crate::notify::Notification;
+use crate::protocol::{AlertState, BackfillJob, Id, JobStatus, Timestamp};
 
 /// `wall` moved on by `d`.
 fn after(wall: Timestamp, d: Duration) -> Timestamp {
@@ -96,8 +65,39 @@ impl App {
         Some(true)
     }
 
-    /// A new critical alert got its toast: ring the bell (with `ui.bell`).
-    pub(super) fn alert_raised(&mut self, fx: &mut Vec<Effect>) {
+    /// A new critical alert got its toast: a desktop notification (with
+    /// `notify.alerts`) and the bell (with `ui.bell`).
+    pub(super) fn alert_raised(&mut self, id: &Id, fx: &mut Vec<Effect>) {
+        let Some(a) = self.alerts.get(id).map(|r| &r.alert) else { return };
+        let body = [a.message.as_str(), a.source.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let n = Notification::new(format!("CRITICAL: {}", a.title), body);
+        self.notify(self.settings.notify.alerts, n, fx);
+    }
+
+    /// Backfill jobs that just completed or failed: one notification each
+    /// (with `notify.jobs`).
+    pub(super) fn jobs_ended(&mut self, jobs: &[BackfillJob], fx: &mut Vec<Effect>) {
+        for j in jobs {
+            let verb = if j.status == JobStatus::Failed { "failed" } else { "completed" };
+            let mut body = format!("{} of {} processed", j.processed, j.total);
+            if let Some(e) = &j.last_error {
+                body.push_str(&format!(" · {e}"));
+            }
+            let n = Notification::new(format!("Backfill {} {verb}", j.name), body);
+            self.notify(self.settings.notify.jobs, n, fx);
+        }
+    }
+
+    /// Write `n` as a desktop notification when its kind is on, ringing
+    /// the bell too with `ui.bell`.
+    pub(crate) fn notify(&self, on: bool, n: Notification, fx: &mut Vec<Effect>) {
+        if on {
+            fx.push(Effect::Notify(n));
+        }
         if self.settings.bell {
             fx.push(Effect::Bell);
         }

@@ -28,7 +28,6 @@ mod trend;
 
 use std::time::{Duration, Instant};
 
-pub use alert_keys::parse_duration;
 pub use alerts::{AlertRow, Alerts, Origin, SeverityFilter, StateFilter, Toast};
 pub use candles::{Candle, Candles, window_stats};
 pub use chart::{Chart, HistoryState};
@@ -118,6 +117,8 @@ pub struct Settings {
     pub user: String,
     /// How long an acknowledgement silences an Alertmanager alert.
     pub ack_hours: u32,
+    /// Which events write a desktop notification.
+    pub notify: crate::config::NotifyConfig,
 }
 
 impl Default for Settings {
@@ -132,6 +133,7 @@ impl Default for Settings {
             insecure: false,
             user: "console".into(),
             ack_hours: 4,
+            notify: crate::config::NotifyConfig::default(),
         }
     }
 }
@@ -279,7 +281,8 @@ impl App {
             }
             FeedEvent::Backfill(jobs) => {
                 self.feeds.backfill.last_message = Some(now);
-                self.status.upsert_jobs(jobs, now);
+                let ended = self.status.upsert_jobs(jobs, now);
+                self.jobs_ended(&ended, fx);
             }
             FeedEvent::Health(msgs) => {
                 self.feeds.health.last_message = Some(now);
@@ -306,8 +309,9 @@ impl App {
             }
             HealthMessage::KpiUpdated(k) => self.metrics.upsert_kpi(*k),
             HealthMessage::Alert(a) => {
+                let id = a.id.clone();
                 if self.alerts.on_live(a, now, self.wall) {
-                    self.alert_raised(fx);
+                    self.alert_raised(&id, fx);
                 }
             }
             HealthMessage::AlertUpdated(a) => {

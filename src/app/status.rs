@@ -9,7 +9,7 @@ use super::timeseries::{Aged, MIN_STEP, TimeSeries};
 use crate::api::ApiError;
 pub use crate::format::{eta_seconds, progress};
 use crate::protocol::{
-    BackfillJob, MonitoringSample, Performance, Processing, SampleSeries, SystemStatus, Timestamp,
+    BackfillJob, JobStatus, MonitoringSample, Performance, Processing, SampleSeries, SystemStatus, Timestamp,
 };
 /// The monitoring history asked for at start and on refresh (§3a).
 pub(crate) const HISTORY_MINUTES: u32 = 60;
@@ -167,16 +167,26 @@ impl Status {
         self.system_at.is_none_or(|t| now.saturating_duration_since(t) > stale_after)
     }
 
+    /// Take the jobs' new state. Returns the jobs this update saw finish
+    /// (completed or failed after being seen unfinished): news, unlike a
+    /// job that was already over when first seen.
     pub(crate) fn upsert_jobs(
         &mut self,
         jobs: impl IntoIterator<Item = BackfillJob>,
         now: Instant,
-    ) {
+    ) -> Vec<BackfillJob> {
+        let over = |s: JobStatus| matches!(s, JobStatus::Completed | JobStatus::Failed);
+        let mut ended = Vec::new();
         for j in jobs {
+            let was = self.jobs.get(&j.job_id).map(|old| old.status);
+            if over(j.status) && was.is_some_and(|s| !over(s)) {
+                ended.push(j.clone());
+            }
             self.jobs.insert(j.job_id.clone(), j);
         }
         self.jobs_at = Some(now);
         self.jobs_load.refreshed(now);
+        ended
     }
 }
 

@@ -40,6 +40,10 @@ pub(super) const KEYS: &[(&str, &str, Kind)] = &[
     ("ui", "flow_control", Kind::Str),
     ("markets", "symbols", Kind::List),
     ("user", "name", Kind::Str),
+    ("alerts", "ack_hours", Kind::Int),
+    ("notify", "alerts", Kind::Bool),
+    ("notify", "jobs", Kind::Bool),
+    ("notify", "prices", Kind::Bool),
     ("log", "level", Kind::Str),
 ];
 

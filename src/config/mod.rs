@@ -30,6 +30,8 @@ pub struct Config {
     pub markets: MarketsConfig,
     pub log: LogConfig,
     pub user: UserConfig,
+    pub alerts: AlertsConfig,
+    pub notify: NotifyConfig,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
     pub keys: KeymapOverrides,
@@ -110,6 +112,38 @@ pub struct UserConfig {
     /// name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertsConfig {
+    /// How long acknowledging an Alertmanager alert silences it, in hours.
+    pub ack_hours: u32,
+}
+
+/// Desktop notifications written to the terminal (OSC 9 and OSC 777), by
+/// kind.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotifyConfig {
+    /// A new critical alert.
+    pub alerts: bool,
+    /// A backfill job that completes or fails.
+    pub jobs: bool,
+    /// A price alert that fires.
+    pub prices: bool,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> AlertsConfig {
+        AlertsConfig { ack_hours: 4 }
+    }
+}
+
+impl Default for NotifyConfig {
+    fn default() -> NotifyConfig {
+        NotifyConfig { alerts: true, jobs: true, prices: true }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -35,6 +35,10 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
         if value == 0 { Err(fail(key, "must be greater than 0".into())) } else { Ok(()) }
     };
     positive("server.request_timeout_ms", config.server.request_timeout_ms)?;
+    if !(1..=24 * 30).contains(&config.alerts.ack_hours) {
+        let message = format!("must be 1 to 720 hours, got {}", config.alerts.ack_hours);
+        return Err(fail("alerts.ack_hours", message));
+    }
     let feeds = &config.feeds;
     positive("feeds.connect_timeout_ms", feeds.connect_timeout_ms)?;
     positive("feeds.backoff_base_ms", feeds.backoff_base_ms)?;

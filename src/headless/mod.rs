@@ -4,11 +4,15 @@
 //! - [`status`]: health as text or JSON, and as the exit status.
 //! - [`tail`]: a live feed as JSON lines.
 //! - [`reports`]: list the queue; approve, reject or flag through the outbox.
+//! - [`alerts`]: list alerts with their state; acknowledge or snooze one
+//!   through the outbox.
 //! - [`docs`]: shell completions and the man page, from the CLI definition.
 //!
 //! Each command returns its exit status up to `main`; nothing here calls
 //! `process::exit`, so the outbox and the runtime always shut down cleanly.
 
+mod alerts;
+mod decide;
 mod docs;
 mod reports;
 mod status;
@@ -20,6 +24,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::CommandFactory as _;
 
+pub use alerts::{AlertsCommand, run as alerts};
 pub use docs::{CompletionsArgs, completions, man};
 pub use reports::{ReportsCommand, run as reports};
 pub use status::{StatusArgs, run as status};
@@ -31,7 +36,8 @@ use crate::remote::{Remote, load_config};
 
 /// Usage and config errors, as for the console.
 pub(crate) const EXIT_USAGE: u8 = 2;
-/// `reports approve|reject|flag`: not delivered in time, still queued.
+/// `reports approve|reject|flag`, `alerts ack|snooze`: not delivered in
+/// time, still queued.
 pub(crate) const EXIT_QUEUED: u8 = 3;
 
 /// Print `meridian: <text>` on stderr as one line with nothing a terminal

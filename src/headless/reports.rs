@@ -1,7 +1,8 @@
 //! `meridian reports list` (the approval queue, as a table or JSON) and
 //! `meridian reports approve|reject|flag ID`: the decision goes through the
 //! same durable outbox as the console's (`<data_dir>/outbox.db`), with its
-//! own Idempotency-Key, and we wait for that item's delivery.
+//! own Idempotency-Key, and we wait for that item's delivery
+//! ([`super::decide`]).
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -9,15 +10,15 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
-use tokio::sync::mpsc;
 
-use super::{EXIT_QUEUED, interrupted, print};
+use super::decide::{Wording, decide};
+use super::print;
 use crate::api::ReportQuery;
 use crate::cli::ConnArgs;
 use crate::format;
-use crate::outbox::{Action, Answer, ItemStatus, Outbox, OutboxEvent, spawn_sender};
+use crate::outbox::{Action, Answer};
 use crate::protocol::{Id, ReportList};
-use crate::remote::{api_client, sender_config};
+use crate::remote::api_client;
 
 const DECISION_EXIT_CODES: &str = "\
 Exit status:
@@ -146,7 +147,7 @@ pub async fn run(conn: &ConnArgs, command: ReportsCommand) -> anyhow::Result<Exi
             (Action::FlagReport { report: Id(id), reason }, wait)
         }
     };
-    decide(conn, action, wait.timeout).await
+    decide(conn, action, wait.timeout, &WORDING).await
 }
 
 async fn list(conn: &ConnArgs, args: &ListArgs) -> anyhow::Result<ExitCode> {
@@ -207,115 +208,18 @@ fn table(list: &ReportList, offset: u32) -> String {
     s
 }
 
-/// How waiting for our item ended.
-enum Wait {
-    Delivered(Option<Answer>),
-    /// The server refused it for good; the line to show.
-    Refused(String),
-    TimedOut,
-    Interrupted(u8),
-}
+/// How `reports` words the server's answers.
+const WORDING: Wording = Wording { delivered, conflict, command: "meridian reports" };
 
-async fn decide(conn: &ConnArgs, action: Action, timeout: Duration) -> anyhow::Result<ExitCode> {
-    let (config, remote) = super::setup(conn)?;
-    let path = config.data_dir().join("outbox.db");
-    let outbox = Outbox::open(&path)
-        .with_context(|| format!("cannot open the outbox {}", path.display()))?;
-    // On disk before anything is sent: from here on the action is not lost.
-    let item = outbox.enqueue(action).context("cannot queue the action")?;
-    let what = item.action.describe();
-    let (tx, mut rx) = mpsc::channel::<OutboxEvent>(64);
-    let sender = spawn_sender(outbox.clone(), sender_config(&config, &remote), tx)?;
-
-    let deadline = tokio::time::sleep(timeout);
-    let signal = interrupted();
-    tokio::pin!(deadline, signal);
-    let mut last_error = None;
-    let end = loop {
-        let event = tokio::select! {
-            event = rx.recv() => event,
-            () = &mut deadline => break Wait::TimedOut,
-            code = &mut signal => break Wait::Interrupted(code),
-        };
-        let Some(event) = event else {
-            sender.shutdown().await;
-            anyhow::bail!("the outbox sender stopped unexpectedly; {what} stays queued");
-        };
-        if let Some(end) = ours(event, item.id, &mut last_error) {
-            break end;
-        }
-    };
-    // Interrupts a request in flight: the item stays pending with its key.
-    sender.shutdown().await;
-
-    Ok(match end {
-        Wait::Delivered(answer) => {
-            print(delivered(&what, answer).as_bytes())?;
-            ExitCode::SUCCESS
-        }
-        Wait::Refused(line) => {
-            // Told here, with an exit status: nobody is left to retry or drop it.
-            if let Err(e) = outbox.drop_item(item.id) {
-                tracing::warn!(error = %e, "could not drop a refused action");
-            }
-            super::say(line);
-            ExitCode::FAILURE
-        }
-        Wait::TimedOut | Wait::Interrupted(_) => {
-            let why = match &end {
-                Wait::TimedOut => format!("not delivered within {}s", timeout.as_secs_f64()),
-                _ => "interrupted".into(),
-            };
-            let last = last_error.map(|e| format!(" (last error: {e})")).unwrap_or_default();
-            super::say(format_args!(
-                "{what}: {why}{last}; it stays queued in {} and is sent by the next \
-                 `meridian` or `meridian reports` run",
-                outbox.path().display()
-            ));
-            ExitCode::from(if let Wait::Interrupted(code) = end { code } else { EXIT_QUEUED })
-        }
-    })
-}
-
-/// What an outbox event means for our item (`id`), if it is final. Retries
-/// are reported on stderr as they happen.
-fn ours(event: OutboxEvent, id: i64, last_error: &mut Option<String>) -> Option<Wait> {
-    let refused = |item: &crate::outbox::Item, text: String| {
-        Some(Wait::Refused(format!("{}: {text}", item.action.describe())))
-    };
-    match event {
-        OutboxEvent::Changed(items) => {
-            let item = items.iter().find(|i| i.id == id && i.status == ItemStatus::Pending)?;
-            if item.last_error.is_some() && item.last_error != *last_error {
-                *last_error = item.last_error.clone();
-                super::say(format_args!(
-                    "{}: not delivered yet ({}); retrying",
-                    item.action.describe(),
-                    item.last_error.as_deref().unwrap_or_default()
-                ));
-            }
-            None
-        }
-        OutboxEvent::Delivered { item, answer } if item.id == id => Some(Wait::Delivered(answer)),
-        OutboxEvent::Conflict { item, message, current } if item.id == id => {
-            let text = match current {
-                Some(Answer::Report(r)) => format!(
-                    "already {} by {} ({message})",
-                    r.validation_status.as_str(),
-                    r.approved_by.as_deref().unwrap_or("someone else")
-                ),
-                _ => format!("conflict: {message}"),
-            };
-            refused(&item, text)
-        }
-        OutboxEvent::Forbidden { item, message } if item.id == id => {
-            refused(&item, format!("not allowed with this token: {message}"))
-        }
-        OutboxEvent::Rejected { item, status, message } if item.id == id => {
-            refused(&item, format!("refused by the server (HTTP {status}): {message}"))
-        }
-        // Older queued actions delivered on the way.
-        _ => None,
+/// A 409: "already approved by alice (...)".
+fn conflict(message: &str, current: Option<Answer>) -> String {
+    match current {
+        Some(Answer::Report(r)) => format!(
+            "already {} by {} ({message})",
+            r.validation_status.as_str(),
+            r.approved_by.as_deref().unwrap_or("someone else")
+        ),
+        _ => format!("conflict: {message}"),
     }
 }
 

@@ -64,6 +64,8 @@ pub struct Core {
     tx: mpsc::Sender<Event>,
     rx: mpsc::Receiver<Event>,
     driver: Driver,
+    /// Whether notifications need tmux's passthrough, known at the start.
+    tmux: bool,
 }
 
 impl Core {
@@ -91,7 +93,8 @@ impl Core {
         let sender = crate::outbox::spawn_sender(outbox.clone(), sender, tx.clone())
             .context("cannot start the outbox sender")?;
         let driver = Driver { api, tx: tx.clone(), price_cmds, data_dir, outbox, sender };
-        Ok(Core { app, theme, fps, flow_control, tx, rx, driver })
+        let tmux = crate::notify::inside_tmux();
+        Ok(Core { app, theme, fps, flow_control, tx, rx, driver, tmux })
     }
 
     /// A sender for events from outside (keys, signals, a benchmark's stop).
@@ -103,7 +106,7 @@ impl Core {
     /// of the [`Event::Terminate`] that ended it, 0 after `q`), or an error
     /// saying why terminal input was lost.
     pub async fn run(self, screen: &mut impl Screen) -> anyhow::Result<u8> {
-        let Core { mut app, theme, fps, flow_control, tx, mut rx, driver } = self;
+        let Core { mut app, theme, fps, flow_control, tx, mut rx, driver, tmux } = self;
         drop(tx);
         driver.outbox_changed();
         for fx in app.start() {
@@ -143,7 +146,7 @@ impl Core {
                 dirty |= app.update(ev, &mut effects);
                 next = rx.try_recv().ok();
             }
-            if carry_out(&mut effects, screen, &driver, &mut dirty)? {
+            if carry_out(&mut effects, screen, &driver, tmux, &mut dirty)? {
                 break;
             }
         }
@@ -157,23 +160,47 @@ fn carry_out(
     effects: &mut Vec<Effect>,
     screen: &mut impl Screen,
     driver: &Driver,
+    tmux: bool,
     dirty: &mut bool,
 ) -> anyhow::Result<bool> {
     let mut quit = false;
     for fx in effects.drain(..) {
         match fx {
             Effect::Quit => quit = true,
-            Effect::FullRedraw => {
-                screen.clear().context("cannot clear the screen")?;
-                *dirty = true;
+            fx => {
+                if let Some(other) = on_screen(fx, screen, tmux, dirty)? {
+                    driver.execute(other);
+                }
             }
-            Effect::Bell => {
-                let _ = screen.bell();
-            }
-            other => driver.execute(other),
         }
     }
     Ok(quit)
+}
+
+/// Carry out `fx` if it is the screen's (between frames: the loop only
+/// calls this after a frame went out whole); gives back any other effect.
+fn on_screen(
+    fx: Effect,
+    screen: &mut impl Screen,
+    tmux: bool,
+    dirty: &mut bool,
+) -> anyhow::Result<Option<Effect>> {
+    match fx {
+        Effect::FullRedraw => {
+            screen.clear().context("cannot clear the screen")?;
+            *dirty = true;
+        }
+        Effect::Bell => {
+            let _ = screen.bell();
+        }
+        Effect::Notify(n) => {
+            if let Err(e) = screen.notify(&crate::notify::encode(&n, tmux, false)) {
+                tracing::warn!(error = %e, "cannot write a desktop notification");
+            }
+        }
+        other => return Ok(Some(other)),
+    }
+    Ok(None)
 }
 
 /// When frames go out: the frame rate's grid and flow control, with the
@@ -355,6 +382,47 @@ mod tests {
         exit.note(&Event::TaskFailed(input));
         let e = exit.result().expect_err("no keys, no console");
         assert_eq!(e.to_string(), "terminal input stopped unexpectedly: bad escape");
+    }
+
+    #[test]
+    fn a_notification_goes_out_between_frames_and_is_counted() {
+        use std::io::Write;
+        #[derive(Clone, Default)]
+        struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let out = Shared::default();
+        let mut screen = super::super::screen::TermScreen::fixed(out.clone(), 80, 24).expect("tty");
+        let keys = crate::keymap::Keymap::default_map();
+        let app =
+            App::new(crate::app::Settings::default(), keys, vec!["AAPL".into()], Instant::now());
+        let theme = Theme::by_name("default").expect("theme");
+        let frame = |screen: &mut super::super::screen::TermScreen<Shared>| {
+            screen.draw(&app, &theme).expect("frame");
+            screen.flush().expect("flush");
+        };
+        frame(&mut screen);
+        let n = crate::notify::Notification::new("cpu high", "\x1b]0;pwned\x07 97%");
+        let mut dirty = false;
+        let left = on_screen(Effect::Notify(n.clone()), &mut screen, true, &mut dirty);
+        assert!(left.expect("written").is_none() && !dirty);
+        frame(&mut screen);
+        let bytes = out.0.borrow().clone();
+        let ours = crate::notify::encode(&n, true, false);
+        let at = bytes.windows(ours.len()).position(|w| w == ours).expect("sent whole");
+        assert!(bytes[..at].ends_with(b"\x1b[?2026l"), "after the first frame's end");
+        assert!(bytes[at + ours.len()..].starts_with(b"\x1b[?2026h"), "before the next begins");
+        assert_eq!(screen.bytes_written(), bytes.len() as u64, "counted");
+        // Not the screen's: given back for the driver.
+        let other = on_screen(Effect::FetchKpis, &mut screen, true, &mut dirty).expect("ok");
+        assert_eq!(other, Some(Effect::FetchKpis));
     }
 
     #[test]

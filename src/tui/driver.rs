@@ -98,7 +98,7 @@ impl Driver {
             Effect::FetchAlerts { all } => self.fetch(move |api| async move {
                 ApiEvent::Alerts(api.alerts(all, ALERTS_LIMIT).await)
             }),
-            Effect::Quit | Effect::FullRedraw | Effect::Bell => {}
+            Effect::Quit | Effect::FullRedraw | Effect::Bell | Effect::Notify(_) => {}
         }
     }
 

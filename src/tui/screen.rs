@@ -26,6 +26,14 @@ pub trait Screen {
     /// Forget what is on the screen, so the next frame redraws every cell.
     fn clear(&mut self) -> io::Result<()>;
     fn bell(&mut self) -> io::Result<()>;
+    /// Write a desktop notification, already encoded
+    /// ([`crate::notify::encode`]), straight to the terminal. The loop calls
+    /// it between frames, never inside one. Does nothing by default (a
+    /// screen no terminal reads); wrappers pass this on.
+    fn notify(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let _ = bytes;
+        Ok(())
+    }
     /// Ask the terminal to answer ([`crate::event::Event::TerminalAnswer`])
     /// once it has processed everything written before; it goes out with
     /// the frame at the next flush. Returns whether anything was asked:
@@ -163,6 +171,16 @@ impl<W: Write> Screen for TermScreen<W> {
     fn bell(&mut self) -> io::Result<()> {
         let out = self.terminal.backend_mut();
         out.write_all(b"\x07")?;
+        out.flush()
+    }
+
+    /// Out at once, counted in [`Screen::bytes_written`]. Nothing of a frame
+    /// is pending here: the loop flushes each frame whole before it carries
+    /// out effects, so these bytes follow the end of a frame's synchronized
+    /// output and come before the next one begins.
+    fn notify(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let out = self.terminal.backend_mut();
+        out.write_all(bytes)?;
         out.flush()
     }
 }

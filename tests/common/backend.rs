@@ -44,6 +44,14 @@ impl Backend {
         })
     }
 
+    /// Alerts as the server lists them now (§3b): the active ones, or all.
+    pub fn alerts(&self, all: bool) -> Vec<meridian::protocol::Alert> {
+        meridian::tls::install_crypto();
+        let api =
+            meridian::api::ApiClient::new(&self.url(), None, Duration::from_secs(5), None).unwrap();
+        self.rt.block_on(async { api.alerts(all, 1000).await.unwrap().alerts })
+    }
+
     /// Ids of the first report and the first insight the console shows.
     pub fn first_rows(&self) -> (String, String) {
         meridian::tls::install_crypto();
