@@ -13,7 +13,7 @@ const UPPER: [&str; 4] = ["app", "launch", "tui", "ui"];
 
 /// Everything else in the crate. Clap's argument types (`cli` naming
 /// `headless` and `server` types, and back) are the one cycle allowed.
-const LOWER: [&str; 18] = [
+const LOWER: [&str; 19] = [
     "api",
     "cli",
     "config",
@@ -27,6 +27,7 @@ const LOWER: [&str; 18] = [
     "remote",
     "sanitize",
     "server",
+    "sources",
     "task",
     "theme",
     "tls",
