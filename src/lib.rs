@@ -18,6 +18,7 @@ pub mod protocol;
 pub mod remote;
 pub mod sanitize;
 pub mod server;
+pub mod sources;
 pub(crate) mod task;
 pub mod theme;
 pub mod tls;

@@ -28,6 +28,7 @@ const LOWER: [&str; 19] = [
     "remote",
     "sanitize",
     "server",
+    "sources",
     "task",
     "theme",
     "tls",
