@@ -11,8 +11,8 @@ use super::{App, Tab};
 use crate::event::Effect;
 use crate::format::parse_duration;
 use crate::keymap::Action;
-use crate::outbox::{self, ItemStatus};
 use crate::notify::Notification;
+use crate::outbox::{self, ItemStatus};
 use crate::protocol::{AlertState, BackfillJob, Id, JobStatus, Timestamp};
 
 /// `wall` moved on by `d`.

@@ -9,7 +9,8 @@ use super::timeseries::{Aged, MIN_STEP, TimeSeries};
 use crate::api::ApiError;
 pub use crate::format::{eta_seconds, progress};
 use crate::protocol::{
-    BackfillJob, JobStatus, MonitoringSample, Performance, Processing, SampleSeries, SystemStatus, Timestamp,
+    BackfillJob, JobStatus, MonitoringSample, Performance, Processing, SampleSeries, SystemStatus,
+    Timestamp,
 };
 /// The monitoring history asked for at start and on refresh (§3a).
 pub(crate) const HISTORY_MINUTES: u32 = 60;

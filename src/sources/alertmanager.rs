@@ -180,7 +180,8 @@ impl Alertmanager {
             return Err(SourceError::Setup("a silence needs at least one label to match".into()));
         }
         let existing = self.silences().await?;
-        if let Some(s) = existing.iter().find(|s| is_ours(s, labels, created_by)) {
+        let wish = Wish { labels, created_by, comment, ends_at };
+        if let Some(s) = existing.iter().find(|s| is_ours(s, &wish)) {
             return Ok(SilenceOutcome { id: clean(&s.id), created: false });
         }
         let matchers: Vec<_> = labels
@@ -215,10 +216,29 @@ struct Posted {
     silence_id: String,
 }
 
-/// An active or pending silence by `created_by` whose matchers are exactly
-/// `labels`, each by equality.
-fn is_ours(s: &GettableSilence, labels: &BTreeMap<String, String>, created_by: &str) -> bool {
-    let live = matches!(s.status.state.as_str(), "active" | "pending");
+/// The silence a decision asks for.
+pub(crate) struct Wish<'a> {
+    pub labels: &'a BTreeMap<String, String>,
+    pub created_by: &'a str,
+    pub comment: &'a str,
+    pub ends_at: Timestamp,
+}
+
+/// How far a snooze's end may be from the one asked for and still be the
+/// same decision (Alertmanager keeps the time as sent; this is slack).
+const SAME_END_MS: i64 = 60_000;
+
+/// An active or pending silence that is this decision, made before (a
+/// retry, a restart, a second key press): by the same user, with exactly
+/// the alert's labels as equality matchers, of the same kind, and for a
+/// snooze, ending when this one would. An acknowledgement by the same user
+/// is one whatever its end; a new snooze until another time is a new one.
+pub(crate) fn is_ours(s: &GettableSilence, wish: &Wish<'_>) -> bool {
+    let (labels, created_by) = (wish.labels, wish.created_by);
+    let ack = ack_note(wish.comment).is_some();
+    let same_kind = ack_note(&s.comment).is_some() == ack;
+    let same_end = ack || s.ends_at.is_some_and(|e| (e.0 - wish.ends_at.0).abs() <= SAME_END_MS);
+    let live = same_kind && same_end && matches!(s.status.state.as_str(), "active" | "pending");
     let exact = s.matchers.iter().all(|m| m.is_equal && !m.is_regex);
     let set: BTreeMap<&str, &str> =
         s.matchers.iter().map(|m| (m.name.as_str(), m.value.as_str())).collect();

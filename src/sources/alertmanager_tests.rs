@@ -212,8 +212,11 @@ fn only_a_live_silence_by_the_same_author_with_the_same_matchers_is_ours() {
         .into();
     let make = |by: &str, state: &str, matchers: Value| {
         silence(&json!({"id": "s", "status": {"state": state}, "createdBy": by, "comment": "ack",
-            "matchers": matchers}))
+            "endsAt": "2026-12-02T18:00:00Z", "matchers": matchers}))
     };
+    let ends_at = at("2026-12-02T19:00:00Z");
+    let ack = |by| Wish { labels: &labels, created_by: by, comment: "ack: on it", ends_at };
+    let is_ours = |s: &GettableSilence, _: &BTreeMap<String, String>, by| is_ours(s, &ack(by));
     let m = |name: &str, value: &str, regex: bool, equal: bool| json!({"name": name, "value": value, "isRegex": regex, "isEqual": equal});
     let exact = json!([m("job", "node", false, true), m("alertname", "DiskFull", false, true)]);
     assert!(is_ours(&make("ana", "active", exact.clone()), &labels, "ana"));
@@ -230,4 +233,19 @@ fn only_a_live_silence_by_the_same_author_with_the_same_matchers_is_ours() {
     assert!(!is_ours(&make("ana", "active", twice), &labels, "ana"));
     let other = json!([m("job", "db", false, true), m("alertname", "DiskFull", false, true)]);
     assert!(!is_ours(&make("ana", "active", other), &labels, "ana"));
+    // A snooze is not an acknowledgement, and a snooze until another
+    // time is another decision; until the same time it is a retry.
+    let exact = json!([m("job", "node", false, true), m("alertname", "DiskFull", false, true)]);
+    let snoozed = silence(&json!({"id": "z", "status": {"state": "active"}, "createdBy": "ana",
+        "comment": "snooze until 2026-12-02 18:00 UTC", "endsAt": "2026-12-02T18:00:00Z",
+        "matchers": exact}));
+    assert!(!super::is_ours(&snoozed, &ack("ana")));
+    let snooze = |end| Wish {
+        labels: &labels,
+        created_by: "ana",
+        comment: "snooze until …",
+        ends_at: at(end),
+    };
+    assert!(super::is_ours(&snoozed, &snooze("2026-12-02T18:00:30Z")));
+    assert!(!super::is_ours(&snoozed, &snooze("2026-12-02T20:00:00Z")));
 }
