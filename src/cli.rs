@@ -58,6 +58,12 @@ pub struct ConnArgs {
     /// Do not verify TLS certificates (https, wss). Shown in red all session
     #[arg(long, global = true)]
     pub insecure: bool,
+    /// Prometheus base URL: service cards from `up` by job, sparkline panels
+    #[arg(long, global = true, env = "MERIDIAN_PROMETHEUS_URL", value_name = "URL")]
+    pub prometheus: Option<String>,
+    /// Alertmanager base URL: the alert inbox, acknowledged with silences
+    #[arg(long, global = true, env = "MERIDIAN_ALERTMANAGER_URL", value_name = "URL")]
+    pub alertmanager: Option<String>,
 }
 
 impl ConnArgs {
@@ -72,6 +78,8 @@ impl ConnArgs {
             symbols: self.symbols.clone(),
             log_level: self.log_level.clone(),
             fps: self.fps,
+            prometheus: self.prometheus.clone(),
+            alertmanager: self.alertmanager.clone(),
         }
     }
 }

@@ -114,6 +114,8 @@ pub enum Event {
     Feed(FeedEvent),
     Api(ApiEvent),
     Outbox(OutboxEvent),
+    /// What Prometheus or Alertmanager said.
+    Source(crate::sources::SourceEvent),
     /// Something the driver could not do, for the footer.
     Notice(String),
     /// A background task panicked; the console runs on without it.
@@ -226,6 +228,8 @@ pub enum Effect {
     FetchAlerts {
         all: bool,
     },
+    /// Ask Prometheus and Alertmanager again now.
+    PollSources,
     /// Ring the terminal bell (a new critical alert, `ui.bell` on).
     Bell,
     /// Write a desktop notification into the terminal (OSC 9 and OSC 777,
@@ -234,6 +238,42 @@ pub enum Effect {
     /// Repaint every cell (Ctrl-L).
     FullRedraw,
     Quit,
+}
+
+impl Effect {
+    /// Whether carrying it out asks a Meridian backend.
+    pub fn needs_backend(&self) -> bool {
+        use Effect as E;
+        match self {
+            E::Subscribe(_)
+            | E::Unsubscribe(_)
+            | E::FetchInsights { .. }
+            | E::FetchReports(_)
+            | E::FetchStats(_)
+            | E::FetchKpis
+            | E::FetchAnalytics(_)
+            | E::FetchStatus
+            | E::FetchCandles { .. }
+            | E::FetchTrends { .. }
+            | E::FetchMonitoringHistory { .. }
+            | E::FetchAlerts { .. } => true,
+            E::SaveWatchlist(_)
+            | E::Enqueue(_)
+            | E::OutboxRetry(_)
+            | E::OutboxDrop(_)
+            | E::PollSources
+            | E::Notify(_)
+            | E::Bell
+            | E::FullRedraw
+            | E::Quit => false,
+        }
+    }
+}
+
+impl From<crate::sources::SourceEvent> for Event {
+    fn from(e: crate::sources::SourceEvent) -> Self {
+        Event::Source(e)
+    }
 }
 
 impl From<TaskFailed> for Event {

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 
-use crate::app::{App, Settings};
+use crate::app::{AmSource, App, Prom, Settings, Tab};
 use crate::cli::{ConfigAction, ConnArgs};
 use crate::config::{Config, DEFAULT_TOML, Loaded};
 use crate::keymap::Keymap;
 use crate::outbox::Outbox;
-use crate::remote::{Remote, api_client, feed_options, load_config, sender_config};
+use crate::remote::{Remote, api_client, feed_options, load_config, sender_config, source_clients};
 use crate::server::ServerHandle;
 use crate::theme::Theme;
 use crate::tls;
@@ -22,7 +22,8 @@ use crate::tui::{Console, run};
 /// Run the console; with `demo`, against the embedded reference server.
 pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
     tls::install_crypto();
-    let Loaded { mut config, token, warnings, .. } = load_config(conn)?;
+    let loaded = load_config(conn)?;
+    let Loaded { mut config, token, warnings, .. } = loaded.clone();
     let keymap = Keymap::with_overrides(&config.keys).context("in [keys]")?;
     let theme = Theme::by_name(&config.ui.theme).map_err(|e| anyhow::anyhow!("{e}"))?;
     require_terminal()?;
@@ -31,7 +32,11 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
 
     let server = if demo { Some(start_demo_server(&mut config).await?) } else { None };
     // The demo talks plain HTTP on loopback: no token, no TLS to set up.
-    let remote = if demo { Remote::default() } else { Remote::new(&config, token, conn.insecure)? };
+    let remote = if demo {
+        Remote::default()
+    } else {
+        Remote::new(&config, token, conn.insecure)?.with_sources(&loaded)
+    };
     for warning in &warnings {
         tracing::warn!("{warning}");
     }
@@ -152,14 +157,34 @@ pub fn build_console(
         user: config.user_name(),
         ack_hours: config.alerts.ack_hours,
         notify: config.notify.clone(),
+        backend: remote.backend || demo,
     };
     let api = api_client(config, &remote)?;
+    let sources = source_clients(config, &remote)?;
+    let now = Instant::now();
+    let mut app = App::new(settings, keymap, symbols, now);
+    app.alerts.am = sources.alertmanager.as_ref().map(|(c, _)| AmSource::new(c.base().into(), now));
+    app.prom = sources.prometheus.as_ref().map(|(c, _, every, points)| {
+        let panels: Vec<(String, Option<String>)> = config
+            .sources
+            .prometheus
+            .metrics
+            .iter()
+            .map(|m| (m.name.clone(), m.unit.clone()))
+            .collect();
+        Prom::new(c.base().into(), &panels, *points, *every, now)
+    });
+    let am = sources.alertmanager.as_ref().map(|(c, _)| c.clone());
+    // On call without a backend: open where the news is.
+    if !app.settings.backend {
+        app.tab = if am.is_some() { Tab::Alerts } else { Tab::Status };
+    }
     let feed = |url: String| feed_options(config, &remote, url);
     let outbox_path = data_dir.join("outbox.db");
     let outbox = Outbox::open(&outbox_path)
         .with_context(|| format!("cannot open the outbox {}", outbox_path.display()))?;
     Ok(Console {
-        app: App::new(settings, keymap, symbols, Instant::now()),
+        app,
         theme,
         fps: config.ui.fps,
         flow_control: config.ui.flow_control,
@@ -169,7 +194,8 @@ pub fn build_console(
         health: feed(config.health_url()),
         data_dir,
         outbox,
-        sender: sender_config(config, &remote),
+        sender: sender_config(config, &remote, am),
+        sources,
     })
 }
 

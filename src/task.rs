@@ -28,6 +28,8 @@ pub enum Task {
     Outbox,
     /// One REST request.
     Fetch,
+    /// Reading Prometheus or Alertmanager.
+    Source(&'static str),
 }
 
 impl std::fmt::Display for Task {
@@ -39,6 +41,7 @@ impl std::fmt::Display for Task {
             Task::Signals => f.write_str("the signal handler"),
             Task::Outbox => f.write_str("the outbox sender"),
             Task::Fetch => f.write_str("a REST request"),
+            Task::Source(name) => write!(f, "reading {name}"),
         }
     }
 }

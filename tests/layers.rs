@@ -13,7 +13,7 @@ const UPPER: [&str; 4] = ["app", "launch", "tui", "ui"];
 
 /// Everything else in the crate. Clap's argument types (`cli` naming
 /// `headless` and `server` types, and back) are the one cycle allowed.
-const LOWER: [&str; 19] = [
+const LOWER: [&str; 20] = [
     "api",
     "cli",
     "config",

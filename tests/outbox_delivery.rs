@@ -26,6 +26,7 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 fn config(base_url: String, token: Option<&str>) -> SenderConfig {
     SenderConfig {
+        alertmanager: None,
         base_url,
         token: token.and_then(meridian::token::Token::new),
         tls: None,

@@ -128,6 +128,25 @@ impl SeverityFilter {
     }
 }
 
+/// Alertmanager as the inbox's other source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmSource {
+    /// Where it is, for titles (never holds a password).
+    pub label: String,
+    /// The last poll.
+    pub load: Load,
+    /// A poll has been taken in: later new alerts are news.
+    pub polled: bool,
+}
+
+impl AmSource {
+    pub(crate) fn new(label: String, now: Instant) -> Self {
+        let mut load = Load::Idle;
+        load.start(now);
+        AmSource { label, load, polled: false }
+    }
+}
+
 /// A critical alert's toast.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Toast {
@@ -146,6 +165,8 @@ pub struct Alerts {
     pub load: Load,
     /// Our backend answered 404 for §3b: alerts come from the feed only.
     pub unavailable: bool,
+    /// Alertmanager, when configured.
+    pub am: Option<AmSource>,
     pub scroll: ScrollState,
     /// Newest first, at most [`MAX_TOASTS`].
     pub toasts: Vec<Toast>,

@@ -30,7 +30,7 @@ impl App {
                 self.quitting = true;
                 fx.push(Effect::Quit);
             }
-            Task::Clock | Task::Signals | Task::Outbox | Task::Fetch => {}
+            Task::Clock | Task::Signals | Task::Outbox | Task::Fetch | Task::Source(_) => {}
         }
         self.message = Some(format!("{failed} (details in the log)"));
         self.faults.tasks.push(failed);

@@ -36,6 +36,11 @@ impl Load {
         *self = Load::Failed { at: now, reason: error.to_string(), kind: error.kind() };
     }
 
+    /// A request to Prometheus or Alertmanager failed.
+    pub(crate) fn fail_source(&mut self, now: Instant, error: &crate::sources::SourceError) {
+        *self = Load::Failed { at: now, reason: error.to_string(), kind: error.kind() };
+    }
+
     /// Newer data arrived another way (a live feed): a failure no longer
     /// describes what is on screen. A request in flight stays in flight.
     pub(crate) fn refreshed(&mut self, now: Instant) {

@@ -19,16 +19,18 @@ mod outcomes;
 mod output;
 mod paging;
 mod pause;
+mod prom;
 mod review;
 mod router;
 mod scroll;
+mod sources;
 mod status;
 mod timeseries;
 mod trend;
 
 use std::time::{Duration, Instant};
 
-pub use alerts::{AlertRow, Alerts, Origin, SeverityFilter, StateFilter, Toast};
+pub use alerts::{AlertRow, Alerts, AmSource, Origin, SeverityFilter, StateFilter, Toast};
 pub use candles::{Candle, Candles, window_stats};
 pub use chart::{Chart, HistoryState};
 pub use faults::Faults;
@@ -41,6 +43,7 @@ pub use metrics::{INSIGHT_SERIES, Metrics, PERIODS, Signal};
 pub use output::{Output, RTT_SHOWN, RTT_WARN};
 pub use paging::Paging;
 pub use pause::Paused;
+pub use prom::{Prom, PromPanel};
 pub use review::{
     Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
 };
@@ -119,6 +122,9 @@ pub struct Settings {
     pub ack_hours: u32,
     /// Which events write a desktop notification.
     pub notify: crate::config::NotifyConfig,
+    /// A Meridian backend is configured; without one, the tabs that need
+    /// it say so and nothing is asked of it.
+    pub backend: bool,
 }
 
 impl Default for Settings {
@@ -134,6 +140,7 @@ impl Default for Settings {
             user: "console".into(),
             ack_hours: 4,
             notify: crate::config::NotifyConfig::default(),
+            backend: true,
         }
     }
 }
@@ -157,6 +164,8 @@ pub struct App {
     pub insights: Insights,
     pub reports: Reports,
     pub alerts: Alerts,
+    /// Prometheus, when configured.
+    pub prom: Option<Prom>,
     /// A one-line message for the footer (errors, confirmations).
     pub message: Option<String>,
     /// The open dialog, if any; it takes every key.
@@ -203,6 +212,7 @@ impl App {
             insights: Insights::default(),
             reports: Reports::default(),
             alerts: Alerts::default(),
+            prom: None,
             message: None,
             modal: None,
             outbox: Vec::new(),
@@ -215,8 +225,12 @@ impl App {
         }
     }
 
-    /// What to do first (and on refresh): load every list.
+    /// What to do first (and on refresh): load every list from the
+    /// backend, if there is one.
     pub(crate) fn start(&mut self) -> Vec<Effect> {
+        if !self.settings.backend {
+            return Vec::new();
+        }
         let now = self.now;
         self.insights.paging.load.start(now);
         self.reports.paging.load.start(now);
@@ -260,6 +274,7 @@ impl App {
             Event::Feed(f) => self.on_feed(f, fx),
             Event::Api(a) => self.on_api(a, fx),
             Event::Outbox(o) => self.on_outbox(o, fx),
+            Event::Source(s) => self.on_source(s, fx),
             Event::Notice(text) => {
                 self.message = Some(text);
                 true
@@ -405,7 +420,12 @@ impl App {
             Action::Diagnostics => self.show_diagnostics = !self.show_diagnostics,
             Action::Refresh => {
                 fx.extend(self.start());
-                self.reload_chart(fx);
+                if self.settings.backend {
+                    self.reload_chart(fx);
+                }
+                if self.prom.is_some() || self.alerts.am.is_some() {
+                    fx.push(Effect::PollSources);
+                }
             }
             Action::Outbox => self.modal = Some(Modal::Outbox { selected: 0 }),
             Action::Period => {

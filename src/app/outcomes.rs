@@ -48,7 +48,9 @@ impl App {
 
     /// Undo optimistic changes by loading the truth again.
     fn reload(&mut self, action: &Action, fx: &mut Vec<Effect>) {
-        if action.alert().is_some() {
+        if action.silence().is_some() {
+            fx.push(Effect::PollSources);
+        } else if action.alert().is_some() {
             self.alerts.load.start(self.now);
             fx.push(Effect::FetchAlerts { all: true });
         } else if action.report().is_some() {
@@ -76,8 +78,8 @@ impl App {
                     }
                     Some(Answer::Alert(Some(a))) => self.alert_answer(*a),
                     // Alertmanager answers a silence with its id: the row
-                    // already shows the decision; the next poll confirms it.
-                    Some(Answer::Alert(None)) => {}
+                    // already shows the decision; a poll now confirms it.
+                    Some(Answer::Alert(None)) => fx.push(Effect::PollSources),
                     // Applied, but we cannot tell how: load what is true.
                     None => self.reload(&item.action, fx),
                 }

@@ -87,6 +87,7 @@ impl App {
             insights: self.insights.clone(),
             reports: self.reports.clone(),
             alerts: self.alerts.clone(),
+            prom: self.prom.clone(),
             message: self.message.clone(),
             modal: self.modal.clone(),
             outbox: self.outbox.clone(),

@@ -23,6 +23,8 @@ pub struct Overrides {
     pub symbols: Option<Vec<String>>,
     pub log_level: Option<String>,
     pub fps: Option<u32>,
+    pub prometheus: Option<String>,
+    pub alertmanager: Option<String>,
 }
 
 /// A loaded, validated config and what it was loaded from.
@@ -37,6 +39,12 @@ pub struct Loaded {
     /// Things worth telling the user that do not stop the program (a token
     /// file others can read).
     pub warnings: Vec<String>,
+    /// A Meridian backend is wanted: a server was set (file, environment or
+    /// flag), or no other source was, so the default server stands.
+    pub backend: bool,
+    /// Bearer tokens for Prometheus and Alertmanager.
+    pub prometheus_token: Option<Token>,
+    pub alertmanager_token: Option<Token>,
 }
 
 /// Where each setting came from, for error messages.
@@ -113,9 +121,24 @@ pub(super) fn load(
     validate::validate(&mut config, &sources)?;
     let mut warnings = Vec::new();
     let token = read_token(&config, &sources, env, &mut warnings)?;
+    let src = &config.sources;
+    let prometheus_token = source_token(
+        env("MERIDIAN_PROMETHEUS_TOKEN"),
+        src.prometheus.token_file.as_ref().map(|f| (f, "sources.prometheus.token_file")),
+        &sources,
+        &mut warnings,
+    )?;
+    let alertmanager_token = source_token(
+        env("MERIDIAN_ALERTMANAGER_TOKEN"),
+        src.alertmanager.token_file.as_ref().map(|f| (f, "sources.alertmanager.token_file")),
+        &sources,
+        &mut warnings,
+    )?;
+    let backend = sources.origin_of("server.url") != Origin::Default
+        || (src.prometheus.url.is_none() && src.alertmanager.url.is_none());
     config.server.ca_file =
         config.server.ca_file.take().map(|f| relative_to_file(&sources, "server.ca_file", f));
-    Ok(Loaded { config, source, token, warnings })
+    Ok(Loaded { config, source, token, warnings, backend, prometheus_token, alertmanager_token })
 }
 
 fn apply_overrides(config: &mut Config, ov: &Overrides, later: &mut BTreeMap<String, Origin>) {
@@ -154,6 +177,14 @@ fn apply_overrides(config: &mut Config, ov: &Overrides, later: &mut BTreeMap<Str
         config.ui.fps = v;
         set("ui.fps", "--fps");
     }
+    if let Some(v) = &ov.prometheus {
+        config.sources.prometheus.url = Some(v.clone());
+        set("sources.prometheus.url", "--prometheus");
+    }
+    if let Some(v) = &ov.alertmanager {
+        config.sources.alertmanager.url = Some(v.clone());
+        set("sources.alertmanager.url", "--alertmanager");
+    }
 }
 
 /// MERIDIAN_TOKEN, else `server.token_command`, else `server.token_file`.
@@ -171,7 +202,32 @@ fn read_token(
             .map_err(|message| ConfigError::TokenCommand { command: command.clone(), message });
     }
     let Some(token_file) = &config.server.token_file else { return Ok(None) };
-    let path = relative_to_file(sources, "server.token_file", token_file.clone());
+    read_token_file(sources, "server.token_file", token_file, warnings)
+}
+
+/// A source's token: its environment variable, else its token file.
+fn source_token(
+    from_env: Option<String>,
+    file: Option<(&PathBuf, &str)>,
+    sources: &Sources,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Token>, ConfigError> {
+    if let Some(token) = from_env.as_deref().and_then(Token::new) {
+        return Ok(Some(token));
+    }
+    match file {
+        Some((path, key)) => read_token_file(sources, key, path, warnings),
+        None => Ok(None),
+    }
+}
+
+fn read_token_file(
+    sources: &Sources,
+    key: &str,
+    file: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Token>, ConfigError> {
+    let path = relative_to_file(sources, key, file.to_path_buf());
     let text = std::fs::read_to_string(&path)
         .map_err(|error| ConfigError::TokenFile { path: path.clone(), error })?;
     warnings.extend(token::file_permission_warning(&path));

@@ -32,6 +32,7 @@ pub struct Config {
     pub user: UserConfig,
     pub alerts: AlertsConfig,
     pub notify: NotifyConfig,
+    pub sources: SourcesConfig,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
     pub keys: KeymapOverrides,
@@ -132,6 +133,83 @@ pub struct NotifyConfig {
     pub jobs: bool,
     /// A price alert that fires.
     pub prices: bool,
+}
+
+/// Systems the console reads besides a Meridian backend.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SourcesConfig {
+    pub prometheus: PrometheusConfig,
+    pub alertmanager: AlertmanagerConfig,
+}
+
+/// `[sources.prometheus]`: service cards from `up` by job, and sparkline
+/// panels from queries.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrometheusConfig {
+    /// Base URL (http or https); `--prometheus` and MERIDIAN_PROMETHEUS_URL
+    /// set it too. Unset: no Prometheus.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// A file holding a bearer token for it (MERIDIAN_PROMETHEUS_TOKEN wins).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_file: Option<PathBuf>,
+    /// Seconds between queries; also the sparklines' step.
+    pub poll_secs: u64,
+    /// The panels drawn, in order.
+    pub metrics: Vec<PromMetric>,
+}
+
+/// One sparkline panel: a PromQL query whose first series is drawn.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromMetric {
+    pub name: String,
+    pub query: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// `[sources.alertmanager]`: the alert inbox, acknowledged with silences.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertmanagerConfig {
+    /// Base URL (http or https); `--alertmanager` and
+    /// MERIDIAN_ALERTMANAGER_URL set it too. Unset: no Alertmanager.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// A file holding a bearer token for it (MERIDIAN_ALERTMANAGER_TOKEN wins).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_file: Option<PathBuf>,
+    /// Seconds between polls of its alerts.
+    pub poll_secs: u64,
+}
+
+impl Default for PrometheusConfig {
+    fn default() -> PrometheusConfig {
+        let metric = |name: &str, query: &str, unit: Option<&str>| PromMetric {
+            name: name.into(),
+            query: query.into(),
+            unit: unit.map(Into::into),
+        };
+        PrometheusConfig {
+            url: None,
+            token_file: None,
+            poll_secs: 15,
+            metrics: vec![
+                metric("targets up", "sum(up)", None),
+                metric("scrape time", "avg(scrape_duration_seconds) * 1000", Some("ms")),
+                metric("samples scraped", "sum(scrape_samples_scraped)", None),
+            ],
+        }
+    }
+}
+
+impl Default for AlertmanagerConfig {
+    fn default() -> AlertmanagerConfig {
+        AlertmanagerConfig { url: None, token_file: None, poll_secs: 15 }
+    }
 }
 
 impl Default for AlertsConfig {

@@ -35,10 +35,7 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
         if value == 0 { Err(fail(key, "must be greater than 0".into())) } else { Ok(()) }
     };
     positive("server.request_timeout_ms", config.server.request_timeout_ms)?;
-    if !(1..=24 * 30).contains(&config.alerts.ack_hours) {
-        let message = format!("must be 1 to 720 hours, got {}", config.alerts.ack_hours);
-        return Err(fail("alerts.ack_hours", message));
-    }
+    validate_on_call(config, &fail)?;
     let feeds = &config.feeds;
     positive("feeds.connect_timeout_ms", feeds.connect_timeout_ms)?;
     positive("feeds.backoff_base_ms", feeds.backoff_base_ms)?;
@@ -98,6 +95,42 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
             .unwrap_or_else(|| sources.origin_of("keys"));
         ConfigError::Keymap { origin, error: Box::new(error) }
     })?;
+    Ok(())
+}
+
+/// `[sources.*]` (http(s) URLs, poll intervals, panels with a query) and
+/// `[alerts]`.
+fn validate_on_call(
+    config: &Config,
+    fail: &dyn Fn(&str, String) -> ConfigError,
+) -> Result<(), ConfigError> {
+    let src = &config.sources;
+    for (key, url) in [
+        ("sources.prometheus.url", &src.prometheus.url),
+        ("sources.alertmanager.url", &src.alertmanager.url),
+    ] {
+        if let Some(url) = url {
+            check_url(url, &["http", "https"]).map_err(|m| fail(key, m))?;
+        }
+    }
+    for (key, secs) in [
+        ("sources.prometheus.poll_secs", src.prometheus.poll_secs),
+        ("sources.alertmanager.poll_secs", src.alertmanager.poll_secs),
+    ] {
+        if secs == 0 {
+            return Err(fail(key, "must be greater than 0".into()));
+        }
+    }
+    for (i, m) in src.prometheus.metrics.iter().enumerate() {
+        if m.name.trim().is_empty() || m.query.trim().is_empty() {
+            let key = format!("sources.prometheus.metrics[{i}]");
+            return Err(fail(&key, "needs a name and a query".into()));
+        }
+    }
+    if !(1..=24 * 30).contains(&config.alerts.ack_hours) {
+        let message = format!("must be 1 to 720 hours, got {}", config.alerts.ack_hours);
+        return Err(fail("alerts.ack_hours", message));
+    }
     Ok(())
 }
 

@@ -52,7 +52,9 @@ pub(super) async fn decide(
     let item = outbox.enqueue(action).context("cannot queue the action")?;
     let what = item.action.describe();
     let (tx, mut rx) = mpsc::channel::<OutboxEvent>(64);
-    let sender = spawn_sender(outbox.clone(), sender_config(&config, &remote), tx)?;
+    // Silences an earlier console run left queued go out too.
+    let am = crate::remote::source_clients(&config, &remote)?.alertmanager.map(|(c, _)| c);
+    let sender = spawn_sender(outbox.clone(), sender_config(&config, &remote, am), tx)?;
 
     let deadline = tokio::time::sleep(timeout);
     let signal = interrupted();

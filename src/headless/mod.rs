@@ -56,7 +56,8 @@ pub(crate) fn setup(conn: &ConnArgs) -> anyhow::Result<(Config, Remote)> {
     if conn.insecure {
         say("warning: --insecure: TLS certificates are NOT verified");
     }
-    let remote = Remote::new(&loaded.config, loaded.token, conn.insecure)?;
+    let remote =
+        Remote::new(&loaded.config, loaded.token.clone(), conn.insecure)?.with_sources(&loaded);
     Ok((loaded.config, remote))
 }
 

@@ -28,8 +28,10 @@ pub struct SenderConfig {
     /// Per request.
     pub timeout: Duration,
     pub backoff: Backoff,
-    /// Sent as `X-User` with every action.
+    /// Sent as `X-User` with every action, and the author of silences.
     pub user: Option<String>,
+    /// Where Alertmanager alerts are acknowledged and snoozed (silences).
+    pub alertmanager: Option<crate::sources::Alertmanager>,
 }
 
 /// The running sender. Dropping the handle leaves the task running; it
@@ -73,6 +75,8 @@ pub fn spawn_sender<E: From<OutboxEvent> + From<TaskFailed> + Send + 'static>(
     let sender = Sender {
         outbox,
         client,
+        alertmanager: cfg.alertmanager.clone(),
+        user: cfg.user.clone().unwrap_or_else(|| "console".into()),
         backoff: cfg.backoff,
         tx: tx.clone(),
         wake: Arc::clone(&wake),
@@ -85,6 +89,9 @@ pub fn spawn_sender<E: From<OutboxEvent> + From<TaskFailed> + Send + 'static>(
 struct Sender<E> {
     outbox: Outbox,
     client: ApiClient,
+    alertmanager: Option<crate::sources::Alertmanager>,
+    /// The author of silences.
+    user: String,
     backoff: Backoff,
     tx: mpsc::Sender<E>,
     wake: Arc<Notify>,
@@ -133,10 +140,16 @@ impl<E: From<OutboxEvent> + Send + 'static> Sender<E> {
         let attempt = item.attempts.saturating_add(1);
         let what = item.action.describe();
         tracing::info!(id = item.id, key = %item.key, action = %what, attempt, "outbox: sending");
-        let sent = self.client.post(&item.action.path(), &item.key, &item.action.body()).await;
-        let outcome = match sent {
-            Ok(r) => policy::outcome(&item.action, r.status, r.retry_after, &r.body),
-            Err(e) => policy::network_error(&e.to_string()),
+        let outcome = match item.action.silence() {
+            Some(silence) => self.silence(&item.action, silence).await,
+            None => {
+                let sent =
+                    self.client.post(&item.action.path(), &item.key, &item.action.body()).await;
+                match sent {
+                    Ok(r) => policy::outcome(&item.action, r.status, r.retry_after, &r.body),
+                    Err(e) => policy::network_error(&e.to_string()),
+                }
+            }
         };
         let delay = match &outcome {
             Outcome::Retry { after, .. } => {
@@ -167,6 +180,26 @@ impl<E: From<OutboxEvent> + Send + 'static> Sender<E> {
                 tracing::error!(id, error = %e, "outbox: cannot record an attempt");
                 self.pause(Some(self.backoff.cap)).await
             }
+        }
+    }
+
+    /// An Alertmanager acknowledgement or snooze: the silence, made at
+    /// most once (Alertmanager keeps no idempotency keys, so the client
+    /// looks for this user's silence on these labels before making one).
+    async fn silence(&self, action: &super::Action, silence: &super::Silence) -> Outcome {
+        use crate::sources::{ack_comment, snooze_comment};
+        let Some(am) = &self.alertmanager else {
+            let reason = "no Alertmanager configured (--alertmanager URL); kept until it is";
+            return policy::network_error(reason);
+        };
+        let comment = match action {
+            super::Action::AckAlert { note, .. } => ack_comment(note.as_deref()),
+            _ => snooze_comment(silence.ends_at),
+        };
+        match am.ensure_silence(&silence.labels, &self.user, &comment, silence.ends_at).await {
+            Ok(_) => Outcome::Delivered { answer: Ok(super::Answer::Alert(None)) },
+            Err(e) if e.is_retryable() => policy::network_error(&e.to_string()),
+            Err(e) => Outcome::Rejected { status: e.status().unwrap_or(0), message: e.to_string() },
         }
     }
 

@@ -28,6 +28,59 @@ pub(crate) struct AlertBook {
     alerts: VecDeque<Alert>,
 }
 
+// Severity, title, message, source, started and resolved (minutes ago).
+type Past = (Severity, &'static str, &'static str, &'static str, i64, Option<i64>);
+const PAST: [Past; 6] = [
+    (
+        Severity::Critical,
+        "postgres is down",
+        "primary unreachable; failed over to the replica in 4 min",
+        "postgres",
+        340,
+        Some(322),
+    ),
+    (
+        Severity::Warning,
+        "api-gateway is degraded",
+        "latency above SLO; p99 1.2 s",
+        "api-gateway",
+        250,
+        Some(231),
+    ),
+    (
+        Severity::Info,
+        "Nightly reconciliation finished",
+        "Reconciliation completed; queue depth 12",
+        "scheduler",
+        200,
+        None,
+    ),
+    (
+        Severity::Warning,
+        "kafka is degraded",
+        "consumer lag above 50k on trades",
+        "kafka",
+        130,
+        Some(118),
+    ),
+    (
+        Severity::Warning,
+        "disk /var 91% full on batch-2",
+        "log rotation is behind; 6 GB left",
+        "batch-2",
+        95,
+        None,
+    ),
+    (
+        Severity::Warning,
+        "TLS certificate expires in 9 days",
+        "api.meridian.example: renew before the 11th",
+        "cert-watch",
+        40,
+        None,
+    ),
+];
+
 /// Minutes, in milliseconds.
 const MIN: i64 = 60_000;
 
@@ -36,61 +89,10 @@ impl AlertBook {
     /// resolved, and two that someone is on (one acknowledged with a note,
     /// one snoozed), so the demo shows an inbox, not an empty list.
     pub(crate) fn with_history(now: Timestamp) -> Self {
-        use Severity::{Critical, Info, Warning};
         let mut book = AlertBook::default();
         let at = |min: i64| Timestamp(now.0 - min * MIN);
-        let past: [(Severity, &str, &str, &str, i64, Option<i64>); 6] = [
-            (
-                Critical,
-                "postgres is down",
-                "primary unreachable; failed over to the replica in 4 min",
-                "postgres",
-                340,
-                Some(322),
-            ),
-            (
-                Warning,
-                "api-gateway is degraded",
-                "latency above SLO; p99 1.2 s",
-                "api-gateway",
-                250,
-                Some(231),
-            ),
-            (
-                Info,
-                "Nightly reconciliation finished",
-                "Reconciliation completed; queue depth 12",
-                "scheduler",
-                200,
-                None,
-            ),
-            (
-                Warning,
-                "kafka is degraded",
-                "consumer lag above 50k on trades",
-                "kafka",
-                130,
-                Some(118),
-            ),
-            (
-                Warning,
-                "disk /var 91% full on batch-2",
-                "log rotation is behind; 6 GB left",
-                "batch-2",
-                95,
-                None,
-            ),
-            (
-                Warning,
-                "TLS certificate expires in 9 days",
-                "api.meridian.example: renew before the 11th",
-                "cert-watch",
-                40,
-                None,
-            ),
-        ];
         for (i, (severity, title, message, source, started, resolved)) in
-            past.into_iter().enumerate()
+            PAST.into_iter().enumerate()
         {
             let mut a = Alert {
                 id: Id(format!("alert-h{}", i + 1)),
@@ -105,7 +107,7 @@ impl AlertBook {
             if let Some(r) = resolved {
                 let mut recovered = Alert {
                     id: Id(format!("alert-h{}r", i + 1)),
-                    severity: Info,
+                    severity: Severity::Info,
                     title: format!("{source} recovered"),
                     source: source.into(),
                     ..Alert::default()

@@ -30,6 +30,35 @@ fn said(message: &str) -> String {
 }
 
 impl SourceError {
+    /// The HTTP status of a refusal.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            SourceError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// What kind of failure this is, in the REST client's terms, so that
+    /// both read alike on screen.
+    pub fn kind(&self) -> crate::api::ErrorKind {
+        use crate::api::ErrorKind as K;
+        match self {
+            SourceError::Setup(_) => K::Setup,
+            SourceError::Network { .. } => K::Network,
+            SourceError::Decode { .. } => K::Decode,
+            SourceError::Status { status, .. } => match status {
+                401 => K::Unauthorized,
+                403 => K::Forbidden,
+                404 => K::NotFound,
+                409 => K::Conflict,
+                400 | 422 => K::Invalid,
+                429 => K::RateLimited,
+                500..=599 => K::Server,
+                _ => K::OtherStatus,
+            },
+        }
+    }
+
     /// Asking again later may succeed: no answer, a server error (5xx), too
     /// many requests (429) or a request the server gave up waiting for (408).
     /// Other refusals and answers we cannot read will not change by retrying.

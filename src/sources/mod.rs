@@ -15,11 +15,22 @@ use crate::token::Token;
 
 pub mod alertmanager;
 mod error;
+mod poll;
 pub mod prometheus;
 
 pub use alertmanager::{Alertmanager, SilenceOutcome, SourcedAlert, ack_comment, snooze_comment};
 pub use error::SourceError;
+pub use poll::{SourceEvent, Waker, spawn_alertmanager, spawn_prometheus};
 pub use prometheus::{Prometheus, RangeSeries, Sample};
+
+/// The clients of the systems read besides a backend, with how often to
+/// ask each.
+#[derive(Debug, Clone, Default)]
+pub struct Clients {
+    /// The client, each panel's query, the poll interval, points per panel.
+    pub prometheus: Option<(Prometheus, Vec<String>, Duration, usize)>,
+    pub alertmanager: Option<(Alertmanager, Duration)>,
+}
 
 /// What both clients share: the reqwest client, the base URL to call and
 /// the same URL without credentials, for messages.

@@ -53,6 +53,8 @@ pub struct Console {
     pub data_dir: std::path::PathBuf,
     pub outbox: Outbox,
     pub sender: SenderConfig,
+    /// Prometheus and Alertmanager, when configured.
+    pub sources: crate::sources::Clients,
 }
 
 /// The console's state and its event sources, started and ready to draw.
@@ -84,15 +86,26 @@ impl Core {
             data_dir,
             outbox,
             sender,
+            sources: clients,
         } = console;
         let (tx, rx) = mpsc::channel::<Event>(CHANNEL);
-        let price_cmds = feeds::spawn_prices(prices, app.markets.symbols.clone(), tx.clone());
-        feeds::spawn_feed(FeedKind::Backfill, backfill, tx.clone());
-        feeds::spawn_feed(FeedKind::Health, health, tx.clone());
+        let backend = app.settings.backend;
+        // Without a backend no feed is dialled: the price commands go
+        // nowhere (the tabs that need one say so).
+        let price_cmds = if backend {
+            let cmds = feeds::spawn_prices(prices, app.markets.symbols.clone(), tx.clone());
+            feeds::spawn_feed(FeedKind::Backfill, backfill, tx.clone());
+            feeds::spawn_feed(FeedKind::Health, health, tx.clone());
+            cmds
+        } else {
+            mpsc::channel(1).0
+        };
         sources::spawn_clock(tx.clone());
+        let wakers = spawn_sources(clients, &tx);
         let sender = crate::outbox::spawn_sender(outbox.clone(), sender, tx.clone())
             .context("cannot start the outbox sender")?;
-        let driver = Driver { api, tx: tx.clone(), price_cmds, data_dir, outbox, sender };
+        let driver =
+            Driver { api, backend, tx: tx.clone(), price_cmds, data_dir, outbox, sender, wakers };
         let tmux = crate::notify::inside_tmux();
         Ok(Core { app, theme, fps, flow_control, tx, rx, driver, tmux })
     }
@@ -153,6 +166,21 @@ impl Core {
         pacer.await_answer(&mut rx).await;
         exit.result()
     }
+}
+
+/// Start reading Prometheus and Alertmanager; their wakers.
+fn spawn_sources(
+    clients: crate::sources::Clients,
+    tx: &mpsc::Sender<Event>,
+) -> Vec<crate::sources::Waker> {
+    let mut wakers = Vec::new();
+    if let Some((client, queries, every, points)) = clients.prometheus {
+        wakers.push(crate::sources::spawn_prometheus(client, queries, every, points, tx.clone()));
+    }
+    if let Some((client, every)) = clients.alertmanager {
+        wakers.push(crate::sources::spawn_alertmanager(client, every, tx.clone()));
+    }
+    wakers
 }
 
 /// Carry out the effects the state returned; returns whether to quit.

@@ -23,16 +23,26 @@ const TREND_FETCHES: usize = 4;
 /// Carries out effects that talk to the network or the disk.
 pub(crate) struct Driver {
     pub api: ApiClient,
+    /// A Meridian backend is configured: without one, what would ask it
+    /// is not done.
+    pub backend: bool,
     pub tx: mpsc::Sender<Event>,
     pub price_cmds: mpsc::Sender<PriceCommand>,
     pub data_dir: PathBuf,
     pub outbox: Outbox,
     pub sender: SenderHandle,
+    /// Prometheus's and Alertmanager's tasks, woken on refresh and after an
+    /// acknowledgement.
+    pub wakers: Vec<crate::sources::Waker>,
 }
 
 impl Driver {
     pub(crate) fn execute(&self, fx: Effect) {
+        if !self.backend && fx.needs_backend() {
+            return;
+        }
         match fx {
+            Effect::PollSources => self.wakers.iter().for_each(crate::sources::Waker::wake),
             Effect::Subscribe(s) => self.command(PriceCommand::Subscribe(s)),
             Effect::Unsubscribe(s) => self.command(PriceCommand::Unsubscribe(s)),
             Effect::SaveWatchlist(symbols) => {

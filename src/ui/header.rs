@@ -73,6 +73,22 @@ pub(crate) fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) 
 
 fn feed_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
+    if !app.settings.backend {
+        // No feeds to watch: say what is read instead, and how it goes.
+        let mut source = |name: &str, failed: bool| {
+            let (mark, style) = if failed { ("✕", theme.crit) } else { ("●", theme.ok) };
+            spans.push(Span::styled(format!("{name} "), theme.muted));
+            spans.push(Span::styled(format!("{mark} "), style));
+        };
+        if let Some(p) = &app.prom {
+            source("prometheus", p.services_load.failure().is_some());
+        }
+        if let Some(am) = &app.alerts.am {
+            source("alertmanager", am.load.failure().is_some());
+        }
+        spans.push(Span::styled("no backend ", theme.muted));
+        return spans;
+    }
     for kind in FeedKind::ALL {
         let feed = app.feeds.get(kind);
         let (mark, style, word) = match feed.indicator() {

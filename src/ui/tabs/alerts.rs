@@ -84,6 +84,9 @@ pub(crate) fn who(row: &AlertRow, app: &App) -> String {
 
 pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let al = &app.alerts;
+    if al.am.is_none() && super::no_backend(f, area, app, "Alerts", theme) {
+        return;
+    }
     let (firing, acked, snoozed) = al.counts(app.wall);
     let title = format!(
         " Alerts · {firing} firing · {acked} acked · {snoozed} snoozed · {}, {} ",
@@ -91,7 +94,22 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         al.severity_filter.label()
     );
     let visible = al.visible(app.wall);
-    let block = panel(load_title(title, &al.load, !al.is_empty(), app.now, theme), theme);
+    // The backend's list fetch, or Alertmanager's last poll when it is the
+    // only source.
+    let load = match &al.am {
+        Some(am) if !app.settings.backend => &am.load,
+        _ => &al.load,
+    };
+    let mut title = load_title(title, load, !al.is_empty(), app.now, theme);
+    if let Some(am) = &al.am {
+        title.push_span(Span::styled(format!("· Alertmanager {} ", am.label), theme.muted));
+        if app.settings.backend
+            && let Some((note, style)) = super::load_note(&am.load, app.now, theme)
+        {
+            title.push_span(Span::styled(format!("· {note} "), style));
+        }
+    }
+    let block = panel(title, theme);
     if visible.is_empty() {
         let empty = if al.is_empty() {
             "no alerts: all quiet"
@@ -101,7 +119,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let line = if al.unavailable && al.is_empty() {
             Line::styled("this backend keeps no alert list (§3b): alerts arrive live", theme.muted)
         } else {
-            no_data(&al.load, "alerts", Line::styled(empty, theme.muted), theme)
+            no_data(load, "alerts", Line::styled(empty, theme.muted), theme)
         };
         placeholder(f, area, block, line);
         return;

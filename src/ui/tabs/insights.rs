@@ -30,6 +30,9 @@ pub(crate) fn split(area: Rect) -> (Rect, Rect) {
 }
 
 pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if super::no_backend(f, area, app, "Insights", theme) {
+        return;
+    }
     let l = &app.insights;
     let count = format!(" Insights · {} ", l.paging.total.max(l.items.len() as u64));
     let has_data = !l.items.is_empty();

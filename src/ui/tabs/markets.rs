@@ -50,6 +50,9 @@ fn columns(wide: bool) -> Vec<(&'static str, Constraint, Align)> {
 }
 
 pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if super::no_backend(f, area, app, "Prices", theme) {
+        return;
+    }
     let m = &app.markets;
     if m.detail
         && let Some(sym) = m.selected_symbol()

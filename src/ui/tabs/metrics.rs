@@ -23,6 +23,24 @@ use crate::theme::Theme;
 use crate::ui::fmt;
 
 pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let area = match &app.prom {
+        // Without a backend the panels are the tab; beside one they get a
+        // strip at the bottom when there is room.
+        Some(p) if !app.settings.backend => {
+            super::prom::render_panels(f, area, p, app, theme);
+            return;
+        }
+        Some(p) if area.height >= 30 => {
+            let [rest, strip] =
+                Layout::vertical([Constraint::Min(20), Constraint::Length(8)]).areas(area);
+            super::prom::render_panels(f, strip, p, app, theme);
+            rest
+        }
+        _ => area,
+    };
+    if super::no_backend(f, area, app, "KPIs and metrics", theme) {
+        return;
+    }
     let m = &app.metrics;
     let kpi_h = (m.kpis.len() as u16 + 3).max(4).min(area.height / 2 + 1);
     let [kpis, bottom] =

@@ -5,6 +5,7 @@ pub mod insights;
 pub mod markets;
 pub mod markets_detail;
 pub mod metrics;
+pub mod prom;
 pub mod reports;
 pub mod status;
 
@@ -94,6 +95,32 @@ pub(crate) fn scrolled_cursor(
 ) -> TableState {
     let rows = usize::from(area.height.saturating_sub(3));
     cursor(selected, len).with_offset(scroll.show(selected, len, rows))
+}
+
+/// Whether a tab that needs a Meridian backend has none: it then says so
+/// (in a panel titled `title`) instead of waiting for one.
+pub(crate) fn no_backend(
+    f: &mut Frame,
+    area: Rect,
+    app: &crate::app::App,
+    title: &str,
+    theme: &Theme,
+) -> bool {
+    if app.settings.backend {
+        return false;
+    }
+    let text = vec![
+        Line::styled("no backend configured", theme.title),
+        Line::styled(
+            format!(
+                "{title} come from a Meridian backend: --server URL, MERIDIAN_SERVER or [server] url"
+            ),
+            theme.muted,
+        ),
+    ];
+    let paragraph = Paragraph::new(text).centered().wrap(ratatui::widgets::Wrap { trim: true });
+    f.render_widget(paragraph.block(panel(format!(" {title} "), theme)), area);
+    true
 }
 
 /// A centred placeholder for an empty panel: loading, error or nothing yet.

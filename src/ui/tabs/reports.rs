@@ -30,6 +30,9 @@ pub(crate) fn status_style(s: ValidationStatus, theme: &Theme) -> Style {
 }
 
 pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if super::no_backend(f, area, app, "Reports", theme) {
+        return;
+    }
     let r = &app.reports;
     let mut title =
         format!(" Reports · {} pending · {} of {} ", r.pending(), r.items.len(), r.paging.total);

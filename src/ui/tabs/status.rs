@@ -21,15 +21,34 @@ use ratatui::widgets::{Cell, List, ListItem, Paragraph, Row, Table};
 
 use super::{load_note, load_title, no_data, panel, placeholder};
 use crate::app::{App, eta_seconds, progress};
-use crate::protocol::{AlertState, BackfillJob, Health, JobStatus};
+use crate::protocol::{AlertState, BackfillJob, Health, JobStatus, Service};
 use crate::theme::Theme;
 use crate::ui::fmt;
 
 const CARD_WIDTH: u16 = 26;
 
+/// The service cards: the backend's, then Prometheus's jobs, each with
+/// whether what it says is old.
+fn cards(app: &App) -> Vec<(&Service, bool)> {
+    let mut cards = Vec::new();
+    if let Some(sys) = &app.status.system {
+        let stale = app.status.system_stale(app.now, app.settings.health_stale_after);
+        cards.extend(sys.services.iter().map(|svc| (svc, stale)));
+    }
+    if let Some(p) = &app.prom {
+        let stale = p.services_load.failure().is_some();
+        cards.extend(p.services.iter().map(|svc| (svc, stale)));
+    }
+    cards
+}
+
 pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if !app.settings.backend {
+        render_sources(f, area, app, theme);
+        return;
+    }
     let s = &app.status;
-    let services = s.system.as_ref().map_or(0, |x| x.services.len()) as u16;
+    let services = cards(app).len() as u16;
     let per_row = (area.width / CARD_WIDTH).max(1);
     // Bordered cards when there is room; one-line chips on short terminals.
     let card_h = if area.height >= 34 { 3 } else { 1 };
@@ -125,14 +144,55 @@ fn render_banner(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// Status without a backend: Prometheus's jobs and panels, and the inbox.
+fn render_sources(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let services = cards(app).len() as u16;
+    let per_row = (area.width / CARD_WIDTH).max(1);
+    let card_h = if area.height >= 34 { 3 } else { 1 };
+    let card_rows = services.div_ceil(per_row).min(3);
+    let panels_h = match &app.prom {
+        Some(p) if !p.panels.is_empty() => (area.height / 3).max(3),
+        _ => 0,
+    };
+    let [banner, cards_area, panels, alerts] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(card_rows * card_h),
+        Constraint::Length(panels_h),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    let line = match &app.prom {
+        Some(p) => {
+            let (style, mark, word) = health_style(p.overall(), theme);
+            let down = p.services.iter().filter(|s| s.status == Health::Down).count();
+            let mut spans = vec![
+                Span::styled(format!(" {mark} {} ", word.to_uppercase()), style.patch(theme.title)),
+                Span::styled(
+                    format!(" Prometheus {} · {} jobs, {down} down ", p.label, p.services.len()),
+                    theme.base,
+                ),
+            ];
+            if let Some((note, style)) = load_note(&p.services_load, app.now, theme) {
+                spans.push(Span::styled(format!(" {note} "), style));
+            }
+            Line::from(spans)
+        }
+        None => Line::styled(" no backend configured: alerts from Alertmanager below", theme.muted),
+    };
+    f.render_widget(Paragraph::new(line), banner);
+    render_cards(f, cards_area, app, theme, per_row, card_h);
+    if let Some(p) = &app.prom {
+        super::prom::render_panels(f, panels, p, app, theme);
+    }
+    render_alerts(f, alerts, app, theme);
+}
+
 fn render_cards(f: &mut Frame, area: Rect, app: &App, theme: &Theme, per_row: u16, card_h: u16) {
-    let Some(sys) = &app.status.system else { return };
     if area.height == 0 {
         return;
     }
     let width = area.width / per_row;
-    let stale = app.status.system_stale(app.now, app.settings.health_stale_after);
-    for (i, svc) in sys.services.iter().enumerate() {
+    for (i, (svc, stale)) in cards(app).into_iter().enumerate() {
         let (col, row) = (i as u16 % per_row, i as u16 / per_row);
         if (row + 1) * card_h > area.height {
             break;
