@@ -140,7 +140,7 @@ pub struct AmSource {
 }
 
 impl AmSource {
-    pub(crate) fn new(label: String, now: Instant) -> Self {
+    pub fn new(label: String, now: Instant) -> Self {
         let mut load = Load::Idle;
         load.start(now);
         AmSource { label, load, polled: false }
@@ -258,7 +258,7 @@ impl Alerts {
     }
 
     /// Take a toast down (all of them with `None`).
-    pub(crate) fn dismiss(&mut self, id: Option<&Id>) {
+    pub fn dismiss(&mut self, id: Option<&Id>) {
         match id {
             Some(id) => self.toasts.retain(|t| &t.id != id),
             None => self.toasts.clear(),

@@ -34,7 +34,7 @@ pub struct Prom {
 impl Prom {
     /// Panels named `(name, unit)`, each `points` long at one point per
     /// `step` (the poll interval).
-    pub(crate) fn new(
+    pub fn new(
         label: String,
         panels: &[(String, Option<String>)],
         points: usize,

@@ -172,10 +172,13 @@ fn a_critical_alert_rings_the_bell_only_when_enabled() {
             ..Alert::default()
         })]))
     };
+    let bells = |fx: &[Effect]| fx.iter().filter(|e| **e == Effect::Bell).count();
     let mut quiet = app();
     let mut fx = Vec::new();
     quiet.update(alert(Severity::Critical), &mut fx);
-    assert!(fx.is_empty());
+    assert_eq!(bells(&fx), 0);
+    assert!(matches!(fx.as_slice(), [Effect::Notify(n)] if n.title == "CRITICAL: t"), "{fx:?}");
+    fx.clear();
     let mut loud = App::new(
         Settings { bell: true, ..Settings::default() },
         Keymap::default_map(),
@@ -185,6 +188,20 @@ fn a_critical_alert_rings_the_bell_only_when_enabled() {
     loud.update(alert(Severity::Warning), &mut fx);
     assert!(fx.is_empty(), "only critical alerts ring");
     loud.update(alert(Severity::Critical), &mut fx);
+    assert_eq!(bells(&fx), 1);
+    // Notifications off: the bell alone.
+    let mut bell_only = App::new(
+        Settings {
+            bell: true,
+            notify: crate::config::NotifyConfig { alerts: false, ..Default::default() },
+            ..Settings::default()
+        },
+        Keymap::default_map(),
+        vec![],
+        Instant::now(),
+    );
+    fx.clear();
+    bell_only.update(alert(Severity::Critical), &mut fx);
     assert_eq!(fx, vec![Effect::Bell]);
 }
 

@@ -1,7 +1,15 @@
-//! The critical-alert toasts: newest on top, at most three, stacked at the
-//! right of the body, low by preference, never over the selected row of the
-//! tab underneath (found on the drawn buffer by its highlight, so every
-//! tab, present and future, is covered without telling this module).
+//! The critical-alert toasts: one small panel at the right of the body,
+//! a line per alert (newest on top, at most three), low by preference and
+//! never over the selected row of the tab underneath (found on the drawn
+//! buffer by its highlight, so every tab, present and future, is covered
+//! without telling this module).
+//!
+//! ```text
+//!                                  ┌ CRITICAL ─────────────────────────────┐
+//!                                  │0s node-3 unreachable · no scrape for 2│
+//!                                  │4s postgres is down · primary unreacha…│
+//!                                  └──────────────────── n act · X dismiss ┘
+//! ```
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -15,48 +23,62 @@ use crate::keymap::{Action, Context};
 use crate::theme::Theme;
 use crate::ui::fmt;
 
-/// Rows of one toast: borders, title, message.
-const HEIGHT: u16 = 4;
-const WIDTH: u16 = 46;
+/// Rows around the lines: the borders.
+const FRAME: u16 = 2;
+const WIDTH: u16 = 50;
+/// From this body width the panel is wider.
+const WIDE: u16 = 160;
 
 pub(crate) fn render(f: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     let toasts = app.alerts.live_toasts(app.now, app.wall);
-    if toasts.is_empty() || body.height < HEIGHT {
+    if toasts.is_empty() || body.height < FRAME + 1 {
         return;
     }
     let busy = selected_rows(f.buffer_mut(), body, theme.selected);
     // As many as fit without covering the selection, newest first.
-    let Some((shown, top)) = (1..=toasts.len())
-        .rev()
-        .find_map(|n| place(body, &busy, HEIGHT * n as u16).map(|y| (n, y)))
+    let Some((shown, top)) =
+        (1..=toasts.len()).rev().find_map(|n| place(body, &busy, FRAME + n as u16).map(|y| (n, y)))
     else {
         return;
     };
-    let width = WIDTH.min(body.width);
-    let x = body.right().saturating_sub(width);
-    for (i, row) in toasts.iter().take(shown).enumerate() {
-        let rect = Rect { x, y: top + HEIGHT * i as u16, width, height: HEIGHT };
-        let a = &row.alert;
-        let focused = app.alerts.focus.as_ref() == Some(&a.id);
-        let age = fmt::age(Some(row.age(app.now, app.wall)));
-        let mut block = Block::bordered()
-            .title(format!(" CRITICAL · {age} · {} ", a.source))
-            .border_style(if focused { theme.accent } else { theme.crit });
-        if let Some(hint) = hint(app, focused, i == 0, toasts.len() - shown) {
-            block = block.title_bottom(Line::styled(hint, theme.muted).right_aligned());
-        }
-        let text = vec![
-            Line::from(Span::styled(a.title.clone(), theme.crit)),
-            Line::from(Span::styled(a.message.clone(), theme.base)),
-        ];
-        f.render_widget(Clear, rect);
-        f.render_widget(Paragraph::new(text).block(block), rect);
+    let width = if body.width >= WIDE { WIDTH + 30 } else { WIDTH }.min(body.width);
+    let rect =
+        Rect { x: body.right().saturating_sub(width), y: top, width, height: FRAME + shown as u16 };
+    let focused = app.alerts.focus.is_some();
+    let lines: Vec<Line> = toasts
+        .iter()
+        .take(shown)
+        .map(|row| {
+            let a = &row.alert;
+            let mut line = Line::from(vec![
+                Span::styled(
+                    format!("{} ", fmt::age(Some(row.age(app.now, app.wall)))),
+                    theme.muted,
+                ),
+                Span::styled(a.title.clone(), theme.crit),
+                Span::styled(format!(" · {}", a.message), theme.base),
+            ]);
+            if app.alerts.focus.as_ref() == Some(&a.id) {
+                line = line.patch_style(theme.selected);
+            }
+            line
+        })
+        .collect();
+    let mut block = Block::bordered().title(" CRITICAL ").border_style(if focused {
+        theme.accent
+    } else {
+        theme.crit
+    });
+    if let Some(hint) = hint(app, focused, toasts.len() - shown) {
+        block = block.title_bottom(Line::styled(hint, theme.muted).right_aligned());
     }
+    f.render_widget(Clear, rect);
+    f.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
-/// The keys a toast answers to: its own when focused, how to reach them on
-/// the newest one otherwise (and how many did not fit).
-fn hint(app: &App, focused: bool, newest: bool, hidden: usize) -> Option<String> {
+/// The keys the toasts answer to: their own when focused, how to reach
+/// them otherwise (and how many did not fit).
+fn hint(app: &App, focused: bool, hidden: usize) -> Option<String> {
     let key = |ctx, a| app.keymap.first_key(ctx, a);
     let more = if hidden > 0 { format!("+{hidden} more · ") } else { String::new() };
     if focused {
@@ -70,9 +92,7 @@ fn hint(app: &App, focused: bool, newest: bool, hidden: usize) -> Option<String>
         ));
     }
     let g = app.tab.context();
-    (newest && app.alerts.focus.is_none()).then(|| {
-        format!(" {more}{} act · {} dismiss ", key(g, Action::Toasts), key(g, Action::Dismiss))
-    })
+    Some(format!(" {more}{} act · {} dismiss ", key(g, Action::Toasts), key(g, Action::Dismiss)))
 }
 
 /// Rows of `body` drawn with the selection's highlight over a third of
@@ -110,11 +130,11 @@ mod tests {
     #[test]
     fn the_stack_sits_low_unless_the_selection_is_there() {
         let body = Rect::new(0, 2, 80, 21);
-        assert_eq!(place(body, &[], 12), Some(11), "bottom-aligned");
-        assert_eq!(place(body, &[20], 12), Some(8), "just above the selected row");
-        assert_eq!(place(body, &[8], 12), Some(11), "below it when there is room");
-        assert_eq!(place(body, &[12], 12), None, "no 12-row gap: fewer toasts");
-        assert_eq!(place(body, &[12], 8), Some(15));
+        assert_eq!(place(body, &[], 5), Some(18), "bottom-aligned");
+        assert_eq!(place(body, &[22], 5), Some(17), "just above the selected row");
+        assert_eq!(place(body, &[8], 5), Some(18), "below it when there is room");
+        assert_eq!(place(body, &(5..20).collect::<Vec<_>>(), 5), None, "no room: fewer toasts");
+        assert_eq!(place(body, &(5..20).collect::<Vec<_>>(), 3), Some(20));
         assert_eq!(place(body, &[], 22), None);
     }
 

@@ -122,6 +122,9 @@ pub fn populated() -> App {
     for (i, a) in alerts.into_iter().enumerate() {
         at(&mut app, 3.0 + i as f64, Event::Feed(FeedEvent::Health(vec![HealthMessage::Alert(a)])));
     }
+    // The critical one's toast was seen and dismissed: the tabs' own
+    // snapshots show the tabs (the toasts have theirs).
+    app.alerts.dismiss(None);
 
     let kpis: KpiList = from(json!({"kpis": [
         kpi("k1", "Report approval time", "min", 42.0, "lower_is_better", 30.0, 45.0, 60.0),

@@ -7,6 +7,7 @@
 pub mod backend;
 pub mod fixture;
 pub mod keys;
+pub mod oncall;
 pub mod promstack;
 pub mod screen;
 pub mod tls;

@@ -53,6 +53,15 @@ fn ago(t: Timestamp, wall: Timestamp) -> String {
     fmt::age(Some(Duration::from_millis(u64::try_from(wall.0 - t.0).unwrap_or(0))))
 }
 
+/// When a snooze ends: the time of day within 12 hours, else the date too.
+fn until(t: Timestamp, wall: Timestamp) -> String {
+    if (t.0 - wall.0).abs() < 12 * 3_600_000 {
+        t.hm_utc()
+    } else {
+        t.to_datetime().format("%b %-d %H:%M UTC").to_string()
+    }
+}
+
 /// Who is on it: "ana 12m ago: note", "bo until 14:05", "resolved 3m ago",
 /// or that this console's decision is on its way.
 pub(crate) fn who(row: &AlertRow, app: &App) -> String {
@@ -68,7 +77,7 @@ pub(crate) fn who(row: &AlertRow, app: &App) -> String {
             format!("{by}{when}{note}")
         }
         AlertState::Snoozed => {
-            let until = a.snoozed_until.map(Timestamp::hm_utc).unwrap_or_default();
+            let until = a.snoozed_until.map(|t| until(t, app.wall)).unwrap_or_default();
             match &a.acked_by {
                 Some(by) => format!("{by} until {until}"),
                 None => format!("until {until}"),

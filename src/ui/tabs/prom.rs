@@ -10,7 +10,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Sparkline};
 
 use super::status::span;
 use super::{load_note, panel, placeholder};
@@ -47,7 +47,9 @@ fn render_panel(f: &mut Frame, area: Rect, p: &PromPanel, app: &App, theme: &The
     let inner_w = area.width.saturating_sub(2) as usize;
     let mut title = vec![Span::raw(format!(" {} ", p.name))];
     if !p.series.is_empty() {
-        let spark_w = inner_w.saturating_sub(12);
+        // As wide as the chart drawn below: the whole width when it has rows
+        // of its own, else what the value leaves.
+        let spark_w = if area.height > 3 { inner_w } else { inner_w.saturating_sub(12) };
         title.push(Span::styled(format!("· last {} ", span(p.series.span(spark_w))), theme.muted));
     }
     if let Some((note, style)) = load_note(&p.load, app.now, theme).filter(|_| !p.series.is_empty())
@@ -66,17 +68,43 @@ fn render_panel(f: &mut Frame, area: Rect, p: &PromPanel, app: &App, theme: &The
     };
     let unit = p.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
     let value = format!("{}{unit} ", fmt::compact(last));
-    let spark_w = inner_w.saturating_sub(value.chars().count());
-    let lines: Vec<Line> = (0..area.height.saturating_sub(2))
-        .map(|i| {
-            let mut spans = Vec::new();
-            let label = if i == 0 { value.clone() } else { " ".repeat(value.chars().count()) };
-            spans.push(Span::styled(label, if i == 0 { theme.title } else { theme.base }));
-            if i == 0 {
-                spans.push(Span::styled(fmt::spark(p.series.iter(), spark_w), theme.accent));
-            }
-            Line::from(spans)
-        })
-        .collect();
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.height <= 1 {
+        // One row: the value, then the sparkline beside it.
+        let spark_w = inner_w.saturating_sub(value.chars().count());
+        let line = Line::from(vec![
+            Span::styled(value, theme.title),
+            Span::styled(fmt::spark(p.series.iter(), spark_w), theme.accent),
+        ]);
+        f.render_widget(Paragraph::new(line), inner);
+        return;
+    }
+    // Taller: the value on top, the series filling the rows below,
+    // scaled between its own low and high (named on the value's row).
+    let [head, chart] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let finite = || p.series.iter().filter(|v| v.is_finite());
+    let lo = finite().fold(f64::INFINITY, f64::min);
+    let hi = finite().fold(f64::NEG_INFINITY, f64::max);
+    let line = Line::from(vec![
+        Span::styled(value, theme.title),
+        Span::styled(format!(" low {} high {}", fmt::compact(lo), fmt::compact(hi)), theme.muted),
+    ]);
+    f.render_widget(Paragraph::new(line), head);
+    let width = usize::from(chart.width);
+    let skip = p.series.len().saturating_sub(width);
+    let data: Vec<u64> =
+        p.series
+            .iter()
+            .skip(skip)
+            .map(|v| {
+                if v.is_finite() && hi > lo {
+                    ((v - lo) / (hi - lo) * 1000.0) as u64 + 1
+                } else {
+                    1
+                }
+            })
+            .collect();
+    let spark = Sparkline::default().data(&data).max(1001).style(theme.accent);
+    f.render_widget(spark, chart);
 }

@@ -151,7 +151,7 @@ fn render_sources(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let card_h = if area.height >= 34 { 3 } else { 1 };
     let card_rows = services.div_ceil(per_row).min(3);
     let panels_h = match &app.prom {
-        Some(p) if !p.panels.is_empty() => (area.height / 3).max(3),
+        Some(p) if !p.panels.is_empty() => (area.height / 3).clamp(3, 10),
         _ => 0,
     };
     let [banner, cards_area, panels, alerts] = Layout::vertical([
