@@ -95,6 +95,11 @@ pub struct ListArgs {
 }
 
 pub async fn run(conn: &ConnArgs, command: AlertsCommand) -> anyhow::Result<ExitCode> {
+    // With an Alertmanager and no backend, its alerts are the ones meant.
+    let loaded = crate::remote::load_config(conn)?;
+    if !loaded.backend && loaded.config.sources.alertmanager.url.is_some() {
+        return super::alertmanager::run(conn, command).await;
+    }
     let (action, wait) = match command {
         AlertsCommand::List(args) => return list(conn, &args).await,
         AlertsCommand::Ack { id, note, wait } => {
@@ -139,7 +144,7 @@ async fn list(conn: &ConnArgs, args: &ListArgs) -> anyhow::Result<ExitCode> {
 
 /// One line per alert: id, state, severity, age, source, title, and who
 /// acknowledged it or until when it is snoozed.
-fn lines(list: &AlertList, state: StateFilter, now: Timestamp) -> String {
+pub(super) fn lines(list: &AlertList, state: StateFilter, now: Timestamp) -> String {
     let mut s = String::new();
     if list.alerts.is_empty() {
         let which = if state == StateFilter::All { "" } else { "active " };
@@ -177,14 +182,19 @@ fn when(t: Timestamp) -> String {
     t.to_datetime().format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-const WORDING: Wording = Wording { delivered, conflict, command: "meridian alerts" };
+pub(super) const WORDING: Wording = Wording { delivered, conflict, command: "meridian alerts" };
 
 /// "acknowledged alert a-17 (cpu high) by ana", from the server's answer.
 fn delivered(what: &str, answer: Option<Answer>) -> String {
     let Some(Answer::Alert(Some(a))) = answer else {
         return format!("{what}: done\n");
     };
-    let Alert { id, title, state, .. } = &*a;
+    delivered_alert(&a)
+}
+
+/// What became of an alert, in a line.
+pub(super) fn delivered_alert(a: &Alert) -> String {
+    let Alert { id, title, state, .. } = a;
     match state {
         AlertState::Acknowledged => {
             let by = a.acked_by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();

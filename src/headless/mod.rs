@@ -11,6 +11,7 @@
 //! Each command returns its exit status up to `main`; nothing here calls
 //! `process::exit`, so the outbox and the runtime always shut down cleanly.
 
+mod alertmanager;
 mod alerts;
 mod decide;
 mod docs;
