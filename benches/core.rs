@@ -1,6 +1,7 @@
 //! Micro-benchmarks of the console's hot paths (issue 7): decoding price
 //! frames, applying updates to the state, rendering a tab at 200x50, and
-//! ratatui's frame diff. `cargo bench --bench core`.
+//! ratatui's frame diff; the chart (issue 17) and the alert inbox (issue
+//! 18). `cargo bench --bench core`.
 
 #![allow(clippy::unwrap_used, reason = "a benchmark that cannot set up should stop")]
 #[path = "../tests/common/fixture.rs"]
@@ -193,5 +194,59 @@ fn chart(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, decode, apply, render, diff, frame, chart);
+/// The alert inbox (issue 18): drawing the Alerts tab with a full inbox
+/// (500 alerts in every state, sorted and filtered each frame) at 200x50,
+/// and taking in an Alertmanager poll of 500 alerts.
+fn inbox(c: &mut Criterion) {
+    use meridian::protocol::{Alert, AlertState, Severity};
+    use meridian::sources::{SourceEvent, SourcedAlert};
+    let theme = Theme::by_name("default").unwrap();
+    let states =
+        [AlertState::Firing, AlertState::Acknowledged, AlertState::Snoozed, AlertState::Resolved];
+    let severities = [Severity::Critical, Severity::Warning, Severity::Info];
+    let alert = |i: usize| Alert {
+        id: format!("a{i}").as_str().into(),
+        severity: severities[i % 3],
+        title: format!("service-{i} is degraded"),
+        message: format!("latency above SLO on node {i}"),
+        source: format!("service-{}", i % 40),
+        state: states[i % 4],
+        started_at: Some(Timestamp(1_705_660_245_000 - i as i64 * 60_000)),
+        acked_by: (i % 4 == 1).then(|| "ana".to_owned()),
+        snoozed_until: (i % 4 == 2).then_some(Timestamp(1_705_670_000_000)),
+        ..Alert::default()
+    };
+    let mut app = fixture::populated();
+    app.tab = Tab::Alerts;
+    app.alerts.state_filter = meridian::app::StateFilter::All;
+    let list = meridian::protocol::AlertList { alerts: (0..500).map(alert).collect() };
+    app.update(Event::Api(meridian::event::ApiEvent::Alerts(Ok(list))), &mut Vec::new());
+    let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    let mut g = c.benchmark_group("inbox");
+    g.bench_function("alerts_tab_500_200x50", |b| {
+        b.iter(|| {
+            term.draw(|f| meridian::ui::render(f, &app, &theme)).unwrap();
+        })
+    });
+    let poll: Vec<SourcedAlert> = (0..500)
+        .map(|i| SourcedAlert { alert: alert(i + 1000), labels: Default::default() })
+        .collect();
+    g.bench_function("alertmanager_poll_500", |b| {
+        b.iter_batched(
+            || {
+                let mut app = fixture::populated();
+                app.alerts.am = Some(meridian::app::AmSource::new("am".into(), app.now));
+                (app, poll.clone())
+            },
+            |(mut app, poll)| {
+                app.update(Event::Source(SourceEvent::Alertmanager(Ok(poll))), &mut Vec::new());
+                app
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, decode, apply, render, diff, frame, chart, inbox);
 criterion_main!(benches);

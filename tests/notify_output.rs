@@ -3,6 +3,8 @@
 //! frames, with a hostile title from a server.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod common;
+
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 
@@ -70,4 +72,55 @@ fn a_notification_reaches_the_terminal_as_osc_9_and_osc_777_and_a_hostile_title_
     assert!(tmux.starts_with(b"\x1bPtmux;\x1b\x1b]9;CPU high"), "{tmux:?}");
     assert!(tmux.ends_with(b"97%\x07\x1b\\"), "{tmux:?}");
     assert_eq!(count(&tmux, b"\x1bPtmux;"), 2);
+}
+
+/// Each OSC in `out` is one of ours (9 or 777 `notify`), and its text up to
+/// the BEL holds no ESC, BEL or C1 control: hostile text stayed text.
+fn only_clean_notifications(out: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(out);
+    let mut n = 0;
+    for (at, _) in text.match_indices("\x1b]") {
+        let rest = &text[at + 2..];
+        assert!(
+            rest.starts_with("9;") || rest.starts_with("777;notify;"),
+            "another OSC: {rest:.40?}"
+        );
+        let end = rest.find('\x07').expect("terminated by BEL");
+        let body = &rest[..end];
+        assert!(!body.chars().any(|c| c.is_control() || c == '\u{9b}'), "{body:?}");
+        n += 1;
+    }
+    n
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_critical_alert_from_a_hostile_server_is_written_as_one_clean_notification() {
+    use meridian::event::Event;
+    meridian::tls::install_crypto();
+    let args =
+        meridian::server::ServeArgs { hostile: true, ..meridian::server::ServeArgs::for_tests() };
+    let server = meridian::server::start(args).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = meridian::config::Config::default();
+    config.server.url = server.base_url();
+    config.notify.jobs = false;
+    let console = common::console(&config, vec!["AAPL".into()], dir.path());
+    let core = meridian::tui::Core::start(console).unwrap();
+    let stop = core.sender();
+    let raw = Raw::default();
+    let mut screen = TermScreen::fixed(raw.clone(), 100, 30).unwrap();
+    let run = tokio::spawn(async move { core.run(&mut screen).await });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while count(&raw.0.lock().unwrap(), b"\x1b]9;CRITICAL: ") == 0 {
+        assert!(std::time::Instant::now() < deadline, "no notification of a critical alert");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    stop.send(Event::Terminate(143)).await.unwrap();
+    assert_eq!(run.await.unwrap().unwrap(), 143);
+    server.shutdown().await.unwrap();
+    let out = raw.0.lock().unwrap().clone();
+    let notifications = only_clean_notifications(&out);
+    assert!(notifications >= 2, "OSC 9 and OSC 777 for each alert");
+    assert_eq!(count(&out, b"\x1b]9;"), count(&out, b"\x1b]777;notify;"));
+    assert_eq!(count(&out, b"pwned"), 0, "{}", String::from_utf8_lossy(&out));
 }

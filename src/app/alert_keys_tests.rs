@@ -199,3 +199,41 @@ fn enter_on_a_toast_shows_its_alert_in_the_alerts_tab_and_x_dismisses_one() {
     assert_eq!(a.alerts.selected_row(WALL).unwrap().alert.id.as_str(), "a2");
     assert_eq!(a.layer(), crate::app::Layer::Tab(Tab::Alerts));
 }
+
+#[test]
+fn a_backfill_job_that_finishes_is_a_notification_once_and_an_old_one_is_not() {
+    use crate::protocol::{BackfillJob, JobStatus};
+    let job = |status, processed| BackfillJob {
+        job_id: "j1".into(),
+        name: "Quotes 2021".into(),
+        status,
+        processed,
+        total: 100,
+        rate_per_sec: 0.0,
+        eta_seconds: None,
+        errors: 0,
+        last_error: (status == JobStatus::Failed).then(|| "upstream 503".into()),
+        started_at: None,
+        updated_at: None,
+    };
+    let feed = |a: &mut App, j: BackfillJob| {
+        let mut fx = Vec::new();
+        a.update(Event::Feed(FeedEvent::Backfill(vec![j])), &mut fx);
+        fx
+    };
+    let mut a = app();
+    assert!(feed(&mut a, job(JobStatus::Running, 10)).is_empty());
+    let fx = feed(&mut a, job(JobStatus::Failed, 40));
+    let [Effect::Notify(n)] = fx.as_slice() else { panic!("{fx:?}") };
+    assert_eq!(n.title, "Backfill Quotes 2021 failed");
+    assert_eq!(n.body, "40 of 100 processed · upstream 503");
+    assert!(feed(&mut a, job(JobStatus::Failed, 40)).is_empty(), "once");
+    // A job already over when first seen is not news.
+    let mut b = app();
+    assert!(feed(&mut b, job(JobStatus::Completed, 100)).is_empty());
+    // With notify.jobs off, nothing.
+    let mut c = app();
+    c.settings.notify.jobs = false;
+    feed(&mut c, job(JobStatus::Running, 10));
+    assert!(feed(&mut c, job(JobStatus::Completed, 100)).is_empty());
+}

@@ -79,6 +79,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }),
     )
     .style(theme.title);
+    errors.extend(source_lines(app, theme));
     errors.extend(output_lines(app, theme));
     errors.extend(fault_lines(app, theme));
     let height = 2 + 1 + rows.len() as u16 + errors.len() as u16;
@@ -98,6 +99,30 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .areas(inner);
     f.render_widget(Table::new(rows, widths).header(header), table_area);
     f.render_widget(ratatui::widgets::Paragraph::new(errors), error_area);
+}
+
+/// Prometheus and Alertmanager: where, and how their last answer went.
+fn source_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let line = |name: &str, label: &str, load: &crate::app::Load| match load.failure() {
+        Some((at, why)) => Line::styled(
+            format!(
+                " {name} {label}: failed {} ago: {}",
+                fmt::age(Some(app.now.saturating_duration_since(at))),
+                crate::sanitize::clean(why)
+            ),
+            theme.warn,
+        ),
+        None if load.is_loading() => Line::styled(format!(" {name} {label}: asking…"), theme.muted),
+        None => Line::styled(format!(" {name} {label}: answering"), theme.base),
+    };
+    let mut lines = Vec::new();
+    if let Some(p) = &app.prom {
+        lines.push(line("prometheus", &p.label, &p.services_load));
+    }
+    if let Some(am) = &app.alerts.am {
+        lines.push(line("alertmanager", &am.label, &am.load));
+    }
+    lines
 }
 
 /// How the terminal keeps up: flow control and the round trip, frames
