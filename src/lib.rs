@@ -10,6 +10,7 @@ pub mod event;
 pub mod feeds;
 pub(crate) mod format;
 pub mod headless;
+mod http;
 pub mod keymap;
 pub mod launch;
 pub mod notify;

@@ -6,8 +6,7 @@
 mod common;
 
 use std::io::Read;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::backend::Backend;
@@ -15,63 +14,7 @@ use meridian::protocol::{ReportList, ValidationStatus};
 use meridian::server::{ForceHealth, ServeArgs};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_meridian");
-/// A liveness bound for one run of the binary, not a speed assertion.
-const LIMIT: Duration = Duration::from_secs(30);
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// The binary with a private home, no MERIDIAN_* from the caller, and
-/// `--server URL --data-dir HOME/data`.
-fn command(home: &Path, server: &str) -> Command {
-    let mut cmd = Command::new(BIN);
-    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("MERIDIAN_")) {
-        cmd.env_remove(k);
-    }
-    let data = home.join("data");
-    cmd.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .args(["--server", server, "--data-dir", data.to_str().unwrap()]);
-    cmd
-}
-
-/// [`command`] with `args`, its output collected; killed after [`LIMIT`].
-fn meridian(home: &Path, server: &str, args: &[&str]) -> Run {
-    let mut child = command(home, server)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let reader = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = r.read_to_string(&mut s);
-            s
-        })
-    };
-    let out = reader(Box::new(child.stdout.take().unwrap()));
-    let err = reader(Box::new(child.stderr.take().unwrap()));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("meridian {args:?} did not finish within {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run { code: status.code(), stdout: out.join().unwrap(), stderr: err.join().unwrap() }
-}
+use common::cli::{LIMIT, command, meridian};
 
 fn forced(health: Option<ForceHealth>) -> Backend {
     Backend::start(ServeArgs { force_health: health, ..ServeArgs::for_tests() })

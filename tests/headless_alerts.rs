@@ -9,65 +9,13 @@ mod common;
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::backend::Backend;
 use meridian::protocol::{Alert, AlertList, AlertState, Severity, Timestamp};
 use meridian::server::ServeArgs;
 
-const BIN: &str = env!("CARGO_BIN_EXE_meridian");
-/// A liveness bound for one run of the binary, not a speed assertion.
-const LIMIT: Duration = Duration::from_secs(30);
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// The binary with a private home, no MERIDIAN_* from the caller,
-/// `--server URL --data-dir HOME/data` and `args`; killed after [`LIMIT`].
-fn meridian(home: &Path, server: &str, args: &[&str]) -> Run {
-    let mut cmd = Command::new(BIN);
-    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("MERIDIAN_")) {
-        cmd.env_remove(k);
-    }
-    let data = home.join("data");
-    let mut child = cmd
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .args(["--server", server, "--data-dir", data.to_str().unwrap()])
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let reader = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = r.read_to_string(&mut s);
-            s
-        })
-    };
-    let out = reader(Box::new(child.stdout.take().unwrap()));
-    let err = reader(Box::new(child.stderr.take().unwrap()));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("meridian {args:?} did not finish within {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run { code: status.code(), stdout: out.join().unwrap(), stderr: err.join().unwrap() }
-}
+use common::cli::{Run, meridian};
 
 /// Until the simulation has raised an alert matching `pred` (30 s at most).
 fn wait_for(backend: &Backend, all: bool, pred: impl Fn(&Alert) -> bool) -> Alert {

@@ -13,7 +13,7 @@ const UPPER: [&str; 4] = ["app", "launch", "tui", "ui"];
 
 /// Everything else in the crate. Clap's argument types (`cli` naming
 /// `headless` and `server` types, and back) are the one cycle allowed.
-const LOWER: [&str; 20] = [
+const LOWER: [&str; 21] = [
     "api",
     "cli",
     "config",
@@ -21,6 +21,7 @@ const LOWER: [&str; 20] = [
     "feeds",
     "format",
     "headless",
+    "http",
     "keymap",
     "notify",
     "outbox",

@@ -110,3 +110,19 @@ fn without_a_backend_alertmanager_and_prometheus_make_an_on_call_console() {
     assert!(screen.contains("samples scraped"), "{screen}");
     insta::assert_snapshot!("sources_metrics_80x24", screen);
 }
+
+#[test]
+fn a_long_inbox_scrolls_to_the_cursor() {
+    use crossterm::event::KeyCode;
+    let mut app = inbox();
+    common::oncall::critical_burst(&mut app, 40);
+    app.alerts.dismiss(None);
+    common::keys::press(&mut app, KeyCode::Char('G'));
+    let last = app.alerts.selected_row(app.wall).unwrap().alert.title.clone();
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains(&last), "{last}\n{screen}");
+    assert!(!screen.contains("node-0 unreachable"), "the top scrolled away\n{screen}");
+    common::keys::press(&mut app, KeyCode::Char('g'));
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("node-0 unreachable"), "{screen}");
+}

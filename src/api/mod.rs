@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{HeaderValue, RETRY_AFTER};
 use reqwest::{Client, StatusCode};
 use serde::de::DeserializeOwned;
 
@@ -72,26 +72,7 @@ impl ApiClient {
         timeout: Duration,
         tls: Option<Arc<rustls::ClientConfig>>,
     ) -> Result<Self, ApiError> {
-        let mut headers = HeaderMap::new();
-        if let Some(t) = token {
-            let mut v = HeaderValue::from_str(&t.bearer())
-                .map_err(|_| ApiError::Setup("the token is not a valid header value".into()))?;
-            v.set_sensitive(true);
-            headers.insert(AUTHORIZATION, v);
-        }
-        let mut builder = Client::builder();
-        if let Some(tls) = tls {
-            let mut tls = (*tls).clone();
-            tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-            builder = builder.tls_backend_preconfigured(tls);
-        }
-        let http = builder
-            .default_headers(headers)
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .user_agent(concat!("meridian/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiError::Setup(e.to_string()))?;
+        let http = crate::http::client(token, timeout, tls).map_err(ApiError::Setup)?;
         let shown = crate::token::redact_url(base);
         Ok(ApiClient { base: base.trim_end_matches('/').to_owned(), shown, http, user: None })
     }

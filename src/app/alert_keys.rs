@@ -23,11 +23,7 @@ fn after(wall: Timestamp, d: Duration) -> Timestamp {
 impl App {
     /// Actions on the alerts: the toast keys work on every tab, the rest
     /// on the Alerts tab. `None`: not an alert action here.
-    pub(super) fn on_alerts_action(
-        &mut self,
-        action: Action,
-        fx: &mut Vec<Effect>,
-    ) -> Option<bool> {
+    pub(super) fn on_alerts_action(&mut self, action: Action) -> Option<bool> {
         let wall = self.wall;
         match action {
             Action::Toasts => {
@@ -54,11 +50,6 @@ impl App {
             Action::SeverityFilter => {
                 self.alerts.severity_filter = self.alerts.severity_filter.next();
                 self.message = Some(format!("alerts: {}", self.alerts.severity_filter.label()));
-            }
-            Action::Refresh => {
-                self.alerts.load.start(self.now);
-                fx.push(Effect::FetchAlerts { all: true });
-                return None;
             }
             _ => return None,
         }

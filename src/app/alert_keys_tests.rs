@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
 use super::*;
+use crate::app::tests::{key, typed};
 use crate::event::{Event, FeedEvent};
 use crate::keymap::Keymap;
 use crate::outbox::Action as Out;
@@ -19,18 +20,6 @@ fn app() -> App {
     let mut a = App::new(settings, Keymap::default_map(), Vec::new(), Instant::now());
     a.wall = WALL;
     a
-}
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), &mut fx);
-    fx
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
 }
 
 fn critical(id: &str) -> Alert {

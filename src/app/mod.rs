@@ -394,7 +394,7 @@ impl App {
         {
             return changed;
         }
-        if let Some(changed) = self.on_alerts_action(action, fx) {
+        if let Some(changed) = self.on_alerts_action(action) {
             return changed;
         }
         match action {

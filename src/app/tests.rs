@@ -8,7 +8,7 @@ use super::*;
 use crate::event::{FeedKind, Link};
 use crate::protocol::{PriceKind, PriceUpdate};
 
-fn app() -> App {
+pub(crate) fn app() -> App {
     App::new(
         Settings::default(),
         Keymap::default_map(),
@@ -17,13 +17,13 @@ fn app() -> App {
     )
 }
 
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+pub(crate) fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     let mut fx = Vec::new();
     app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), &mut fx);
     fx
 }
 
-fn typed(app: &mut App, text: &str) {
+pub(crate) fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         key(app, KeyCode::Char(c));
     }

@@ -8,7 +8,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use reqwest::{Client, RequestBuilder};
 
 use crate::token::Token;
@@ -62,26 +61,7 @@ impl Http {
             // Not shown: an unparsable URL cannot have its password taken out.
             Err(e) => return Err(SourceError::Setup(format!("the URL is not valid: {e}"))),
         }
-        let mut headers = HeaderMap::new();
-        if let Some(t) = token {
-            let mut v = HeaderValue::from_str(&t.bearer())
-                .map_err(|_| SourceError::Setup("the token is not a valid header value".into()))?;
-            v.set_sensitive(true);
-            headers.insert(AUTHORIZATION, v);
-        }
-        let mut builder = Client::builder();
-        if let Some(tls) = tls {
-            let mut tls = (*tls).clone();
-            tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-            builder = builder.tls_backend_preconfigured(tls);
-        }
-        let client = builder
-            .default_headers(headers)
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .user_agent(concat!("meridian/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| SourceError::Setup(e.to_string()))?;
+        let client = crate::http::client(token, timeout, tls).map_err(SourceError::Setup)?;
         Ok(Http { client, root: base.trim_end_matches('/').to_owned(), shown })
     }
 

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 pub mod backend;
+pub mod cli;
 pub mod fixture;
 pub mod keys;
 pub mod oncall;

@@ -18,9 +18,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use super::{load_title, no_data, panel, placeholder, scrolled_cursor};
+use super::{load_title, no_data, panel, placeholder};
 use crate::app::{AlertRow, App, Origin};
 use crate::protocol::{AlertState, Severity, Timestamp};
 use crate::theme::Theme;
@@ -96,28 +96,8 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if al.am.is_none() && super::no_backend(f, area, app, "Alerts", theme) {
         return;
     }
-    let (firing, acked, snoozed) = al.counts(app.wall);
-    let title = format!(
-        " Alerts · {firing} firing · {acked} acked · {snoozed} snoozed · {}, {} ",
-        al.state_filter.label(),
-        al.severity_filter.label()
-    );
     let visible = al.visible(app.wall);
-    // The backend's list fetch, or Alertmanager's last poll when it is the
-    // only source.
-    let load = match &al.am {
-        Some(am) if !app.settings.backend => &am.load,
-        _ => &al.load,
-    };
-    let mut title = load_title(title, load, !al.is_empty(), app.now, theme);
-    if let Some(am) = &al.am {
-        title.push_span(Span::styled(format!("· Alertmanager {} ", am.label), theme.muted));
-        if app.settings.backend
-            && let Some((note, style)) = super::load_note(&am.load, app.now, theme)
-        {
-            title.push_span(Span::styled(format!("· {note} "), style));
-        }
-    }
+    let (title, load) = heading(app, theme);
     let block = panel(title, theme);
     if visible.is_empty() {
         let empty = if al.is_empty() {
@@ -137,7 +117,12 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [list, pane] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(detail)]).areas(area);
     let wide = area.width >= WIDE;
-    let rows: Vec<Row> = visible.iter().map(|r| row(r, app, theme, wide)).collect();
+    // Only the rows in view are built: a full inbox is 500 of them.
+    let cursor = al.cursor(&visible);
+    let height = usize::from(list.height.saturating_sub(3));
+    let offset = al.scroll.show(cursor, visible.len(), height);
+    let shown = visible.iter().skip(offset).take(height.max(1));
+    let rows: Vec<Row> = shown.map(|r| row(r, app, theme, wide)).collect();
     let widths: Vec<Constraint> = if wide {
         vec![
             Constraint::Length(4),
@@ -162,16 +147,42 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         header.extend(["Message", "Source"]);
     }
     header.push("Who");
-    let cursor = al.cursor(&visible);
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.title))
         .row_highlight_style(theme.selected)
         .block(block);
-    let mut state = scrolled_cursor(&al.scroll, cursor, visible.len(), list);
+    let mut state = TableState::default().with_selected(Some(cursor - offset));
     f.render_stateful_widget(table, list, &mut state);
     if let Some(sel) = visible.get(cursor) {
         render_detail(f, pane, sel, app, theme);
     }
+}
+
+/// The list's title (counts, filters, sources and how their last fetch
+/// went), and the fetch that says whether the list is loading: the
+/// backend's, or Alertmanager's last poll when it is the only source.
+fn heading<'a>(app: &'a App, theme: &Theme) -> (Line<'static>, &'a crate::app::Load) {
+    let al = &app.alerts;
+    let (firing, acked, snoozed) = al.counts(app.wall);
+    let title = format!(
+        " Alerts · {firing} firing · {acked} acked · {snoozed} snoozed · {}, {} ",
+        al.state_filter.label(),
+        al.severity_filter.label()
+    );
+    let load = match &al.am {
+        Some(am) if !app.settings.backend => &am.load,
+        _ => &al.load,
+    };
+    let mut title = load_title(title, load, !al.is_empty(), app.now, theme);
+    if let Some(am) = &al.am {
+        title.push_span(Span::styled(format!("· Alertmanager {} ", am.label), theme.muted));
+        if app.settings.backend
+            && let Some((note, style)) = super::load_note(&am.load, app.now, theme)
+        {
+            title.push_span(Span::styled(format!("· {note} "), style));
+        }
+    }
+    (title, load)
 }
 
 fn row<'a>(r: &AlertRow, app: &App, theme: &Theme, wide: bool) -> Row<'a> {
