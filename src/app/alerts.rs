@@ -389,6 +389,16 @@ impl Alerts {
         (count(AlertState::Firing), count(AlertState::Acknowledged), count(AlertState::Snoozed))
     }
 
+    /// Critical alerts firing (nobody has acknowledged or snoozed them).
+    pub fn firing_critical(&self, wall: Timestamp) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| {
+                r.alert.severity == Severity::Critical && r.state(wall) == AlertState::Firing
+            })
+            .count()
+    }
+
     /// Drop the oldest resolved rows, then the oldest of any, past the cap.
     fn trim(&mut self) {
         while self.rows.len() > MAX_ALERTS {

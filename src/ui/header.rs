@@ -40,6 +40,7 @@ pub(crate) fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) 
     if app.read_only.is_some() {
         title.push(Span::styled(" READ-ONLY ", theme.crit));
     }
+
     // Said in words and reversed, so it reads without colour.
     if let Some(behind) = app.paused_for() {
         let key =
@@ -108,6 +109,11 @@ pub(crate) fn render_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     for tab in Tab::ALL {
         let style = if tab == app.tab { theme.tab_active } else { theme.tab_inactive };
         spans.push(Span::styled(format!(" {} {} ", tab.index() + 1, tab.title()), style));
+        // Critical alerts nobody is on yet, seen from every tab.
+        let critical = app.alerts.firing_critical(app.wall);
+        if tab == Tab::Alerts && critical > 0 {
+            spans.push(Span::styled(format!("✕{critical}"), theme.crit));
+        }
         spans.push(Span::raw(" "));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
