@@ -126,3 +126,22 @@ fn a_long_inbox_scrolls_to_the_cursor() {
     let screen = draw(&app, 80, 24);
     assert!(screen.contains("node-0 unreachable"), "{screen}");
 }
+
+#[test]
+fn beside_a_backend_alertmanagers_alerts_join_the_inbox() {
+    use meridian::event::Event;
+    use meridian::sources::{SourceEvent, SourcedAlert};
+    let mut app = inbox();
+    app.alerts.am = Some(meridian::app::AmSource::new("http://am:9093".into(), app.now));
+    let alert: meridian::protocol::Alert = serde_json::from_value(serde_json::json!({
+        "id": "fp9", "severity": "critical", "title": "InstanceDown",
+        "message": "node-7 down", "source": "alertmanager/node", "state": "firing"}))
+    .unwrap();
+    let polled = vec![SourcedAlert { alert, labels: Default::default() }];
+    app.update(Event::Source(SourceEvent::Alertmanager(Ok(polled))), &mut Vec::new());
+    let screen = draw(&app, 120, 30);
+    for needle in ["InstanceDown", "postgres is down", "Alertmanager http://am:9093", "health"] {
+        assert!(screen.contains(needle), "{needle}\n{screen}");
+    }
+    assert!(!screen.contains("no backend"), "{screen}");
+}
