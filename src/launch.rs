@@ -10,7 +10,7 @@ use anyhow::{Context as _, bail};
 
 use crate::app::{AmSource, App, Prom, Settings, Tab};
 use crate::cli::{ConfigAction, ConnArgs};
-use crate::config::{Config, DEFAULT_TOML, Loaded};
+use crate::config::{Config, DEFAULT_TOML};
 use crate::keymap::Keymap;
 use crate::outbox::Outbox;
 use crate::remote::{Remote, api_client, feed_options, load_config, sender_config, source_clients};
@@ -23,7 +23,8 @@ use crate::tui::{Console, run};
 pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
     tls::install_crypto();
     let loaded = load_config(conn)?;
-    let Loaded { mut config, token, warnings, .. } = loaded.clone();
+    let mut config = loaded.config.clone();
+    let warnings = &loaded.warnings;
     let keymap = Keymap::with_overrides(&config.keys).context("in [keys]")?;
     let theme = Theme::by_name(&config.ui.theme).map_err(|e| anyhow::anyhow!("{e}"))?;
     require_terminal()?;
@@ -35,9 +36,9 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
     let remote = if demo {
         Remote::default()
     } else {
-        Remote::new(&config, token, conn.insecure)?.with_sources(&loaded)
+        Remote::new(&config, loaded.token.clone(), conn.insecure)?.with_sources(&loaded)
     };
-    for warning in &warnings {
+    for warning in warnings {
         tracing::warn!("{warning}");
     }
     let symbols = watched_symbols(conn, &config, &data_dir.path)?;

@@ -13,12 +13,7 @@ use crate::format::parse_duration;
 use crate::keymap::Action;
 use crate::notify::Notification;
 use crate::outbox::{self, ItemStatus};
-use crate::protocol::{AlertState, BackfillJob, Id, JobStatus, Timestamp};
-
-/// `wall` moved on by `d`.
-fn after(wall: Timestamp, d: Duration) -> Timestamp {
-    Timestamp(wall.0.saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
-}
+use crate::protocol::{AlertState, BackfillJob, Id, JobStatus};
 
 impl App {
     /// Actions on the alerts: the toast keys work on every tab, the rest
@@ -206,11 +201,11 @@ impl App {
         let at = self.alerts.cursor(&visible);
         let (id, until) = match &purpose {
             Purpose::AckNote(id) => (id.clone(), None),
-            Purpose::SnoozeFor(id) => (id.clone(), Some(after(wall, parse_duration(&text)?))),
+            Purpose::SnoozeFor(id) => (id.clone(), Some(wall.plus(parse_duration(&text)?))),
             _ => return Ok(()),
         };
         let user = self.settings.user.clone();
-        let ack_end = after(wall, Duration::from_secs(u64::from(self.settings.ack_hours) * 3600));
+        let ack_end = wall.plus(Duration::from_secs(u64::from(self.settings.ack_hours) * 3600));
         let Some(row) = self.alerts.get_mut(&id) else {
             return Err("that alert is no longer listed".into());
         };

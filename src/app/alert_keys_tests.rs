@@ -10,7 +10,7 @@ use crate::app::tests::{key, typed};
 use crate::event::{Event, FeedEvent};
 use crate::keymap::Keymap;
 use crate::outbox::Action as Out;
-use crate::protocol::{Alert, HealthMessage, Severity};
+use crate::protocol::{Alert, HealthMessage, Severity, Timestamp};
 
 const WALL: Timestamp = Timestamp(1_705_660_245_000);
 const HOUR: i64 = 3_600_000;

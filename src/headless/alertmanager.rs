@@ -11,17 +11,17 @@ use anyhow::Context as _;
 
 use super::alerts::{AlertsCommand, ListArgs, WORDING, lines};
 use super::decide::decide;
-use crate::cli::ConnArgs;
+use crate::config::Config;
 use crate::outbox::{Action, Silence};
 use crate::protocol::{AlertList, Id, Timestamp};
-use crate::remote::source_clients;
+use crate::remote::Remote;
 use crate::sources::{Alertmanager, SourcedAlert};
 
-pub(super) async fn run(conn: &ConnArgs, command: AlertsCommand) -> anyhow::Result<ExitCode> {
-    let (config, remote) = super::setup(conn)?;
-    let Some((am, _)) = source_clients(&config, &remote)?.alertmanager else {
-        anyhow::bail!("no Alertmanager configured");
-    };
+pub(super) async fn run(
+    (config, remote): (&Config, &Remote),
+    am: &Alertmanager,
+    command: AlertsCommand,
+) -> anyhow::Result<ExitCode> {
     let polled = match am.poll().await {
         Ok(polled) => polled,
         Err(e) => {
@@ -34,20 +34,20 @@ pub(super) async fn run(conn: &ConnArgs, command: AlertsCommand) -> anyhow::Resu
         AlertsCommand::List(args) => return list(polled, &args, now),
         AlertsCommand::Ack { id, note, wait } => {
             let ack = Duration::from_secs(u64::from(config.alerts.ack_hours) * 3600);
-            let Some(silence) = silence_for(&am, &polled, &id, after(now, ack)) else {
+            let Some(silence) = silence_for(am, &polled, &id, now.plus(ack)) else {
                 return Ok(ExitCode::FAILURE);
             };
             (Action::AckAlert { alert: Id(id), note, silence: Some(silence) }, wait)
         }
         AlertsCommand::Snooze { id, duration, wait } => {
-            let until = after(now, duration);
-            let Some(silence) = silence_for(&am, &polled, &id, until) else {
+            let until = now.plus(duration);
+            let Some(silence) = silence_for(am, &polled, &id, until) else {
                 return Ok(ExitCode::FAILURE);
             };
             (Action::SnoozeAlert { alert: Id(id), until, silence: Some(silence) }, wait)
         }
     };
-    decide(conn, action, wait.timeout, &WORDING).await
+    decide((config, remote), action, wait.timeout, &WORDING).await
 }
 
 /// The alerts as the backend's list would show them. Alertmanager holds no
@@ -91,10 +91,6 @@ fn silence_for(
             None
         }
     }
-}
-
-fn after(t: Timestamp, d: Duration) -> Timestamp {
-    Timestamp(t.0.saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
 }
 
 #[cfg(test)]

@@ -15,8 +15,10 @@ use super::print;
 use super::reports::WaitArgs;
 use crate::api::ApiError;
 use crate::cli::ConnArgs;
+use crate::config::Config;
 use crate::outbox::{Action, Answer};
 use crate::protocol::{Alert, AlertList, AlertState, Id, Timestamp};
+use crate::remote::Remote;
 use crate::remote::api_client;
 
 /// `alerts list`: the backend has no alert state (§3b; it answered 404).
@@ -95,28 +97,28 @@ pub struct ListArgs {
 }
 
 pub async fn run(conn: &ConnArgs, command: AlertsCommand) -> anyhow::Result<ExitCode> {
+    let (config, remote) = super::setup(conn)?;
     // With an Alertmanager and no backend, its alerts are the ones meant.
-    let loaded = crate::remote::load_config(conn)?;
-    if !loaded.backend && loaded.config.sources.alertmanager.url.is_some() {
-        return super::alertmanager::run(conn, command).await;
+    if !remote.backend
+        && let Some((am, _)) = crate::remote::source_clients(&config, &remote)?.alertmanager
+    {
+        return super::alertmanager::run((&config, &remote), &am, command).await;
     }
     let (action, wait) = match command {
-        AlertsCommand::List(args) => return list(conn, &args).await,
+        AlertsCommand::List(args) => return list(&config, &remote, &args).await,
         AlertsCommand::Ack { id, note, wait } => {
             (Action::AckAlert { alert: Id(id), note, silence: None }, wait)
         }
         AlertsCommand::Snooze { id, duration, wait } => {
-            let ms = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
-            let until = Timestamp::from_millis(Timestamp::now().millis().saturating_add(ms));
+            let until = Timestamp::now().plus(duration);
             (Action::SnoozeAlert { alert: Id(id), until, silence: None }, wait)
         }
     };
-    decide(conn, action, wait.timeout, &WORDING).await
+    decide((&config, &remote), action, wait.timeout, &WORDING).await
 }
 
-async fn list(conn: &ConnArgs, args: &ListArgs) -> anyhow::Result<ExitCode> {
-    let (config, remote) = super::setup(conn)?;
-    let api = api_client(&config, &remote)?;
+async fn list(config: &Config, remote: &Remote, args: &ListArgs) -> anyhow::Result<ExitCode> {
+    let api = api_client(config, remote)?;
     let list = match api.alerts(args.state == StateFilter::All, args.limit).await {
         Ok(list) => list,
         Err(ApiError::Unavailable { .. }) => {

@@ -10,8 +10,9 @@ use anyhow::Context as _;
 use tokio::sync::mpsc;
 
 use super::{EXIT_QUEUED, interrupted, print};
-use crate::cli::ConnArgs;
+use crate::config::Config;
 use crate::outbox::{Action, Answer, Item, ItemStatus, Outbox, OutboxEvent, spawn_sender};
+use crate::remote::Remote;
 use crate::remote::sender_config;
 
 /// How a command words what the server answered.
@@ -39,12 +40,11 @@ enum Wait {
 /// to `timeout` for it: 0 delivered, 1 refused (and dropped from the
 /// outbox), [`EXIT_QUEUED`] not delivered in time, 128 + n on a signal.
 pub(super) async fn decide(
-    conn: &ConnArgs,
+    (config, remote): (&Config, &Remote),
     action: Action,
     timeout: Duration,
     wording: &Wording,
 ) -> anyhow::Result<ExitCode> {
-    let (config, remote) = super::setup(conn)?;
     let path = config.data_dir().join("outbox.db");
     let outbox = Outbox::open(&path)
         .with_context(|| format!("cannot open the outbox {}", path.display()))?;
@@ -53,8 +53,8 @@ pub(super) async fn decide(
     let what = item.action.describe();
     let (tx, mut rx) = mpsc::channel::<OutboxEvent>(64);
     // Silences an earlier console run left queued go out too.
-    let am = crate::remote::source_clients(&config, &remote)?.alertmanager.map(|(c, _)| c);
-    let sender = spawn_sender(outbox.clone(), sender_config(&config, &remote, am), tx)?;
+    let am = crate::remote::source_clients(config, remote)?.alertmanager.map(|(c, _)| c);
+    let sender = spawn_sender(outbox.clone(), sender_config(config, remote, am), tx)?;
 
     let deadline = tokio::time::sleep(timeout);
     let signal = interrupted();

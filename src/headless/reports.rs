@@ -147,7 +147,8 @@ pub async fn run(conn: &ConnArgs, command: ReportsCommand) -> anyhow::Result<Exi
             (Action::FlagReport { report: Id(id), reason }, wait)
         }
     };
-    decide(conn, action, wait.timeout, &WORDING).await
+    let (config, remote) = super::setup(conn)?;
+    decide((&config, &remote), action, wait.timeout, &WORDING).await
 }
 
 async fn list(conn: &ConnArgs, args: &ListArgs) -> anyhow::Result<ExitCode> {

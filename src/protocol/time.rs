@@ -35,6 +35,16 @@ impl Timestamp {
         self.to_datetime().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     }
 
+    /// `d` later (saturating).
+    pub(crate) fn plus(self, d: std::time::Duration) -> Self {
+        Timestamp(self.0.saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
+    }
+
+    /// `d` earlier (saturating).
+    pub(crate) fn minus(self, d: std::time::Duration) -> Self {
+        Timestamp(self.0.saturating_sub(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
+    }
+
     /// "14:05 UTC": a time of day for short messages.
     pub(crate) fn hm_utc(self) -> String {
         self.to_datetime().format("%H:%M UTC").to_string()

@@ -70,7 +70,7 @@ where
     spawn_watched(Task::Source("prometheus"), tx.clone(), async move {
         let end = Timestamp::now();
         let span = every.saturating_mul(u32::try_from(points).unwrap_or(u32::MAX));
-        let start = Timestamp(end.0 - i64::try_from(span.as_millis()).unwrap_or(i64::MAX));
+        let start = end.minus(span);
         for (index, q) in queries.iter().enumerate() {
             let result = client.query_range(q, start, end, every).await;
             if tx.send(E::from(SourceEvent::PromRange { index, result })).await.is_err() {
