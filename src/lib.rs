@@ -26,4 +26,5 @@ pub mod tls;
 pub mod token;
 pub mod tui;
 pub mod ui;
+pub mod venues;
 pub mod watchlist;

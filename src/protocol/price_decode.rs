@@ -280,6 +280,7 @@ fn build(
         ask: ask.optional()?,
         volume: volume.optional()?,
         timestamp: timestamp.optional()?,
+        open: None,
         symbol: clean_symbol(symbol.required()?),
     };
     update.is_valid().then_some(update)

@@ -39,6 +39,11 @@ pub struct PriceUpdate {
     pub timestamp: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<f64>,
+    /// The reference for the change columns when the source gives one (a
+    /// venue's 24h open). Not on the Meridian wire: the console's own
+    /// reference there is the first price of the session.
+    #[serde(skip)]
+    pub open: Option<f64>,
 }
 
 impl PriceUpdate {
@@ -52,13 +57,14 @@ impl PriceUpdate {
             ask: None,
             timestamp: None,
             volume: None,
+            open: None,
         }
     }
 
     /// A price that is not finite or is negative is rejected (protocol §1).
     pub(crate) fn is_valid(&self) -> bool {
         let ok = |v: Option<f64>| v.is_none_or(|p| p.is_finite() && p >= 0.0);
-        !self.symbol.is_empty() && ok(self.price) && ok(self.bid) && ok(self.ask) && ok(self.volume)
+        !self.symbol.is_empty() && ok(self.price) && ok(self.bid) && ok(self.ask) && ok(self.volume) && ok(self.open)
     }
 }
 
