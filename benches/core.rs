@@ -32,6 +32,7 @@ fn update(i: usize, kind: PriceKind) -> PriceUpdate {
         ask: Some(p + 0.01),
         timestamp: Some(Timestamp(1_705_660_245_123 + i as i64)),
         volume: Some(1200.0 + i as f64),
+        open: None,
     }
 }
 

@@ -28,6 +28,10 @@ pub struct ConnArgs {
     /// Price feed URL (overrides the one derived from --server)
     #[arg(long, global = true, env = "MERIDIAN_PRICES_URL", value_name = "URL")]
     pub prices_url: Option<String>,
+    /// How the price feed speaks: meridian, or a venue's public feed
+    /// (coinbase, kraken, binance); default: inferred from its host
+    #[arg(long, global = true, env = "MERIDIAN_PRICES_FORMAT", value_name = "FORMAT")]
+    pub prices_format: Option<crate::venues::PricesFormat>,
     /// Backfill feed URL (overrides the one derived from --server)
     #[arg(long, global = true, env = "MERIDIAN_BACKFILL_URL", value_name = "URL")]
     pub backfill_url: Option<String>,
@@ -58,6 +62,9 @@ pub struct ConnArgs {
     /// Do not verify TLS certificates (https, wss). Shown in red all session
     #[arg(long, global = true)]
     pub insecure: bool,
+    /// Hide holdings' quantities, values and P&L (for sharing a screen)
+    #[arg(long, global = true, env = "MERIDIAN_PRIVATE")]
+    pub private: bool,
     /// Prometheus base URL: service cards from `up` by job, sparkline panels
     #[arg(long, global = true, env = "MERIDIAN_PROMETHEUS_URL", value_name = "URL")]
     pub prometheus: Option<String>,
@@ -72,6 +79,8 @@ impl ConnArgs {
             config_file: self.config.clone(),
             server: self.server.clone(),
             prices_url: self.prices_url.clone(),
+            prices_format: self.prices_format,
+            private: self.private,
             backfill_url: self.backfill_url.clone(),
             health_url: self.health_url.clone(),
             data_dir: self.data_dir.clone(),

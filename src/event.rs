@@ -56,6 +56,12 @@ pub enum FeedEvent {
     Prices(Vec<PriceUpdate>),
     Backfill(Vec<BackfillJob>),
     Health(Vec<HealthMessage>),
+    /// The price source refused a symbol (`Some`: shown on its row), or
+    /// reported an error about the feed as a whole. The text is cleaned.
+    Refused {
+        symbol: Option<String>,
+        reason: String,
+    },
     /// Counters since the previous report: frames, bytes, and frames or
     /// items that failed to decode or validate.
     Counters {
@@ -63,6 +69,8 @@ pub enum FeedEvent {
         messages: u64,
         bytes: u64,
         rejected: u64,
+        /// Gaps and backward steps in a venue's sequence numbers.
+        seq_breaks: u64,
     },
 }
 
@@ -193,6 +201,8 @@ pub enum Effect {
     Subscribe(String),
     Unsubscribe(String),
     SaveWatchlist(Vec<String>),
+    /// Write the price alerts to the data directory.
+    SavePriceAlerts(Vec<crate::price_alerts::PriceAlert>),
     /// A page of the insights from `offset` (0: the list afresh).
     FetchInsights {
         offset: u32,
@@ -242,6 +252,18 @@ pub enum Effect {
 
 impl Effect {
     /// Whether carrying it out asks a Meridian backend.
+    /// Whether this is about prices: the watchlist's subscriptions and the
+    /// charts' history (served by a venue when the prices come from one).
+    pub fn is_prices(&self) -> bool {
+        matches!(
+            self,
+            Effect::Subscribe(_)
+                | Effect::Unsubscribe(_)
+                | Effect::FetchCandles { .. }
+                | Effect::FetchTrends { .. }
+        )
+    }
+
     pub fn needs_backend(&self) -> bool {
         use Effect as E;
         match self {
@@ -258,6 +280,7 @@ impl Effect {
             | E::FetchMonitoringHistory { .. }
             | E::FetchAlerts { .. } => true,
             E::SaveWatchlist(_)
+            | E::SavePriceAlerts(_)
             | E::Enqueue(_)
             | E::OutboxRetry(_)
             | E::OutboxDrop(_)

@@ -13,7 +13,9 @@ use crate::cli::{ConfigAction, ConnArgs};
 use crate::config::{Config, DEFAULT_TOML};
 use crate::keymap::Keymap;
 use crate::outbox::Outbox;
-use crate::remote::{Remote, api_client, feed_options, load_config, sender_config, source_clients};
+use crate::remote::{
+    Remote, api_client, feed_options, load_config, sender_config, source_clients, venue_client,
+};
 use crate::server::ServerHandle;
 use crate::theme::Theme;
 use crate::tls;
@@ -115,9 +117,10 @@ fn watched_symbols(
     if conn.symbols.is_some() {
         return Ok(config.markets.symbols.clone());
     }
-    match crate::watchlist::load(data_dir) {
+    let format = config.prices_format();
+    match crate::watchlist::load(data_dir, format) {
         Ok(Some(saved)) => Ok(saved),
-        Ok(None) => Ok(config.markets.symbols.clone()),
+        Ok(None) => Ok(config.symbols()),
         Err(e) => bail!("cannot read the saved watchlist: {e}"),
     }
 }
@@ -159,6 +162,7 @@ pub fn build_console(
         ack_hours: config.alerts.ack_hours,
         notify: config.notify.clone(),
         backend: remote.backend || demo,
+        prices_format: config.prices_format(),
     };
     let api = api_client(config, &remote)?;
     let sources = source_clients(config, &remote)?;
@@ -176,10 +180,24 @@ pub fn build_console(
         Prom::new(c.base().into(), &panels, *points, *every, now)
     });
     let am = sources.alertmanager.as_ref().map(|(c, _)| c.clone());
-    // On call without a backend: open where the news is.
+    app.markets.set_positions(config.markets.positions.clone());
+    app.markets.private = config.markets.private;
+    let saved = crate::price_alerts::load(&data_dir)
+        .with_context(|| "cannot read the price alerts".to_owned())?;
+    app.price_alerts = crate::price_alerts::PriceAlerts::from_saved(saved);
+    let venue = venue_client(config, &remote)?;
+    // Without a backend: open where the news is (a trader's prices, an
+    // on-call engineer's alerts).
     if !app.settings.backend {
-        app.tab = if am.is_some() { Tab::Alerts } else { Tab::Status };
+        app.tab = if venue.is_some() {
+            Tab::Markets
+        } else if am.is_some() {
+            Tab::Alerts
+        } else {
+            Tab::Status
+        };
     }
+
     let feed = |url: String| feed_options(config, &remote, url);
     let outbox_path = data_dir.join("outbox.db");
     let outbox = Outbox::open(&outbox_path)
@@ -197,6 +215,7 @@ pub fn build_console(
         outbox,
         sender: sender_config(config, &remote, am),
         sources,
+        venue,
     })
 }
 

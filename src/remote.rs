@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::venues::VenueClient;
 use crate::api::ApiClient;
 use crate::cli::ConnArgs;
 use crate::config::{Config, Loaded};
@@ -96,9 +97,18 @@ pub(crate) fn source_clients(config: &Config, remote: &Remote) -> anyhow::Result
     Ok(clients)
 }
 
+/// The REST client of the venue whose public feed gives the prices (for
+/// the charts' history); `None` when the prices speak our contract.
+pub(crate) fn venue_client(config: &Config, remote: &Remote) -> anyhow::Result<Option<VenueClient>> {
+    let timeout = Duration::from_millis(config.server.request_timeout_ms);
+    VenueClient::new(config.prices_format(), &config.prices_url(), timeout, remote.tls.clone())
+        .map_err(|e| anyhow::anyhow!("prices: {e}"))
+}
+
 /// How a feed task connects and reconnects, from the `[feeds]` settings.
 pub(crate) fn feed_options(config: &Config, remote: &Remote, url: String) -> FeedOptions {
     FeedOptions {
+        format: config.prices_format(),
         url,
         token: remote.token.clone(),
         tls: remote.tls.clone(),

@@ -57,6 +57,7 @@ fn opts(url: String) -> FeedOptions {
         backoff: Backoff { base: Duration::from_millis(20), cap: Duration::from_millis(100) },
         ping_interval: Duration::from_secs(15),
         max_frame_bytes: 1 << 20,
+        format: meridian::venues::PricesFormat::Meridian,
     }
 }
 

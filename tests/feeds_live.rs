@@ -21,6 +21,7 @@ fn opts(url: String) -> FeedOptions {
         backoff: Backoff { base: Duration::from_millis(50), cap: Duration::from_millis(500) },
         ping_interval: Duration::from_secs(15),
         max_frame_bytes: 1 << 20,
+        format: meridian::venues::PricesFormat::Meridian,
     }
 }
 

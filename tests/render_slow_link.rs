@@ -65,6 +65,7 @@ fn tick_up(app: &mut App) -> String {
         ask: None,
         timestamp: None,
         volume: None,
+        open: None,
     };
     app.update(Event::Feed(FeedEvent::Prices(vec![tick])), &mut Vec::new());
     format!("{price:.2}")

@@ -52,6 +52,7 @@ async fn first_connect(url: String, remote: &Remote) -> Result<(), String> {
         backoff: Backoff { base: Duration::from_secs(5), cap: Duration::from_secs(5) },
         ping_interval: Duration::from_secs(15),
         max_frame_bytes: 1 << 20,
+        format: meridian::venues::PricesFormat::Meridian,
     };
     let (tx, mut rx) = mpsc::channel(64);
     feeds::spawn_feed(FeedKind::Health, opts, tx);

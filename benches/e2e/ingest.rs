@@ -140,6 +140,7 @@ pub fn seed_history(app: &mut App, watch: &[String], server_seed: u64) {
                 ask: Some(price + 0.01),
                 timestamp: Some(Timestamp::from_millis(wall.millis() - ago.as_millis() as i64)),
                 volume: None,
+                open: None,
             };
             app.markets.apply(std::slice::from_ref(&tick), at);
         }

@@ -267,7 +267,7 @@ pub(crate) fn parse_retry_after(
     Some((at.with_timezone(&chrono::Utc) - now).to_std().unwrap_or(Duration::ZERO))
 }
 
-fn root_cause(e: &reqwest::Error) -> String {
+pub(crate) fn root_cause(e: &reqwest::Error) -> String {
     if let Some(tls) = crate::tls::explain(e) {
         return tls;
     }

@@ -29,7 +29,10 @@ impl App {
                 }
                 self.alerts.focus = newest;
             }
-            Action::Dismiss => self.alerts.dismiss(None),
+            Action::Dismiss => {
+                self.alerts.dismiss(None);
+                self.price_toasts.clear();
+            }
             _ if self.tab != Tab::Alerts => return None,
             Action::Ack | Action::Snooze => {
                 match self.alerts.selected_row(wall).map(|r| r.alert.id.clone()) {

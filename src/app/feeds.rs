@@ -13,6 +13,8 @@ pub struct FeedState {
     pub messages: u64,
     pub bytes: u64,
     pub rejected: u64,
+    /// Gaps and backward steps in a venue's sequence numbers.
+    pub seq_breaks: u64,
     /// Connections made after the first one.
     pub reconnects: u64,
     connected_before: bool,
@@ -26,6 +28,7 @@ impl Default for FeedState {
             messages: 0,
             bytes: 0,
             rejected: 0,
+            seq_breaks: 0,
             reconnects: 0,
             connected_before: false,
         }

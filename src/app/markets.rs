@@ -35,7 +35,8 @@ pub struct Quote {
     pub bid: Option<f64>,
     pub ask: Option<f64>,
     pub volume: Option<f64>,
-    /// First price seen this session: the reference for the change columns.
+    /// The reference for the change columns: the source's own (a venue's
+    /// 24h open) when it gives one, else the first price seen this session.
     pub open: Option<f64>,
     pub server_time: Option<Timestamp>,
     /// When our copy was last refreshed (not the server's timestamp).
@@ -80,6 +81,10 @@ impl Quote {
         self.volume = u.volume.or(self.volume);
         self.server_time = u.timestamp.or(self.server_time);
         let mut trade = None;
+        // A venue's 24h open is the reference it gives for its change.
+        if let Some(o) = u.open {
+            self.open = Some(o);
+        }
         if let Some(p) = u.price {
             self.last = Some(p);
             self.history.record(p, now);
@@ -192,6 +197,13 @@ pub struct Markets {
     pub(super) pending_trends: HashMap<String, super::trend::Seed, RandomState>,
     /// The trends' history has been asked for (once per run).
     pub(super) trends_asked: bool,
+    /// Symbols the price source refused, with its reason (shown on the row
+    /// instead of numbers that will never come).
+    pub refused: HashMap<String, String, RandomState>,
+    /// Holdings shown with their value and P&L (`[[markets.positions]]`).
+    pub positions: Vec<crate::config::PositionConfig>,
+    /// Quantities, values and P&L hidden, for sharing a screen.
+    pub private: bool,
     history_points: usize,
 }
 
@@ -213,6 +225,9 @@ impl Markets {
             candles_rejected: 0,
             pending_trends: HashMap::default(),
             trends_asked: false,
+            refused: HashMap::default(),
+            positions: Vec::new(),
+            private: false,
             history_points,
         }
     }
@@ -247,6 +262,41 @@ impl Markets {
         changed
     }
 
+    /// Hold `positions`, watching each one's symbol.
+    pub fn set_positions(&mut self, positions: Vec<crate::config::PositionConfig>) -> Vec<String> {
+        let mut added = Vec::new();
+        for p in &positions {
+            if !self.symbols.contains(&p.symbol) {
+                self.symbols.push(p.symbol.clone());
+                added.push(p.symbol.clone());
+            }
+        }
+        self.positions = positions;
+        added
+    }
+
+    pub(crate) fn position(&self, symbol: &str) -> Option<&crate::config::PositionConfig> {
+        self.positions.iter().find(|p| p.symbol == symbol)
+    }
+
+    /// The price source refused `symbol` (said on its row), or reported
+    /// an error about the feed as a whole (said in the footer).
+    pub(crate) fn refused(
+        &mut self,
+        symbol: Option<String>,
+        reason: String,
+        message: &mut Option<String>,
+    ) {
+        match symbol {
+            Some(s) if self.symbols.contains(&s) => {
+                self.quotes.remove(&s);
+                self.refused.insert(s, reason);
+            }
+            Some(s) => *message = Some(format!("prices: {s}: {reason}")),
+            None => *message = Some(format!("prices: {reason}")),
+        }
+    }
+
     /// Symbols in display order.
     pub(crate) fn rows(&self) -> Vec<&str> {
         let mut rows: Vec<&str> = self.symbols.iter().map(String::as_str).collect();
@@ -276,6 +326,7 @@ impl Markets {
         if self.symbols.contains(&sym) {
             return Ok(None);
         }
+        self.refused.remove(&sym);
         self.symbols.push(sym.clone());
         Ok(Some(sym))
     }
@@ -284,6 +335,7 @@ impl Markets {
         let sym = self.selected_symbol()?;
         self.symbols.retain(|s| *s != sym);
         self.quotes.remove(&sym);
+        self.refused.remove(&sym);
         self.selected = self.selected.min(self.symbols.len().saturating_sub(1));
         Some(sym)
     }
@@ -306,6 +358,7 @@ mod tests {
             ask: None,
             timestamp: None,
             volume: None,
+            open: None,
         }
     }
 

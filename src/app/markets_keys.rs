@@ -40,7 +40,7 @@ impl App {
                 m.sort = m.sort.next();
                 self.message = Some(format!("sorted by {}", m.sort.label()));
             }
-            _ => return None,
+            _ => return self.on_price_alert_action(action, fx),
         }
         Some(true)
     }

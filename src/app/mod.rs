@@ -19,6 +19,8 @@ mod outcomes;
 mod output;
 mod paging;
 mod pause;
+mod price_alert_keys;
+pub mod positions;
 mod prom;
 mod review;
 mod router;
@@ -43,6 +45,7 @@ pub use metrics::{INSIGHT_SERIES, Metrics, PERIODS, Signal};
 pub use output::{Output, RTT_SHOWN, RTT_WARN};
 pub use paging::Paging;
 pub use pause::Paused;
+pub use price_alert_keys::{PRICE_TOAST, PriceToast};
 pub use prom::{Prom, PromPanel};
 pub use review::{
     Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
@@ -125,6 +128,8 @@ pub struct Settings {
     /// A Meridian backend is configured; without one, the tabs that need
     /// it say so and nothing is asked of it.
     pub backend: bool,
+    /// How the price feed speaks: our contract or a venue's public feed.
+    pub prices_format: crate::venues::PricesFormat,
 }
 
 impl Default for Settings {
@@ -141,6 +146,7 @@ impl Default for Settings {
             ack_hours: 4,
             notify: crate::config::NotifyConfig::default(),
             backend: true,
+            prices_format: crate::venues::PricesFormat::Meridian,
         }
     }
 }
@@ -182,6 +188,10 @@ pub struct App {
     pub output: Output,
     /// The screen is paused: what it shows, and since when.
     pub paused: Option<Paused>,
+    /// Price alerts, armed and fired (kept in the data directory).
+    pub price_alerts: crate::price_alerts::PriceAlerts,
+    /// Toasts of price alerts that fired, newest first.
+    pub price_toasts: Vec<PriceToast>,
 }
 
 /// Move a cursor by `delta` within `len` items, clamped.
@@ -221,6 +231,8 @@ impl App {
             faults: Faults::default(),
             output: Output::default(),
             paused: None,
+            price_alerts: crate::price_alerts::PriceAlerts::default(),
+            price_toasts: Vec::new(),
             settings,
         }
     }
@@ -287,12 +299,16 @@ impl App {
         let now = self.now;
         match ev {
             FeedEvent::Link(kind, link) => self.feeds.set_link(kind, link),
-            FeedEvent::Counters { feed, messages, bytes, rejected } => {
+            FeedEvent::Counters { feed, messages, bytes, rejected, seq_breaks } => {
                 self.feeds.count(feed, messages, bytes, rejected, now);
+                self.feeds.get_mut(feed).seq_breaks += seq_breaks;
             }
+            FeedEvent::Refused { symbol, reason } => self.markets.refused(symbol, reason, &mut self.message),
             FeedEvent::Prices(updates) => {
                 self.feeds.prices.last_message = Some(now);
-                return self.markets.apply(&updates, now);
+                let changed = self.markets.apply(&updates, now);
+                self.judge_prices(&updates, fx);
+                return changed;
             }
             FeedEvent::Backfill(jobs) => {
                 self.feeds.backfill.last_message = Some(now);

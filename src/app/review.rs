@@ -117,6 +117,8 @@ pub enum Purpose {
     AckNote(Id),
     /// Snooze this alert for the duration typed.
     SnoozeFor(Id),
+    /// A price alert on this symbol, the text being its rule.
+    PriceAlert(String),
 }
 
 #[derive(Debug, Clone)]
@@ -167,10 +169,14 @@ pub enum Modal {
     Outbox {
         selected: usize,
     },
+    /// The price alerts' list, with its cursor.
+    PriceAlerts {
+        selected: usize,
+    },
 }
 
 impl Modal {
-    fn text(entry: TextEntry) -> Modal {
+    pub(super) fn text(entry: TextEntry) -> Modal {
         Modal::Text(Box::new(entry))
     }
 }
@@ -317,6 +323,7 @@ impl App {
             Purpose::AckNote(_) | Purpose::SnoozeFor(_) => {
                 return self.submit_alert(purpose, text, fx);
             }
+            Purpose::PriceAlert(symbol) => return self.submit_price_alert(&symbol, &text, fx),
             Purpose::Filter => {
                 let filter = ReportFilter::parse(&text)?;
                 self.reports.filter = filter;

@@ -13,7 +13,8 @@
 //!             ├ Text, Note    [text], [note]     ──> on_text      │ editor for
 //!             ├ Confirm       [confirm]          ──> on_confirm   │ text layers,
 //!             ├ Rate          [rate]             ──> on_rate      │ nothing for
-//!             └ Outbox        [outbox]           ──> on_outbox    ┘ the others
+//!             ├ Outbox        [outbox]           ──> on_outbox    │ the others
+//!             └ PriceAlerts   [price_alerts]     ──> on_price_alerts_view
 //! ```
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -45,6 +46,8 @@ pub enum Layer {
     Note,
     /// The outbox view.
     Outbox,
+    /// The price alerts' list.
+    PriceAlerts,
 }
 
 impl Layer {
@@ -59,6 +62,7 @@ impl Layer {
             Layer::Confirm => Context::Confirm,
             Layer::Rate => Context::Rate,
             Layer::Outbox => Context::Outbox,
+            Layer::PriceAlerts => Context::PriceAlerts,
         }
     }
 }
@@ -87,6 +91,7 @@ impl App {
             Some(Modal::Text(entry)) if entry.multiline => Layer::Note,
             Some(Modal::Text(_)) => Layer::Text,
             Some(Modal::Outbox { .. }) => Layer::Outbox,
+            Some(Modal::PriceAlerts { .. }) => Layer::PriceAlerts,
             None if self.show_help => Layer::Help,
             None if self.alerts.focus.is_some() => Layer::Toast,
             None => Layer::Tab(self.tab),
@@ -118,6 +123,7 @@ impl App {
             Layer::Confirm => action.is_some_and(|a| self.on_confirm(a, fx)),
             Layer::Rate => action.is_some_and(|a| self.on_rate(a, fx)),
             Layer::Outbox => action.is_some_and(|a| self.on_outbox_view(a, fx)),
+            Layer::PriceAlerts => action.is_some_and(|a| self.on_price_alerts_view(a, fx)),
         }
     }
 

@@ -118,6 +118,7 @@ fn feed_link_changes_show_in_the_header_state() {
         ask: None,
         timestamp: None,
         volume: None,
+        open: None,
     };
     assert!(a.update(Event::Feed(FeedEvent::Prices(vec![u])), &mut fx));
     assert!(a.feeds.prices.last_message.is_some());

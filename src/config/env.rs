@@ -33,12 +33,14 @@ pub(super) const KEYS: &[(&str, &str, Kind)] = &[
     ("feeds", "max_frame_bytes", Kind::Int),
     ("feeds", "prices_stale_after_secs", Kind::Float),
     ("feeds", "health_stale_after_secs", Kind::Float),
+    ("feeds", "prices_format", Kind::Str),
     ("ui", "fps", Kind::Int),
     ("ui", "theme", Kind::Str),
     ("ui", "bell", Kind::Bool),
     ("ui", "history_points", Kind::Int),
     ("ui", "flow_control", Kind::Str),
     ("markets", "symbols", Kind::List),
+    ("markets", "private", Kind::Bool),
     ("user", "name", Kind::Str),
     ("alerts", "ack_hours", Kind::Int),
     ("notify", "alerts", Kind::Bool),
@@ -121,6 +123,7 @@ mod tests {
     fn keys_cover_every_setting() {
         let mut full = Config::default();
         full.server.prices_url = Some("ws://x/p".into());
+        full.feeds.prices_format = Some(crate::venues::PricesFormat::Kraken);
         full.server.backfill_url = Some("ws://x/b".into());
         full.server.health_url = Some("ws://x/h".into());
         full.server.token_file = Some(PathBuf::from("/t"));

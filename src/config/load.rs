@@ -17,6 +17,9 @@ pub struct Overrides {
     pub config_file: Option<PathBuf>,
     pub server: Option<String>,
     pub prices_url: Option<String>,
+    pub prices_format: Option<crate::venues::PricesFormat>,
+    /// `--private`: hide holdings' quantities, values and P&L.
+    pub private: bool,
     pub backfill_url: Option<String>,
     pub health_url: Option<String>,
     pub data_dir: Option<PathBuf>,
@@ -134,8 +137,12 @@ pub(super) fn load(
         &sources,
         &mut warnings,
     )?;
+    // Without a server of its own, the console needs no backend when it
+    // reads other systems: Prometheus, Alertmanager, or a venue's prices.
     let backend = sources.origin_of("server.url") != Origin::Default
-        || (src.prometheus.url.is_none() && src.alertmanager.url.is_none());
+        || (src.prometheus.url.is_none()
+            && src.alertmanager.url.is_none()
+            && !config.prices_format().is_venue());
     config.server.ca_file =
         config.server.ca_file.take().map(|f| relative_to_file(&sources, "server.ca_file", f));
     Ok(Loaded { config, source, token, warnings, backend, prometheus_token, alertmanager_token })
@@ -152,6 +159,14 @@ fn apply_overrides(config: &mut Config, ov: &Overrides, later: &mut BTreeMap<Str
     if let Some(v) = &ov.prices_url {
         config.server.prices_url = Some(v.clone());
         set("server.prices_url", "--prices-url");
+    }
+    if ov.private {
+        config.markets.private = true;
+        set("markets.private", "--private");
+    }
+    if let Some(v) = ov.prices_format {
+        config.feeds.prices_format = Some(v);
+        set("feeds.prices_format", "--prices-format");
     }
     if let Some(v) = &ov.backfill_url {
         config.server.backfill_url = Some(v.clone());

@@ -73,6 +73,11 @@ pub struct FeedsConfig {
     pub max_frame_bytes: usize,
     pub prices_stale_after_secs: f64,
     pub health_stale_after_secs: f64,
+    /// How the price feed speaks: `meridian` (our contract) or a venue's
+    /// public feed (`coinbase`, `kraken`, `binance`). Unset: inferred from
+    /// the price feed's host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prices_format: Option<crate::venues::PricesFormat>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -104,6 +109,24 @@ pub enum FlowControl {
 pub struct MarketsConfig {
     /// Watch-list symbols, upper-cased and deduplicated at load.
     pub symbols: Vec<String>,
+    /// Holdings: the watchlist shows their value and P&L (each symbol is
+    /// watched).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub positions: Vec<PositionConfig>,
+    /// Hide quantities, values and P&L (for sharing a screen); `p` on
+    /// Markets toggles it.
+    pub private: bool,
+}
+
+/// One `[[markets.positions]]`: how much of a symbol is held, at what cost.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PositionConfig {
+    pub symbol: String,
+    /// Units held; negative for a short position.
+    pub quantity: f64,
+    /// Cost per unit, in the symbol's quote currency.
+    pub cost: f64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -255,6 +278,7 @@ impl Default for FeedsConfig {
             ping_interval_secs: 15,
             max_frame_bytes: 1_048_576,
             prices_stale_after_secs: 5.0,
+            prices_format: None,
             health_stale_after_secs: 30.0,
         }
     }
@@ -275,7 +299,7 @@ impl Default for UiConfig {
 impl Default for MarketsConfig {
     fn default() -> MarketsConfig {
         let symbols = ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "TSLA", "META", "JPM"];
-        MarketsConfig { symbols: symbols.map(String::from).to_vec() }
+        MarketsConfig { symbols: symbols.map(String::from).to_vec(), positions: Vec::new(), private: false }
     }
 }
 
@@ -335,8 +359,28 @@ impl Config {
         self.data_dir.clone().unwrap_or_else(Config::default_data_dir)
     }
 
+    /// The price feed's URL: as set, else the venue's public endpoint when
+    /// a venue format is chosen, else derived from the server's URL.
     pub fn prices_url(&self) -> String {
-        feed_url(self.server.prices_url.as_deref(), &self.server.url, "/ws/prices")
+        let venue = self.feeds.prices_format.and_then(crate::venues::PricesFormat::default_url);
+        let set = self.server.prices_url.as_deref().or(venue);
+        feed_url(set, &self.server.url, "/ws/prices")
+    }
+
+    /// The symbols to watch: the configured ones; for a venue, while they
+    /// are still the default stocks (which no venue here lists), the
+    /// venue's own majors.
+    pub fn symbols(&self) -> Vec<String> {
+        let stock_default = self.markets.symbols == MarketsConfig::default().symbols;
+        match self.prices_format().default_symbols() {
+            Some(majors) if stock_default => majors.map(String::from).to_vec(),
+            _ => self.markets.symbols.clone(),
+        }
+    }
+
+    /// How the price feed speaks: as chosen, else inferred from its host.
+    pub fn prices_format(&self) -> crate::venues::PricesFormat {
+        self.feeds.prices_format.unwrap_or_else(|| crate::venues::PricesFormat::infer(&self.prices_url()))
     }
 
     pub fn backfill_url(&self) -> String {

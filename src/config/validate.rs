@@ -86,6 +86,16 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
 
     config.markets.symbols =
         normalise_symbols(&config.markets.symbols).map_err(|m| fail("markets.symbols", m))?;
+    for (i, p) in config.markets.positions.iter_mut().enumerate() {
+        let which = |m: String| fail("markets.positions", format!("position {}: {m}", i + 1));
+        p.symbol = crate::protocol::normalize_symbol(&p.symbol).map_err(which)?;
+        if !p.quantity.is_finite() || p.quantity == 0.0 {
+            return Err(which(format!("{}: quantity must be a number other than 0", p.symbol)));
+        }
+        if !p.cost.is_finite() || p.cost < 0.0 {
+            return Err(which(format!("{}: cost must be a number of 0 or more", p.symbol)));
+        }
+    }
 
     Keymap::with_overrides(&config.keys).map_err(|error| {
         let origin = error

@@ -95,6 +95,7 @@ impl Coalescer {
                 prev.ask = u.ask.or(prev.ask);
                 prev.volume = u.volume.or(prev.volume);
                 prev.timestamp = u.timestamp.or(prev.timestamp);
+                prev.open = u.open.or(prev.open);
             }
             Some(prev) => *prev = u,
             empty @ None => {
@@ -130,6 +131,7 @@ mod tests {
             ask: None,
             timestamp: None,
             volume: None,
+            open: None,
         }
     }
 

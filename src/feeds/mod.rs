@@ -7,6 +7,7 @@
 mod backoff;
 mod coalesce;
 mod session;
+mod venue;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -34,6 +35,9 @@ pub struct FeedOptions {
     pub backoff: Backoff,
     pub ping_interval: Duration,
     pub max_frame_bytes: usize,
+    /// How the price feed speaks (our contract or a venue's public feed);
+    /// ignored by the other feeds.
+    pub format: crate::venues::PricesFormat,
 }
 
 /// Watchlist changes for the price feed task.
@@ -127,10 +131,12 @@ pub(crate) async fn recv<T>(rx: &mut Option<mpsc::Receiver<T>>) -> Option<T> {
 
 /// The symbols the price feed is subscribed to, in order: what each new
 /// connection subscribes to. (Each session's [`Coalescer`] filters the
-/// incoming updates by the same list.)
+/// incoming updates by the same list.) Symbols a venue refused are kept
+/// aside until the user adds them again.
 #[derive(Debug, Default)]
 pub(crate) struct Subscriptions {
     ordered: BTreeSet<String>,
+    refused: BTreeSet<String>,
 }
 
 impl Subscriptions {
@@ -145,12 +151,27 @@ impl Subscriptions {
     pub(crate) fn apply(&mut self, c: &PriceCommand) {
         match c {
             PriceCommand::Subscribe(s) => {
+                self.refused.remove(s);
                 self.ordered.insert(s.clone());
             }
             PriceCommand::Unsubscribe(s) => {
+                self.refused.remove(s);
                 self.ordered.remove(s);
             }
         }
+    }
+
+    /// The venue refused `symbol`: not asked for again on this run unless
+    /// the user adds it again.
+    pub(crate) fn reject(&mut self, symbol: &str) {
+        if self.ordered.contains(symbol) {
+            self.refused.insert(symbol.to_owned());
+        }
+    }
+
+    /// The symbols to subscribe to: all but the refused ones.
+    pub(crate) fn live(&self) -> Vec<String> {
+        self.ordered.difference(&self.refused).cloned().collect()
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &String> {

@@ -13,6 +13,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use super::venue::VenueLink;
 use super::{FeedOptions, PriceCommand, Subscriptions, coalesce::Coalescer};
 use crate::event::{Event, FeedEvent, FeedKind};
 use crate::protocol::{
@@ -136,6 +137,8 @@ pub(crate) struct Session<'a> {
     rejected: u64,
     /// Pings sent since the last pong.
     missed_pongs: u32,
+    /// A venue's public feed, when the prices come from one.
+    venue: Option<VenueLink>,
 }
 
 impl<'a> Session<'a> {
@@ -146,6 +149,7 @@ impl<'a> Session<'a> {
         symbols: &'a mut Subscriptions,
     ) -> Self {
         let prices = Coalescer::watching(symbols.iter());
+        let venue = if kind == FeedKind::Prices { VenueLink::new(opts.format) } else { None };
         Session {
             kind,
             opts,
@@ -157,6 +161,7 @@ impl<'a> Session<'a> {
             bytes: 0,
             rejected: 0,
             missed_pongs: 0,
+            venue,
         }
     }
 
@@ -171,7 +176,8 @@ impl<'a> Session<'a> {
     /// Report counters since the last report, unless the channel is full
     /// (then they are kept for the next report).
     fn report_counters(&mut self) {
-        if self.messages + self.rejected == 0 {
+        let seq_breaks = self.venue.as_ref().map_or(0, |v| v.seq_breaks);
+        if self.messages + self.rejected + seq_breaks == 0 {
             return;
         }
         let ev = FeedEvent::Counters {
@@ -179,10 +185,46 @@ impl<'a> Session<'a> {
             messages: self.messages,
             bytes: self.bytes,
             rejected: self.rejected,
+            seq_breaks,
         };
         if self.tx.try_send(Event::Feed(ev)).is_ok() {
             (self.messages, self.bytes, self.rejected) = (0, 0, 0);
+            if let Some(v) = &mut self.venue {
+                v.seq_breaks = 0;
+            }
         }
+    }
+
+    /// What a new connection sends first: the watchlist's subscriptions.
+    fn first_messages(&mut self) -> Vec<Message> {
+        if let Some(v) = &mut self.venue {
+            return v.on_connect(self.symbols).into_iter().map(Message::text).collect();
+        }
+        self.symbols
+            .iter()
+            .map(|s| command(&WireCommand::Subscribe { symbol: s.clone() }))
+            .collect()
+    }
+
+    /// After a venue frame: tell the UI what the venue refused, send the
+    /// resubscriptions it called for, and count a heartbeat as liveness.
+    async fn after_venue_frame(&mut self, ws: &mut Ws) -> Option<End> {
+        let v = self.venue.as_mut()?;
+        if std::mem::take(&mut v.alive) {
+            self.missed_pongs = 0;
+        }
+        let (said, out) = (std::mem::take(&mut v.said), std::mem::take(&mut v.outgoing));
+        for ev in said {
+            if self.tx.send(Event::Feed(ev)).await.is_err() {
+                return Some(End::Stop);
+            }
+        }
+        for m in out {
+            if let Err(e) = ws.send(Message::text(m)).await {
+                return Some(End::Lost(e.to_string()));
+            }
+        }
+        None
     }
 
     async fn read_loop(
@@ -190,9 +232,8 @@ impl<'a> Session<'a> {
         mut ws: Ws,
         mut cmds: Option<&mut mpsc::Receiver<PriceCommand>>,
     ) -> End {
-        for sym in self.symbols.iter() {
-            if let Err(e) = ws.send(command(&WireCommand::Subscribe { symbol: sym.clone() })).await
-            {
+        for m in self.first_messages() {
+            if let Err(e) = ws.send(m).await {
                 return End::Lost(e.to_string());
             }
         }
@@ -207,7 +248,7 @@ impl<'a> Session<'a> {
             let ui_idle = self.tx.capacity() == self.tx.max_capacity();
             // Each arm is one call: rustfmt cannot format inside `select!`.
             let end = tokio::select! {
-                msg = ws.next() => self.on_message(msg).await,
+                msg = ws.next() => self.on_message(msg, &mut ws).await,
                 cmd = next_command(&mut cmds) => self.on_command(cmd, &mut ws).await,
                 _ = tokio::time::sleep(UI_BUSY_RECHECK), if has_prices && !ui_idle => None,
                 permit = self.tx.reserve(), if has_prices && ui_idle => self.hand_over(permit),
@@ -224,6 +265,7 @@ impl<'a> Session<'a> {
     async fn on_message(
         &mut self,
         msg: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+        ws: &mut Ws,
     ) -> Option<End> {
         let data = match msg {
             None => return Some(End::Lost("connection closed".into())),
@@ -236,7 +278,10 @@ impl<'a> Session<'a> {
             Some(Ok(m)) => m,
         };
         match data {
-            Message::Text(t) => self.on_frame(t.as_bytes(), false).await,
+            Message::Text(t) => match self.on_frame(t.as_bytes(), false).await {
+                None => self.after_venue_frame(ws).await,
+                end => end,
+            },
             Message::Binary(b) => self.on_frame(&b, true).await,
             Message::Pong(_) => {
                 self.missed_pongs = 0;
@@ -261,6 +306,24 @@ impl<'a> Session<'a> {
     /// A watchlist change: remember it, filter by it, tell the server.
     async fn on_command(&mut self, cmd: PriceCommand, ws: &mut Ws) -> Option<End> {
         self.symbols.apply(&cmd);
+        if let Some(v) = &mut self.venue {
+            let out = match &cmd {
+                PriceCommand::Subscribe(s) => {
+                    self.prices.watch(s);
+                    v.subscribe(s)
+                }
+                PriceCommand::Unsubscribe(s) => {
+                    self.prices.unwatch(s);
+                    v.unsubscribe(s)
+                }
+            };
+            for m in out {
+                if let Err(e) = ws.send(Message::text(m)).await {
+                    return Some(End::Lost(e.to_string()));
+                }
+            }
+            return None;
+        }
         let wire = match &cmd {
             PriceCommand::Subscribe(s) => {
                 self.prices.watch(s);
@@ -305,6 +368,7 @@ impl<'a> Session<'a> {
         }
         self.messages += 1;
         let event = match self.kind {
+            FeedKind::Prices if self.venue.is_some() => return self.on_venue_frame(data, binary),
             FeedKind::Prices => {
                 // A frame is applied whole or not at all: updates are
                 // collected first, in a buffer reused across frames.
@@ -342,6 +406,21 @@ impl<'a> Session<'a> {
             },
         };
         if self.tx.send(Event::Feed(event)).await.is_err() { Some(End::Stop) } else { None }
+    }
+
+    /// A venue's frame: text only (the venues speak JSON).
+    fn on_venue_frame(&mut self, data: &[u8], binary: bool) -> Option<End> {
+        let v = self.venue.as_mut()?;
+        let read = if binary {
+            Err(crate::venues::VenueError("a binary frame where the venue sends text".into()))
+        } else {
+            v.on_frame(data, self.symbols, &mut self.prices)
+        };
+        if let Err(e) = read {
+            self.rejected += 1;
+            tracing::debug!(feed = self.kind.label(), error = %e, "venue frame skipped");
+        }
+        None
     }
 
     fn bad(&mut self, e: crate::protocol::DecodeError) -> Option<End> {

@@ -22,7 +22,10 @@ Output, one JSON object a line:
             markets.symbols), as sent: {\"type\":\"snapshot\"|\"delta\",\"symbol\",...}.
             When updates for one symbol arrive faster than they are printed they
             are merged (latest wins, a delta keeps the fields it leaves out), as
-            in the console.
+            in the console. With --prices-format coinbase|kraken|binance the
+            prices come from that venue's public feed, mapped onto the same
+            PriceUpdate (symbols as the venue writes them: BTC-USD, BTC/USD,
+            BTCUSDT); a symbol the venue refuses is said on stderr.
   backfill  each job's progress, as sent in backfill_progress
   health    each message as {\"type\",\"data\"}, e.g. system_status, alert
 
@@ -54,7 +57,7 @@ pub async fn run(conn: &ConnArgs, args: &TailArgs) -> anyhow::Result<ExitCode> {
     // in its stride, but there is no reason to make it.
     let _commands = match args.feed {
         TailFeed::Prices => {
-            let symbols = config.markets.symbols.clone();
+            let symbols = config.symbols();
             if symbols.is_empty() {
                 bail!("no symbols to follow: pass --symbols A,B or set markets.symbols");
             }
@@ -104,7 +107,17 @@ pub async fn run(conn: &ConnArgs, args: &TailArgs) -> anyhow::Result<ExitCode> {
 /// Serialized from the structs, so fields keep the contract's order.
 fn lines(event: FeedEvent) -> Vec<String> {
     match event {
-        FeedEvent::Prices(updates) => updates.iter().filter_map(to_json).collect(),
+        // A venue's heartbeat carries no field: nothing to print.
+        FeedEvent::Prices(updates) => {
+            updates.iter().filter(|u| !u.is_empty()).filter_map(to_json).collect()
+        }
+        FeedEvent::Refused { symbol, reason } => {
+            match symbol {
+                Some(s) => super::say(format_args!("prices feed: {s}: {reason}")),
+                None => super::say(format_args!("prices feed: {reason}")),
+            }
+            Vec::new()
+        }
         FeedEvent::Backfill(jobs) => jobs.iter().filter_map(to_json).collect(),
         FeedEvent::Health(messages) => messages.iter().filter_map(health).collect(),
         FeedEvent::Link(kind, Link::Reconnecting { attempt, retry_in_ms, error }) => {

@@ -91,7 +91,11 @@ actions! {
     StateFilter => "state_filter", "state", "Show alerts by state: active, firing, all";
     SeverityFilter => "severity_filter", "severity", "Show alerts by severity: any, warning and up, critical";
     Toasts => "toasts", "alert toast", "Act on the newest critical-alert toast (a ack, s snooze, x dismiss)";
-    Dismiss => "dismiss", "dismiss", "Dismiss the critical-alert toast(s)";
+    Dismiss => "dismiss", "dismiss", "Dismiss the alert toast(s)";
+    SetAlert => "set_alert", "price alert", "Set a price alert on the selected symbol: above 155, below 150, +2%, -2%";
+    PriceAlerts => "price_alerts", "alerts list", "List the price alerts, armed and fired";
+    TogglePrivate => "toggle_private", "private", "Hide or show holdings' quantities, values and P&L";
+    RemoveAlert => "remove_alert", "remove", "Remove the selected price alert";
 }
 
 /// Where a binding applies: a screen (tab), everywhere (Global), or one of
@@ -115,6 +119,8 @@ pub enum Context {
     Text,
     Note,
     Outbox,
+    /// The price alerts' list, opened from Markets.
+    PriceAlerts,
 }
 
 impl Context {
@@ -133,6 +139,7 @@ impl Context {
         Context::Text,
         Context::Note,
         Context::Outbox,
+        Context::PriceAlerts,
     ];
 
     /// The tabs' contexts, which fall back to Global.
@@ -167,6 +174,7 @@ impl Context {
             Context::Text => "text",
             Context::Note => "note",
             Context::Outbox => "outbox",
+            Context::PriceAlerts => "price_alerts",
         }
     }
 

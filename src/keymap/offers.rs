@@ -75,8 +75,8 @@ impl Context {
             Context::Status => offer(&[Quit, Help, NextTab, Refresh], &[EVERYWHERE]),
             Context::Metrics => offer(&[Quit, Help, NextTab, Period, Refresh], &[EVERYWHERE]),
             Context::Markets => offer(
-                &[Quit, Help, AddSymbol, RemoveSymbol, CycleSort, Open, TimeFrame],
-                &[LIST, &[CursorLeft, CursorRight], EVERYWHERE],
+                &[Quit, Help, AddSymbol, RemoveSymbol, SetAlert, PriceAlerts, Open, TimeFrame],
+                &[LIST, &[CycleSort, TogglePrivate, CursorLeft, CursorRight], EVERYWHERE],
             ),
             Context::Reports => offer(
                 &[
@@ -103,6 +103,7 @@ impl Context {
             Context::Text => offer(&[Submit, Cancel], &[]),
             Context::Note => offer(&[Submit, Newline, Cancel], &[]),
             Context::Outbox => offer(&[Retry, Drop, Back], &[&[Up, Down]]),
+            Context::PriceAlerts => offer(&[RemoveAlert, Back], &[&[Up, Down]]),
         }
     }
 

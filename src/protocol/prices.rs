@@ -61,6 +61,22 @@ impl PriceUpdate {
         }
     }
 
+    /// A delta that carries nothing: `symbol`'s price is still what it was,
+    /// as of now (a venue's heartbeat vouching for it).
+    pub fn alive(symbol: String) -> Self {
+        PriceUpdate { kind: PriceKind::Delta, symbol, ..PriceUpdate::blank() }
+    }
+
+    /// Whether the update carries no field at all (see [`Self::alive`]).
+    pub fn is_empty(&self) -> bool {
+        self.price.is_none()
+            && self.bid.is_none()
+            && self.ask.is_none()
+            && self.volume.is_none()
+            && self.open.is_none()
+            && self.timestamp.is_none()
+    }
+
     /// A price that is not finite or is negative is rejected (protocol §1).
     pub(crate) fn is_valid(&self) -> bool {
         let ok = |v: Option<f64>| v.is_none_or(|p| p.is_finite() && p >= 0.0);

@@ -55,6 +55,8 @@ pub struct Console {
     pub sender: SenderConfig,
     /// Prometheus and Alertmanager, when configured.
     pub sources: crate::sources::Clients,
+    /// The venue whose public feed gives the prices, when one does.
+    pub venue: Option<crate::venues::VenueClient>,
 }
 
 /// The console's state and its event sources, started and ready to draw.
@@ -87,25 +89,36 @@ impl Core {
             outbox,
             sender,
             sources: clients,
+            venue,
         } = console;
         let (tx, rx) = mpsc::channel::<Event>(CHANNEL);
         let backend = app.settings.backend;
-        // Without a backend no feed is dialled: the price commands go
-        // nowhere (the tabs that need one say so).
-        let price_cmds = if backend {
-            let cmds = feeds::spawn_prices(prices, app.markets.symbols.clone(), tx.clone());
-            feeds::spawn_feed(FeedKind::Backfill, backfill, tx.clone());
-            feeds::spawn_feed(FeedKind::Health, health, tx.clone());
-            cmds
+        // Without a backend its feeds are not dialled (the tabs that need
+        // one say so); a venue's prices are.
+        let price_cmds = if backend || venue.is_some() {
+            feeds::spawn_prices(prices, app.markets.symbols.clone(), tx.clone())
         } else {
             mpsc::channel(1).0
         };
+        if backend {
+            feeds::spawn_feed(FeedKind::Backfill, backfill, tx.clone());
+            feeds::spawn_feed(FeedKind::Health, health, tx.clone());
+        }
         sources::spawn_clock(tx.clone());
         let wakers = spawn_sources(clients, &tx);
         let sender = crate::outbox::spawn_sender(outbox.clone(), sender, tx.clone())
             .context("cannot start the outbox sender")?;
-        let driver =
-            Driver { api, backend, tx: tx.clone(), price_cmds, data_dir, outbox, sender, wakers };
+        let driver = Driver {
+            api,
+            backend,
+            tx: tx.clone(),
+            price_cmds,
+            data_dir,
+            outbox,
+            sender,
+            wakers,
+            venue,
+        };
         let tmux = crate::notify::inside_tmux();
         Ok(Core { app, theme, fps, flow_control, tx, rx, driver, tmux })
     }

@@ -11,6 +11,7 @@ use crate::feeds::PriceCommand;
 use crate::outbox::{Outbox, OutboxEvent, SenderHandle};
 use crate::protocol::Interval;
 use crate::task::spawn_watched;
+use crate::venues::VenueClient;
 use crate::watchlist;
 
 /// Insights fetched per page.
@@ -34,11 +35,38 @@ pub(crate) struct Driver {
     /// Prometheus's and Alertmanager's tasks, woken on refresh and after an
     /// acknowledgement.
     pub wakers: Vec<crate::sources::Waker>,
+    /// The venue whose public feed gives the prices, when one does: its
+    /// REST API gives the charts' history.
+    pub venue: Option<VenueClient>,
+}
+
+/// Where candles come from: the backend (§1a), or the prices' venue.
+#[derive(Clone)]
+enum Candles {
+    Backend(ApiClient),
+    Venue(VenueClient),
+}
+
+impl Candles {
+    async fn get(
+        &self,
+        symbol: &str,
+        interval: Interval,
+        limit: u32,
+    ) -> Result<crate::protocol::CandleSeries, crate::api::ApiError> {
+        match self {
+            Candles::Backend(api) => api.candles(symbol, interval, limit).await,
+            Candles::Venue(venue) => venue.candles(symbol, interval, limit).await,
+        }
+    }
 }
 
 impl Driver {
     pub(crate) fn execute(&self, fx: Effect) {
-        if !self.backend && fx.needs_backend() {
+        // A venue's prices need no backend: the watchlist and the charts
+        // go to the venue.
+        let to_venue = self.venue.is_some() && fx.is_prices();
+        if !self.backend && fx.needs_backend() && !to_venue {
             return;
         }
         match fx {
@@ -46,8 +74,15 @@ impl Driver {
             Effect::Subscribe(s) => self.command(PriceCommand::Subscribe(s)),
             Effect::Unsubscribe(s) => self.command(PriceCommand::Unsubscribe(s)),
             Effect::SaveWatchlist(symbols) => {
-                if let Err(e) = watchlist::save(&self.data_dir, &symbols) {
+                let format = self.venue.as_ref().map_or_else(Default::default, VenueClient::format);
+                if let Err(e) = watchlist::save(&self.data_dir, format, &symbols) {
                     tracing::error!(error = %e, "cannot save the watchlist");
+                }
+            }
+            Effect::SavePriceAlerts(alerts) => {
+                if let Err(e) = crate::price_alerts::save(&self.data_dir, &alerts) {
+                    tracing::error!(error = %e, "cannot save the price alerts");
+                    self.notice(format!("cannot save the price alerts: {e}"));
                 }
             }
             Effect::FetchInsights { offset } => self.fetch(move |api| async move {
@@ -97,10 +132,13 @@ impl Driver {
                     ApiEvent::Backfill(api.backfill().await.map(|l| l.jobs))
                 });
             }
-            Effect::FetchCandles { symbol, interval, limit } => self.fetch(move |api| async move {
-                let result = api.candles(&symbol, interval, limit).await;
-                ApiEvent::Candles { symbol, interval, result }
-            }),
+            Effect::FetchCandles { symbol, interval, limit } => {
+                let source = self.candles();
+                self.fetch(move |_| async move {
+                    let result = source.get(&symbol, interval, limit).await;
+                    ApiEvent::Candles { symbol, interval, result }
+                });
+            }
             Effect::FetchTrends { symbols, limit } => self.fetch_trends(symbols, limit),
             Effect::FetchMonitoringHistory { minutes } => self.fetch(move |api| async move {
                 ApiEvent::MonitoringHistory(api.monitoring_history(minutes).await)
@@ -136,12 +174,12 @@ impl Driver {
     /// answer sent as it comes.
     fn fetch_trends(&self, symbols: Vec<String>, limit: u32) {
         use futures_util::StreamExt;
-        let (api, tx) = (self.api.clone(), self.tx.clone());
+        let (source, tx) = (self.candles(), self.tx.clone());
         spawn_watched(Task::Fetch, self.tx.clone(), async move {
             let answers = futures_util::stream::iter(symbols).map(|symbol| {
-                let api = api.clone();
+                let source = source.clone();
                 async move {
-                    let result = api.candles(&symbol, Interval::M1, limit).await;
+                    let result = source.get(&symbol, Interval::M1, limit).await;
                     ApiEvent::Trend { symbol, result }
                 }
             });
@@ -152,6 +190,13 @@ impl Driver {
                 }
             }
         });
+    }
+
+    fn candles(&self) -> Candles {
+        match &self.venue {
+            Some(v) => Candles::Venue(v.clone()),
+            None => Candles::Backend(self.api.clone()),
+        }
     }
 
     fn fetch<F, Fut>(&self, call: F)

@@ -54,6 +54,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             num(feed.messages),
             num(feed.bytes),
             num(feed.rejected).style(if feed.rejected > 0 { theme.warn } else { theme.base }),
+            num(feed.seq_breaks).style(if feed.seq_breaks > 0 { theme.warn } else { theme.base }),
             num(feed.reconnects),
             Cell::from(Line::from(fmt::age(feed.age(app.now))).right_aligned()),
             Cell::from(Line::from(backoff).right_aligned()),
@@ -65,12 +66,13 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Length(7),
         Constraint::Length(7),
         Constraint::Length(7),
+        Constraint::Length(5),
         Constraint::Length(7),
         Constraint::Length(5),
         Constraint::Length(8),
     ];
     let header = Row::new(
-        ["Feed", "State", "Msgs", "Bytes", "Errors", "Reconn", "Age", "Backoff"].map(|h| {
+        ["Feed", "State", "Msgs", "Bytes", "Errors", "Seq", "Reconn", "Age", "Backoff"].map(|h| {
             if matches!(h, "Feed" | "State") {
                 Line::from(h)
             } else {

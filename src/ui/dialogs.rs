@@ -63,6 +63,12 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         Modal::Text(entry) => render_text(f, area, app, entry, theme),
         Modal::Outbox { selected } => render_outbox(f, area, app, theme, *selected),
+        Modal::PriceAlerts { selected } => {
+            let key = |a| app.keymap.first_key(Context::PriceAlerts, a);
+            let hint = format!("{} remove · {} close", key(Action::RemoveAlert), key(Action::Back));
+            let last = |s: &str| app.markets.quotes.get(s).and_then(|q| q.last);
+            super::price_alerts::render_list(f, area, &app.price_alerts, *selected, &last, theme, &hint);
+        }
     }
 }
 

@@ -88,20 +88,42 @@ fn feed_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
             source("alertmanager", am.load.failure().is_some());
         }
         spans.push(Span::styled("no backend ", theme.muted));
+        // A venue's prices: the feed's state and age, as beside a backend.
+        if app.settings.prices_format.is_venue() {
+            feed_state(&mut spans, app, FeedKind::Prices, app.settings.prices_format.as_str(), theme);
+        }
         return spans;
     }
     for kind in FeedKind::ALL {
-        let feed = app.feeds.get(kind);
-        let (mark, style, word) = match feed.indicator() {
-            Indicator::Connected => ("●", theme.ok, ""),
-            Indicator::Reconnecting => ("↻", theme.warn, ""),
-            Indicator::Down => ("✕", theme.crit, " down"),
+        // Prices from a venue are named by it.
+        let label = match kind {
+            FeedKind::Prices if app.settings.prices_format.is_venue() => {
+                app.settings.prices_format.as_str()
+            }
+            _ => kind.label(),
         };
-        spans.push(Span::styled(format!("{} ", kind.label()), theme.muted));
-        spans.push(Span::styled(format!("{mark}{word}"), style));
-        spans.push(Span::styled(format!(" {:<3} ", fmt::age(feed.age(app.now))), theme.muted));
+        feed_state(&mut spans, app, kind, label, theme);
     }
     spans
+}
+
+/// One feed's name, link mark and age.
+fn feed_state(
+    spans: &mut Vec<Span<'static>>,
+    app: &App,
+    kind: FeedKind,
+    label: &str,
+    theme: &Theme,
+) {
+    let feed = app.feeds.get(kind);
+    let (mark, style, word) = match feed.indicator() {
+        Indicator::Connected => ("●", theme.ok, ""),
+        Indicator::Reconnecting => ("↻", theme.warn, ""),
+        Indicator::Down => ("✕", theme.crit, " down"),
+    };
+    spans.push(Span::styled(format!("{label} "), theme.muted));
+    spans.push(Span::styled(format!("{mark}{word}"), style));
+    spans.push(Span::styled(format!(" {:<3} ", fmt::age(feed.age(app.now))), theme.muted));
 }
 
 pub(crate) fn render_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {

@@ -62,6 +62,7 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme) {
     }
     footer::render(f, foot, app, theme);
     toasts::render(f, body, app, theme);
+    toasts::render_prices(f, body, app, theme);
     if app.markets.input.is_some() {
         overlay::render_symbol_prompt(f, body, app, theme);
     }

@@ -76,6 +76,49 @@ pub(crate) fn render(f: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     f.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
+/// The toasts of fired price alerts: a panel at the top right of the body
+/// (the critical ones keep the bottom), never over the selected row.
+pub(crate) fn render_prices(f: &mut Frame, body: Rect, app: &App, theme: &Theme) {
+    let toasts: Vec<_> = app.live_price_toasts().collect();
+    if toasts.is_empty() || body.height < FRAME + 1 {
+        return;
+    }
+    let busy = selected_rows(f.buffer_mut(), body, theme.selected);
+    let Some((shown, top)) = (1..=toasts.len())
+        .rev()
+        .find_map(|n| place_high(body, &busy, FRAME + n as u16).map(|y| (n, y)))
+    else {
+        return;
+    };
+    let width = if body.width >= WIDE { WIDTH + 30 } else { WIDTH }.min(body.width);
+    let rect =
+        Rect { x: body.right().saturating_sub(width), y: top, width, height: FRAME + shown as u16 };
+    let lines: Vec<Line> = toasts
+        .iter()
+        .take(shown)
+        .map(|t| {
+            let (mark, style) = if t.up { ("▲ ", theme.up) } else { ("▼ ", theme.down) };
+            Line::from(vec![Span::styled(mark, style), Span::styled(t.text.clone(), theme.base)])
+        })
+        .collect();
+    let dismiss = app.keymap.first_key(app.tab.context(), Action::Dismiss);
+    let block = Block::bordered()
+        .title(" PRICE ALERT ")
+        .border_style(theme.accent)
+        .title_bottom(Line::styled(format!(" {dismiss} dismiss "), theme.muted).right_aligned());
+    f.render_widget(Clear, rect);
+    f.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// The highest top row for a stack `height` rows tall inside `body` that
+/// covers none of the `busy` rows.
+fn place_high(body: Rect, busy: &[u16], height: u16) -> Option<u16> {
+    if height > body.height {
+        return None;
+    }
+    (body.top()..=body.bottom() - height).find(|&y| !busy.iter().any(|&b| b >= y && b < y + height))
+}
+
 /// The keys the toasts answer to: their own when focused, how to reach
 /// them otherwise (and how many did not fit).
 fn hint(app: &App, focused: bool, hidden: usize) -> Option<String> {

@@ -10,6 +10,7 @@
 //! frames received; the feed session (`feeds/session.rs`) does the I/O.
 
 mod binance;
+mod client;
 mod candles;
 mod coinbase;
 mod kraken;
@@ -17,7 +18,8 @@ mod sequence;
 
 use serde::{Deserialize, Serialize};
 
-pub use candles::{CandleRequest, candle_request, decode_venue_candles};
+pub use client::VenueClient;
+pub use candles::{CandleRequest, candle_request, decode_venue_candles, rest_base};
 pub use sequence::{Sequences, Step};
 
 use crate::protocol::PriceUpdate;
@@ -86,6 +88,17 @@ impl PricesFormat {
             PricesFormat::Coinbase => "BTC-USD",
             PricesFormat::Kraken => "BTC/USD",
             PricesFormat::Binance => "BTCUSDT",
+        }
+    }
+
+    /// The watchlist a venue starts with when none is given (the config's
+    /// default symbols are stocks no venue here lists).
+    pub fn default_symbols(self) -> Option<[&'static str; 3]> {
+        match self {
+            PricesFormat::Meridian => None,
+            PricesFormat::Coinbase => Some(["BTC-USD", "ETH-USD", "SOL-USD"]),
+            PricesFormat::Kraken => Some(["BTC/USD", "ETH/USD", "SOL/USD"]),
+            PricesFormat::Binance => Some(["BTCUSDT", "ETHUSDT", "SOLUSDT"]),
         }
     }
 

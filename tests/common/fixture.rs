@@ -61,6 +61,7 @@ pub fn populated() -> App {
                     ask: Some(p + 0.02),
                     timestamp: Some(Timestamp(1_705_660_245_000 + step as i64 * 20_000)),
                     volume: Some(1000.0 * (i as f64 + 1.0) * (step as f64 + 1.0)),
+                    open: None,
                 }
             })
             .collect();
@@ -283,6 +284,7 @@ pub fn busy_watchlist(n: usize, seconds: u32) -> App {
                     bid: Some(p - 0.01),
                     ask: Some(p + 0.02),
                     timestamp: Some(Timestamp(1_705_660_245_000 + step as i64 * 50)),
+                    open: None,
                     volume: Some(1000.0 + step as f64 * 100.0),
                 }
             })

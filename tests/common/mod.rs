@@ -13,6 +13,7 @@ pub mod promstack;
 pub mod screen;
 pub mod tls;
 pub mod tmux;
+pub mod venue;
 
 use std::time::Duration;
 

@@ -26,31 +26,85 @@ use crate::ui::fmt::{self, Align};
 
 /// Below this inner width the spread column is dropped.
 const WIDE: u16 = 100;
+/// With holdings: below this width bid, ask and the absolute change make
+/// room for value and P&L; from it, the quantity shows too.
+const WIDE_HOLDINGS: u16 = 120;
+/// What a private screen shows for a holding's numbers.
+const HIDDEN: &str = "•••";
 /// The fewest rows the candles under the list get: with fewer the list
 /// stays alone (Enter opens the chart full).
 const CHART_MIN: u16 = 14;
 
-/// The watchlist's columns: heading, width, alignment. Spread only when
-/// wide; the trend column takes what is left.
-fn columns(wide: bool) -> Vec<(&'static str, Constraint, Align)> {
+type Column = (&'static str, Constraint, Align);
+
+/// The watchlist's columns for an inner `width`: heading, width,
+/// alignment. Spread only when wide; with holdings, their value and P&L
+/// (bid, ask and the absolute change give way below [`WIDE_HOLDINGS`]);
+/// the trend column takes what is left.
+fn columns(width: u16, holdings: bool) -> Vec<Column> {
     let num = |h, w| (h, Constraint::Length(w), Align::Right);
-    let mut cols = vec![
-        ("Symbol", Constraint::Length(8), Align::Left),
-        num("Last", 10),
-        num("Chg", 8),
-        num("Chg%", 8),
-        num("Bid", 10),
-        num("Ask", 10),
-    ];
-    if wide {
+    let roomy = !holdings || width >= WIDE_HOLDINGS;
+    let mut cols = vec![("Symbol", Constraint::Length(8), Align::Left), num("Last", 10)];
+    if roomy {
+        cols.push(num("Chg", 8));
+    }
+    cols.push(num("Chg%", 8));
+    if roomy {
+        cols.extend([num("Bid", 10), num("Ask", 10)]);
+    }
+    if width >= WIDE && !holdings {
         cols.push(num("Spread", 7));
+    }
+    if holdings {
+        if roomy {
+            cols.push(num("Qty", 9));
+        }
+        cols.extend([num("Value", 10), num("P&L", 10), num("P&L%", 8)]);
     }
     cols.extend([num("Vol", 6), num("Age", 4), ("Trend", Constraint::Min(6), Align::Left)]);
     cols
 }
 
+/// Where each column is in this frame's layout (`None`: not shown).
+#[derive(Clone, Copy)]
+struct At {
+    chg: Option<usize>,
+    chg_pct: usize,
+    bid: Option<usize>,
+    ask: Option<usize>,
+    spread: Option<usize>,
+    qty: Option<usize>,
+    value: Option<usize>,
+    pnl: Option<usize>,
+    pnl_pct: Option<usize>,
+    vol: usize,
+    age: usize,
+    trend: usize,
+}
+
+impl At {
+    fn of(cols: &[Column]) -> At {
+        let find = |name: &str| cols.iter().position(|c| c.0 == name);
+        let last = cols.len() - 1;
+        At {
+            chg: find("Chg"),
+            chg_pct: find("Chg%").unwrap_or(last),
+            bid: find("Bid"),
+            ask: find("Ask"),
+            spread: find("Spread"),
+            qty: find("Qty"),
+            value: find("Value"),
+            pnl: find("P&L"),
+            pnl_pct: find("P&L%"),
+            vol: find("Vol").unwrap_or(last),
+            age: find("Age").unwrap_or(last),
+            trend: last,
+        }
+    }
+}
+
 pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    if super::no_backend(f, area, app, "Prices", theme) {
+    if !app.settings.prices_format.is_venue() && super::no_backend(f, area, app, "Prices", theme) {
         return;
     }
     let m = &app.markets;
@@ -75,7 +129,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     render_watchlist(f, area, app, theme);
 }
 
-/// The watchlist table.
+/// The watchlist table, with a total row under it when there are holdings.
 fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.markets;
     let title = format!(" Watchlist · {} symbols · sort: {} ", m.symbols.len(), m.sort.label());
@@ -95,12 +149,14 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     f.render_widget(block, area);
     if inner.is_empty() {
         return;
     }
-    let cols = columns(area.width >= WIDE);
+    let holdings = !m.positions.is_empty();
+    let cols = columns(area.width, holdings);
+    let at = At::of(&cols);
     let rects =
         Layout::horizontal(cols.iter().map(|c| c.1)).flex(Flex::Start).spacing(1).split(inner);
     let buf = f.buffer_mut();
@@ -112,6 +168,11 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     buf.set_style(heading, theme.title);
     for ((name, _, align), r) in cols.iter().zip(rects.iter()) {
         fmt::draw_text(buf, Rect { y: heading.y, height: 1, ..*r }, name, *align, Style::default());
+    }
+    if holdings && inner.height > 2 {
+        let y = inner.bottom() - 1;
+        total_row(buf, &RowCells { area: Rect { y, height: 1, ..inner }, rects: &rects, cols: &cols }, at, app, theme);
+        inner.height -= 1;
     }
 
     // Only the rows on screen are drawn, from where the last frame's view
@@ -131,13 +192,18 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let row = RowCells { area: Rect { y, height: 1, ..inner }, rects: &rects, cols: &cols };
         let is_selected = offset + i == selected;
         let live = match m.quotes.get(*sym) {
-            Some(q) => quote_row(buf, &row, &mut text, sym, q, app, theme).then_some(q),
+            Some(q) => quote_row(buf, &row, at, &mut text, sym, q, app, theme).then_some(q),
             None => {
                 buf.set_style(row.area, theme.stale);
                 row.text(buf, 0, sym, Style::default());
-                // Said across the number columns, where it fits.
+                // Said across the number columns, where it fits: why no
+                // price will come (the source refused the symbol), or that
+                // one is awaited.
                 let rest = Rect { x: rects[1].x, width: inner.right() - rects[1].x, ..row.area };
-                fmt::draw_text(buf, rest, "waiting for data…", Align::Left, Style::default());
+                match m.refused.get(*sym) {
+                    Some(why) => fmt::draw_text(buf, rest, why, Align::Left, theme.warn),
+                    None => fmt::draw_text(buf, rest, "waiting for data…", Align::Left, Style::default()),
+                }
                 None
             }
         };
@@ -148,7 +214,7 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         // the highlight like the rest of the row.
         if let Some(q) = live {
             let style = if is_selected { theme.accent.patch(theme.selected) } else { theme.accent };
-            fmt::draw_spark(buf, row.cell(rects.len() - 1), q.closed_trend(), style);
+            fmt::draw_spark(buf, row.cell(at.trend), q.closed_trend(), style);
         }
     }
 }
@@ -157,7 +223,7 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 struct RowCells<'a> {
     area: Rect,
     rects: &'a [Rect],
-    cols: &'a [(&'static str, Constraint, Align)],
+    cols: &'a [Column],
 }
 
 impl RowCells<'_> {
@@ -180,9 +246,11 @@ impl RowCells<'_> {
 
 /// Draw a quote's cells, reusing `text` for the numbers. Returns whether
 /// the quote is live (its sparkline is drawn; a stale one says "stale").
+#[allow(clippy::too_many_arguments, reason = "one row's drawing context, kept flat for speed")]
 fn quote_row(
     buf: &mut Buffer,
     row: &RowCells<'_>,
+    at: At,
     text: &mut String,
     sym: &str,
     q: &Quote,
@@ -208,56 +276,171 @@ fn quote_row(
     text.clear();
     fmt::write_price(text, q.last);
     row.text(buf, 1, text, last_style);
-    match q.change() {
-        Some((c, p)) => {
-            let style = change_style(c, theme);
+    change_cells(buf, row, at, text, q, theme);
+    for (col, v) in [(at.bid, q.bid), (at.ask, q.ask)] {
+        if let Some(col) = col {
             text.clear();
-            let _ = write!(text, "{c:+.2}");
-            row.styled_cell(buf, 2, text, style);
-            text.clear();
-            let _ = write!(text, "{p:+.2}%");
-            row.styled_cell(buf, 3, text, style);
-        }
-        None => {
-            row.styled_cell(buf, 2, "—", theme.base);
-            row.styled_cell(buf, 3, "—", theme.base);
+            fmt::write_price(text, v);
+            row.text(buf, col, text, Style::default());
         }
     }
-    let mut col = 4;
-    for v in [q.bid, q.ask] {
-        text.clear();
-        fmt::write_price(text, v);
-        row.text(buf, col, text, Style::default());
-        col += 1;
-    }
-    if row.cols[col].0 == "Spread" {
+    if let Some(col) = at.spread {
         text.clear();
         let _ = match q.spread() {
             Some(s) => write!(text, "{s:.2}"),
             None => write!(text, "—"),
         };
         row.text(buf, col, text, Style::default());
-        col += 1;
+    }
+    if let Some(p) = app.markets.position(sym) {
+        holding_cells(buf, row, at, text, p, q.last, app.markets.private, theme);
     }
     text.clear();
     match q.volume {
         Some(v) => fmt::write_compact(text, v),
         None => text.push('—'),
     }
-    row.text(buf, col, text, Style::default());
+    row.text(buf, at.vol, text, Style::default());
     // How stale a stale row is matters; how fresh a live one is can wait.
     let age = if shed && !stale {
         live_age(app.settings.prices_stale_after)
     } else {
         fmt::age(q.age(app.now))
     };
-    row.text(buf, col + 1, &age, if stale { theme.warn } else { Style::default() });
+    row.text(buf, at.age, &age, if stale { theme.warn } else { Style::default() });
     if stale {
         // Said in words too, for terminals without colour.
-        row.text(buf, col + 2, "stale", theme.warn);
+        row.text(buf, at.trend, "stale", theme.warn);
     }
     !stale
 }
+
+/// The change since the reference (a venue's 24h open, or the session's
+/// first price), absolute where shown and in percent.
+fn change_cells(
+    buf: &mut Buffer,
+    row: &RowCells<'_>,
+    at: At,
+    text: &mut String,
+    q: &Quote,
+    theme: &Theme,
+) {
+    match q.change() {
+        Some((c, p)) => {
+            let style = change_style(c, theme);
+            if let Some(col) = at.chg {
+                text.clear();
+                let _ = write!(text, "{c:+.2}");
+                row.styled_cell(buf, col, text, style);
+            }
+            text.clear();
+            let _ = write!(text, "{p:+.2}%");
+            row.styled_cell(buf, at.chg_pct, text, style);
+        }
+        None => {
+            if let Some(col) = at.chg {
+                row.styled_cell(buf, col, "—", theme.base);
+            }
+            row.styled_cell(buf, at.chg_pct, "—", theme.base);
+        }
+    }
+}
+
+/// A holding's quantity, value, P&L and P&L % at `last` (hidden when
+/// private).
+#[allow(clippy::too_many_arguments, reason = "one row's drawing context")]
+fn holding_cells(
+    buf: &mut Buffer,
+    row: &RowCells<'_>,
+    at: At,
+    text: &mut String,
+    p: &crate::config::PositionConfig,
+    last: Option<f64>,
+    private: bool,
+    theme: &Theme,
+) {
+    let cols = [at.qty, at.value, at.pnl, at.pnl_pct];
+    if private {
+        for col in cols.into_iter().flatten() {
+            row.text(buf, col, HIDDEN, theme.muted);
+        }
+        return;
+    }
+    if let Some(col) = at.qty {
+        text.clear();
+        fmt::write_compact(text, p.quantity);
+        row.text(buf, col, text, Style::default());
+    }
+    let Some(last) = last else { return };
+    let v = crate::app::positions::value(p, last);
+    money_cells(buf, row, at, text, v.value, v.pnl, v.pnl_pct, theme);
+}
+
+/// Value, P&L and P&L % in their columns, the P&L in the colour of its sign.
+#[allow(clippy::too_many_arguments, reason = "one row's drawing context")]
+fn money_cells(
+    buf: &mut Buffer,
+    row: &RowCells<'_>,
+    at: At,
+    text: &mut String,
+    value: f64,
+    pnl: f64,
+    pnl_pct: Option<f64>,
+    theme: &Theme,
+) {
+    let style = change_style(pnl, theme);
+    if let Some(col) = at.value {
+        text.clear();
+        fmt::write_compact(text, value);
+        row.text(buf, col, text, Style::default());
+    }
+    if let Some(col) = at.pnl {
+        text.clear();
+        if pnl >= 0.0 {
+            text.push('+');
+        }
+        fmt::write_compact(text, pnl);
+        row.styled_cell(buf, col, text, style);
+    }
+    if let Some(col) = at.pnl_pct {
+        text.clear();
+        let _ = match pnl_pct {
+            Some(pct) => write!(text, "{pct:+.2}%"),
+            None => write!(text, "—"),
+        };
+        row.styled_cell(buf, col, text, style);
+    }
+}
+
+/// The holdings' total: value, P&L and P&L %; says how many holdings have
+/// no price yet or a stale one, since the sum is then not the whole truth.
+fn total_row(buf: &mut Buffer, row: &RowCells<'_>, at: At, app: &App, theme: &Theme) {
+    let m = &app.markets;
+    buf.set_style(row.area, theme.title);
+    row.text(buf, 0, "Total", Style::default());
+    if m.private {
+        for col in [at.value, at.pnl, at.pnl_pct].into_iter().flatten() {
+            row.text(buf, col, HIDDEN, theme.muted);
+        }
+        return;
+    }
+    let t = crate::app::positions::total(
+        &m.positions,
+        |s| m.quotes.get(s),
+        app.now,
+        app.settings.prices_stale_after,
+    );
+    let mut text = String::new();
+    money_cells(buf, row, at, &mut text, t.value, t.pnl, t.pnl_pct, theme);
+    let note = match (t.unpriced, t.stale) {
+        (0, 0) => return,
+        (0, n) => format!("{n} stale"),
+        (n, 0) => format!("{n} unpriced"),
+        (n, k) => format!("{n} unpriced, {k} stale"),
+    };
+    row.text(buf, at.trend, &note, theme.warn);
+}
+
 
 /// What a live row's age says while churn is shed: younger than the age
 /// at which it would be marked stale (`<5s`).

@@ -1,0 +1,129 @@
+//! A venue's public feed inside a price session: the adapter builds what is
+//! sent and reads what comes back; here its events meet the session's
+//! bookkeeping. Sequence numbers are judged per symbol (`venues::Sequences`:
+//! a gap is counted, a number going backwards is counted, dropped and the
+//! symbol subscribed afresh for a snapshot); heartbeats keep the prices
+//! they vouch for fresh; a refused symbol is set aside (not subscribed on
+//! reconnect, so no reconnect loop) and the UI is told why.
+
+use super::Subscriptions;
+use super::coalesce::Coalescer;
+use crate::event::FeedEvent;
+use crate::protocol::PriceUpdate;
+use crate::venues::{Adapter, PricesFormat, Sequences, Step, VenueError, VenueEvent};
+
+pub(crate) struct VenueLink {
+    adapter: Box<dyn Adapter>,
+    seqs: Sequences,
+    events: Vec<VenueEvent>,
+    /// Text messages to send once this frame is read (resubscriptions).
+    pub outgoing: Vec<String>,
+    /// What the UI is to be told: refused symbols and venue errors.
+    pub said: Vec<FeedEvent>,
+    /// Gaps and backward steps in sequence numbers since the last report.
+    pub seq_breaks: u64,
+    /// A heartbeat came in the last frame.
+    pub alive: bool,
+}
+
+impl VenueLink {
+    /// The link for `format`'s venue; `None` for our own contract.
+    pub(crate) fn new(format: PricesFormat) -> Option<VenueLink> {
+        Some(VenueLink {
+            adapter: format.adapter()?,
+            seqs: Sequences::default(),
+            events: Vec::new(),
+            outgoing: Vec::new(),
+            said: Vec::new(),
+            seq_breaks: 0,
+            alive: false,
+        })
+    }
+
+    /// What a new connection sends: one subscription for the watchlist,
+    /// less the symbols the venue has refused.
+    pub(crate) fn on_connect(&mut self, subs: &Subscriptions) -> Vec<String> {
+        self.seqs.clear();
+        let live = subs.live();
+        if live.is_empty() { Vec::new() } else { self.adapter.subscribe(&live) }
+    }
+
+    pub(crate) fn subscribe(&mut self, symbol: &str) -> Vec<String> {
+        self.adapter.subscribe(&[symbol.to_owned()])
+    }
+
+    pub(crate) fn unsubscribe(&mut self, symbol: &str) -> Vec<String> {
+        self.seqs.forget(symbol);
+        self.adapter.unsubscribe(&[symbol.to_owned()])
+    }
+
+    /// Read one text frame into `prices`. An `Err` is a frame that is not
+    /// what the venue documents: the caller counts it and goes on.
+    pub(crate) fn on_frame(
+        &mut self,
+        data: &[u8],
+        subs: &mut Subscriptions,
+        prices: &mut Coalescer,
+    ) -> Result<(), VenueError> {
+        let mut events = std::mem::take(&mut self.events);
+        events.clear();
+        let read = self.adapter.decode(data, &mut events);
+        for ev in events.drain(..) {
+            self.on_event(ev, subs, prices);
+        }
+        self.events = events;
+        read
+    }
+
+    fn on_event(&mut self, ev: VenueEvent, subs: &mut Subscriptions, prices: &mut Coalescer) {
+        match ev {
+            VenueEvent::Update { update, seq } => {
+                if let Some(seq) = seq {
+                    match self.seqs.step(&update.symbol, seq) {
+                        Step::InOrder => {}
+                        Step::Gap(skipped) => {
+                            self.seq_breaks += 1;
+                            tracing::debug!(symbol = %update.symbol, skipped, "sequence gap");
+                        }
+                        Step::Backwards => {
+                            self.seq_breaks += 1;
+                            tracing::info!(symbol = %update.symbol, seq, "sequence went backwards: resubscribing");
+                            self.seqs.forget(&update.symbol);
+                            let again = self.adapter.subscribe(&[update.symbol]);
+                            self.outgoing.extend(again);
+                            return;
+                        }
+                    }
+                }
+                prices.push(update);
+            }
+            VenueEvent::Alive(symbol) => {
+                self.alive = true;
+                let vouched = match symbol {
+                    Some(s) => vec![s],
+                    None => subs.live(),
+                };
+                for s in vouched {
+                    prices.push(PriceUpdate::alive(s));
+                }
+            }
+            VenueEvent::Rejected { symbol: Some(symbol), reason } => {
+                tracing::warn!(%symbol, %reason, "venue refused a subscription");
+                subs.reject(&symbol);
+                prices.unwatch(&symbol);
+                if self.adapter.rejects_whole_request() {
+                    let live = subs.live();
+                    if !live.is_empty() {
+                        let again = self.adapter.subscribe(&live);
+                        self.outgoing.extend(again);
+                    }
+                }
+                self.said.push(FeedEvent::Refused { symbol: Some(symbol), reason });
+            }
+            VenueEvent::Rejected { symbol: None, reason } | VenueEvent::Error(reason) => {
+                tracing::warn!(%reason, "venue error");
+                self.said.push(FeedEvent::Refused { symbol: None, reason });
+            }
+        }
+    }
+}
