@@ -15,6 +15,7 @@ pub mod keymap;
 pub mod launch;
 pub mod notify;
 pub mod outbox;
+pub mod price_alerts;
 pub mod protocol;
 pub mod remote;
 pub mod sanitize;
