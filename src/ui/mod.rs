@@ -19,6 +19,7 @@ pub(crate) mod fmt;
 mod footer;
 mod header;
 mod overlay;
+pub(crate) mod price_alerts;
 pub mod tabs;
 mod toasts;
 
