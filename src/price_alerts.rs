@@ -238,6 +238,19 @@ impl PriceAlerts {
         self.alerts.iter().filter(move |a| a.fired.is_none() && a.symbol == symbol)
     }
 
+    /// Alert ids in the order the list shows them: armed ones in the order
+    /// they were made, then the fired ones, newest first. The key handler maps
+    /// the selected row to an id with it.
+    pub fn display_order(&self) -> Vec<u64> {
+        let mut fired: Vec<&PriceAlert> = self.all().iter().filter(|a| a.fired.is_some()).collect();
+        fired.sort_by(|a, b| {
+            let at = |x: &PriceAlert| x.fired.as_ref().map(|f| f.at);
+            at(b).cmp(&at(a)).then(b.id.cmp(&a.id))
+        });
+        let armed = self.all().iter().filter(|a| a.fired.is_none());
+        armed.chain(fired).map(|a| a.id).collect()
+    }
+
     pub fn armed_count(&self) -> usize {
         self.alerts.iter().filter(|a| a.fired.is_none()).count()
     }

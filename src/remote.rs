@@ -6,7 +6,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::venues::VenueClient;
 use crate::api::ApiClient;
 use crate::cli::ConnArgs;
 use crate::config::{Config, Loaded};
@@ -15,6 +14,7 @@ use crate::outbox::SenderConfig;
 use crate::sources::{Alertmanager, Clients, Prometheus};
 use crate::tls::TlsOptions;
 use crate::token::Token;
+use crate::venues::VenueClient;
 
 /// The config for these flags, the environment and the config file.
 pub(crate) fn load_config(conn: &ConnArgs) -> anyhow::Result<Loaded> {
@@ -99,7 +99,10 @@ pub(crate) fn source_clients(config: &Config, remote: &Remote) -> anyhow::Result
 
 /// The REST client of the venue whose public feed gives the prices (for
 /// the charts' history); `None` when the prices speak our contract.
-pub(crate) fn venue_client(config: &Config, remote: &Remote) -> anyhow::Result<Option<VenueClient>> {
+pub(crate) fn venue_client(
+    config: &Config,
+    remote: &Remote,
+) -> anyhow::Result<Option<VenueClient>> {
     let timeout = Duration::from_millis(config.server.request_timeout_ms);
     VenueClient::new(config.prices_format(), &config.prices_url(), timeout, remote.tls.clone())
         .map_err(|e| anyhow::anyhow!("prices: {e}"))

@@ -19,8 +19,8 @@ mod outcomes;
 mod output;
 mod paging;
 mod pause;
-mod price_alert_keys;
 pub mod positions;
+mod price_alert_keys;
 mod prom;
 mod review;
 mod router;
@@ -45,7 +45,7 @@ pub use metrics::{INSIGHT_SERIES, Metrics, PERIODS, Signal};
 pub use output::{Output, RTT_SHOWN, RTT_WARN};
 pub use paging::Paging;
 pub use pause::Paused;
-pub use price_alert_keys::{PRICE_TOAST, PriceToast};
+pub use price_alert_keys::PriceToast;
 pub use prom::{Prom, PromPanel};
 pub use review::{
     Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
@@ -303,7 +303,9 @@ impl App {
                 self.feeds.count(feed, messages, bytes, rejected, now);
                 self.feeds.get_mut(feed).seq_breaks += seq_breaks;
             }
-            FeedEvent::Refused { symbol, reason } => self.markets.refused(symbol, reason, &mut self.message),
+            FeedEvent::Refused { symbol, reason } => {
+                self.markets.refused(symbol, reason, &mut self.message)
+            }
             FeedEvent::Prices(updates) => {
                 self.feeds.prices.last_message = Some(now);
                 let changed = self.markets.apply(&updates, now);

@@ -96,6 +96,8 @@ impl App {
             faults: self.faults.clone(),
             output: self.output.clone(),
             paused: None,
+            price_alerts: self.price_alerts.clone(),
+            price_toasts: self.price_toasts.clone(),
         }
     }
 

@@ -17,7 +17,7 @@ use crate::price_alerts::PriceAlert;
 use crate::protocol::PriceUpdate;
 
 /// How long a fired alert's toast stays up unless dismissed.
-pub(crate) const PRICE_TOAST: Duration = Duration::from_secs(20);
+const PRICE_TOAST: Duration = Duration::from_secs(20);
 /// Price toasts on screen at once.
 const MAX_PRICE_TOASTS: usize = 3;
 
@@ -42,11 +42,17 @@ impl App {
                 let sym = self.markets.selected_symbol()?;
                 let now = self.live_price(&sym).map_or_else(
                     || "no live price".to_owned(),
-                    |p| format!("now {}", crate::price_alerts::format_level(p)),
+                    |p| format!("now {}", crate::format::price(Some(p))),
                 );
-                let title = format!("Price alert on {sym} ({now}): above 155 · below 150 · +2% · -2%");
-                self.modal =
-                    Some(Modal::text(TextEntry::new(title, Purpose::PriceAlert(sym), false, true, "")));
+                let title =
+                    format!("Price alert on {sym} ({now}): above 155 · below 150 · +2% · -2%");
+                self.modal = Some(Modal::text(TextEntry::new(
+                    title,
+                    Purpose::PriceAlert(sym),
+                    false,
+                    true,
+                    "",
+                )));
             }
             Action::PriceAlerts => self.modal = Some(Modal::PriceAlerts { selected: 0 }),
             Action::TogglePrivate => {
@@ -103,12 +109,17 @@ impl App {
     }
 
     fn price_fired(&mut self, a: &PriceAlert, fx: &mut Vec<Effect>) {
-        let text = crate::price_alerts::fired_text(a).unwrap_or_else(|| crate::price_alerts::describe(a));
+        let text =
+            crate::price_alerts::fired_text(a).unwrap_or_else(|| crate::price_alerts::describe(a));
         let up = a.direction == crate::price_alerts::Direction::Above;
         self.price_toasts.insert(0, PriceToast { text: text.clone(), up, at: self.now });
         self.price_toasts.truncate(MAX_PRICE_TOASTS);
         self.message = Some(text.clone());
-        self.notify(self.settings.notify.prices, Notification::new(format!("Meridian: {}", a.symbol), text), fx);
+        self.notify(
+            self.settings.notify.prices,
+            Notification::new(format!("Meridian: {}", a.symbol), text),
+            fx,
+        );
     }
 
     /// The toasts of fired price alerts still up.
@@ -119,7 +130,7 @@ impl App {
     /// The price alerts' list: move, remove, close.
     pub(super) fn on_price_alerts_view(&mut self, action: Action, fx: &mut Vec<Effect>) -> bool {
         let Some(Modal::PriceAlerts { selected }) = self.modal.take() else { return false };
-        let order = crate::ui_order::price_alerts(&self.price_alerts);
+        let order = self.price_alerts.display_order();
         let last = order.len().saturating_sub(1);
         let selected = selected.min(last);
         self.modal = match action {
@@ -127,8 +138,11 @@ impl App {
             Action::Up => Some(Modal::PriceAlerts { selected: selected.saturating_sub(1) }),
             Action::Down => Some(Modal::PriceAlerts { selected: (selected + 1).min(last) }),
             Action::RemoveAlert => {
-                if let Some(removed) = order.get(selected).and_then(|id| self.price_alerts.remove(*id)) {
-                    self.message = Some(format!("removed {}", crate::price_alerts::describe(&removed)));
+                if let Some(removed) =
+                    order.get(selected).and_then(|id| self.price_alerts.remove(*id))
+                {
+                    self.message =
+                        Some(format!("removed {}", crate::price_alerts::describe(&removed)));
                     fx.push(Effect::SavePriceAlerts(self.price_alerts.all().to_vec()));
                 }
                 Some(Modal::PriceAlerts { selected: selected.min(order.len().saturating_sub(2)) })

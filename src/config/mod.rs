@@ -299,7 +299,11 @@ impl Default for UiConfig {
 impl Default for MarketsConfig {
     fn default() -> MarketsConfig {
         let symbols = ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "TSLA", "META", "JPM"];
-        MarketsConfig { symbols: symbols.map(String::from).to_vec(), positions: Vec::new(), private: false }
+        MarketsConfig {
+            symbols: symbols.map(String::from).to_vec(),
+            positions: Vec::new(),
+            private: false,
+        }
     }
 }
 
@@ -380,7 +384,9 @@ impl Config {
 
     /// How the price feed speaks: as chosen, else inferred from its host.
     pub fn prices_format(&self) -> crate::venues::PricesFormat {
-        self.feeds.prices_format.unwrap_or_else(|| crate::venues::PricesFormat::infer(&self.prices_url()))
+        self.feeds
+            .prices_format
+            .unwrap_or_else(|| crate::venues::PricesFormat::infer(&self.prices_url()))
     }
 
     pub fn backfill_url(&self) -> String {

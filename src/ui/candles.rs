@@ -69,6 +69,9 @@ pub(crate) struct CandleChart<'a> {
     pub cursor: Option<usize>,
     /// The live last price, marked on the price axis (None: the newest close).
     pub last: Option<f64>,
+    /// Price-alert levels: a dashed line across the plot at each one that
+    /// is in view, marked `◆` on the axis.
+    pub levels: &'a [f64],
     pub styles: CandleStyles,
 }
 
@@ -195,6 +198,11 @@ impl Widget for CandleChart<'_> {
             let row = axis::last_row(scale, p);
             self.draw_last_line(buf, parts.plot, parts.plot.y + row);
         }
+        let levels = self.levels.iter().filter(|l| **l >= lo && **l <= hi && has_axes);
+        let level_rows: Vec<u16> = levels.map(|&l| parts.plot.y + scale.row(l)).collect();
+        for &y in &level_rows {
+            self.draw_level_line(buf, parts.plot, y);
+        }
         if let Some(i) = cursor {
             let x = parts.plot.x + (i as u16) * 2;
             let column =
@@ -209,6 +217,10 @@ impl Widget for CandleChart<'_> {
             let time_axis =
                 axis::TimeAxis { rect: parts.time, interval: self.interval, styles: &self.styles };
             time_axis.draw(buf, shown, before, cursor);
+            // Over the axis line: the alert's marker.
+            for &y in &level_rows {
+                put(buf, parts.axis, parts.axis.x, y, '◆', self.styles.last);
+            }
         }
     }
 }
@@ -259,6 +271,15 @@ impl CandleChart<'_> {
                     let y = rect.bottom() - 1 - k as u16;
                     put(buf, rect, x, y, BARS[fill - 1], style);
                 }
+            }
+        }
+    }
+
+    /// A dashed line across the empty cells of a price alert's row.
+    fn draw_level_line(&self, buf: &mut Buffer, plot: Rect, y: u16) {
+        for x in plot.left()..plot.right() {
+            if let Some(cell) = buf.cell_mut((x, y)).filter(|c| c.symbol() == " ") {
+                cell.set_char('╌').set_style(self.styles.last);
             }
         }
     }

@@ -67,7 +67,15 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let key = |a| app.keymap.first_key(Context::PriceAlerts, a);
             let hint = format!("{} remove · {} close", key(Action::RemoveAlert), key(Action::Back));
             let last = |s: &str| app.markets.quotes.get(s).and_then(|q| q.last);
-            super::price_alerts::render_list(f, area, &app.price_alerts, *selected, &last, theme, &hint);
+            super::price_alerts::render_list(
+                f,
+                area,
+                &app.price_alerts,
+                *selected,
+                &last,
+                theme,
+                &hint,
+            );
         }
     }
 }

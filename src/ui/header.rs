@@ -90,7 +90,13 @@ fn feed_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
         spans.push(Span::styled("no backend ", theme.muted));
         // A venue's prices: the feed's state and age, as beside a backend.
         if app.settings.prices_format.is_venue() {
-            feed_state(&mut spans, app, FeedKind::Prices, app.settings.prices_format.as_str(), theme);
+            feed_state(
+                &mut spans,
+                app,
+                FeedKind::Prices,
+                app.settings.prices_format.as_str(),
+                theme,
+            );
         }
         return spans;
     }

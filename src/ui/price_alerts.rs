@@ -2,10 +2,6 @@
 //! fired ones, newest first. The model is [`crate::price_alerts`]; the keys
 //! that open it and remove alerts live with the app.
 
-// Drawn once the key handler opens it (a following change); until then
-// only the tests call it.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -24,21 +20,8 @@ const PRICE_W: u16 = 10;
 
 const EMPTY: &str = "No price alerts. On Markets, t sets one on the selected symbol.";
 
-/// Alert ids in the order the list shows them: armed ones in the order
-/// they were made, then the fired ones, newest first. The key handler maps
-/// the selected row to an id with it.
-pub(crate) fn display_order(alerts: &PriceAlerts) -> Vec<u64> {
-    let mut fired: Vec<&PriceAlert> = alerts.all().iter().filter(|a| a.fired.is_some()).collect();
-    fired.sort_by(|a, b| {
-        let at = |x: &PriceAlert| x.fired.as_ref().map(|f| f.at);
-        at(b).cmp(&at(a)).then(b.id.cmp(&a.id))
-    });
-    let armed = alerts.all().iter().filter(|a| a.fired.is_none());
-    armed.chain(fired).map(|a| a.id).collect()
-}
-
 /// The list as a popup in the middle of `area`. `selected` is a row of
-/// [`display_order`]; `quotes` gives a symbol's current price; `hint` (e.g.
+/// [`PriceAlerts::display_order`]; `quotes` gives a symbol's current price; `hint` (e.g.
 /// "d remove · esc close") is the bottom line.
 pub(crate) fn render_list(
     f: &mut Frame,
@@ -49,7 +32,7 @@ pub(crate) fn render_list(
     theme: &Theme,
     hint: &str,
 ) {
-    let order = display_order(alerts);
+    let order = alerts.display_order();
     let width = MAX_WIDTH.min(area.width.saturating_sub(4));
     // Borders, the column heads (or the empty line) and the hint.
     let rows = order.len().max(1) as u16;
@@ -159,7 +142,7 @@ mod tests {
         alerts.add("BTC-USD", "+2%", Some(100.0), at(1)).unwrap();
         alerts.add("AAPL", "below 140", Some(151.0), at(2)).unwrap();
         alerts.on_price("AAPL", 155.2, at(3));
-        assert_eq!(display_order(&alerts), [2, 3, 1]);
+        assert_eq!(PriceAlerts::display_order(&alerts), [2, 3, 1]);
 
         let (screen, marked) = draw(&alerts, 2);
         let text = screen.join("\n");

@@ -2,7 +2,13 @@ use super::{Adapter, VenueError, VenueEvent};
 #[derive(Default)]
 pub struct Binance;
 impl Adapter for Binance {
-    fn subscribe(&mut self, _: &[String]) -> Vec<String> { vec![] }
-    fn unsubscribe(&mut self, _: &[String]) -> Vec<String> { vec![] }
-    fn decode(&mut self, _: &[u8], _: &mut Vec<VenueEvent>) -> Result<(), VenueError> { Ok(()) }
+    fn subscribe(&mut self, _: &[String]) -> Vec<String> {
+        vec![]
+    }
+    fn unsubscribe(&mut self, _: &[String]) -> Vec<String> {
+        vec![]
+    }
+    fn decode(&mut self, _: &[u8], _: &mut Vec<VenueEvent>) -> Result<(), VenueError> {
+        Ok(())
+    }
 }

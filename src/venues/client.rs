@@ -70,8 +70,8 @@ impl VenueClient {
             let path = format!("{} candles of {symbol}", self.format);
             return Err(ApiError::Status { status, code: String::new(), message, path });
         }
-        let mut series = decoded
-            .map_err(|e| ApiError::Decode { url: req.url.clone(), reason: e.0 })?;
+        let mut series =
+            decoded.map_err(|e| ApiError::Decode { url: req.url.clone(), reason: e.0 })?;
         let extra = series.candles.len().saturating_sub(limit as usize);
         series.candles.drain(..extra);
         Ok(series)

@@ -10,16 +10,16 @@
 //! frames received; the feed session (`feeds/session.rs`) does the I/O.
 
 mod binance;
-mod client;
 mod candles;
+mod client;
 mod coinbase;
 mod kraken;
 mod sequence;
 
 use serde::{Deserialize, Serialize};
 
-pub use client::VenueClient;
 pub use candles::{CandleRequest, candle_request, decode_venue_candles, rest_base};
+pub use client::VenueClient;
 pub use sequence::{Sequences, Step};
 
 use crate::protocol::PriceUpdate;
@@ -38,8 +38,12 @@ pub enum PricesFormat {
 }
 
 impl PricesFormat {
-    pub const ALL: [PricesFormat; 4] =
-        [PricesFormat::Meridian, PricesFormat::Coinbase, PricesFormat::Kraken, PricesFormat::Binance];
+    pub const ALL: [PricesFormat; 4] = [
+        PricesFormat::Meridian,
+        PricesFormat::Coinbase,
+        PricesFormat::Kraken,
+        PricesFormat::Binance,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

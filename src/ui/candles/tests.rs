@@ -37,7 +37,7 @@ fn styles() -> CandleStyles {
 }
 
 fn chart(candles: &[Candle], interval: Interval) -> CandleChart<'_> {
-    CandleChart { candles, interval, cursor: None, last: None, styles: styles() }
+    CandleChart { candles, interval, cursor: None, last: None, levels: &[], styles: styles() }
 }
 
 /// Render into a `w`x`h` buffer holding exactly the area.
@@ -267,4 +267,22 @@ fn eighty_by_twelve() {
     let text = rows(&buf).join("\n");
     println!("{text}");
     assert_eq!(text.lines().count(), 12);
+}
+
+#[test]
+fn a_price_alert_level_in_view_is_a_dashed_line_marked_on_the_axis() {
+    let candles = series(0, 6, 60_000);
+    let (lo, hi) =
+        candles.iter().fold((f64::MAX, f64::MIN), |(l, h), c| (l.min(c.low), h.max(c.high)));
+    let mid = (lo + hi) / 2.0;
+    let far = hi * 10.0;
+    let levels = [mid, far];
+    let c = CandleChart { levels: &levels, ..chart(&candles, Interval::M1) };
+    let buf = draw(c, 40, 12);
+    let dashed: Vec<u16> = (0..12).filter(|&y| row(&buf, y).contains('╌')).collect();
+    assert_eq!(dashed.len(), 1, "one level in view, one line: {:?}", rows(&buf));
+    let y = dashed[0];
+    assert!(row(&buf, y).contains('◆'), "marked on the axis: {}", row(&buf, y));
+    let without = draw(chart(&candles, Interval::M1), 40, 12);
+    assert!(!rows(&without).iter().any(|r| r.contains('╌') || r.contains('◆')));
 }

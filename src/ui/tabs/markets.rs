@@ -41,10 +41,12 @@ type Column = (&'static str, Constraint, Align);
 /// alignment. Spread only when wide; with holdings, their value and P&L
 /// (bid, ask and the absolute change give way below [`WIDE_HOLDINGS`]);
 /// the trend column takes what is left.
-fn columns(width: u16, holdings: bool) -> Vec<Column> {
+fn columns(width: u16, holdings: bool, marked: bool) -> Vec<Column> {
     let num = |h, w| (h, Constraint::Length(w), Align::Right);
     let roomy = !holdings || width >= WIDE_HOLDINGS;
-    let mut cols = vec![("Symbol", Constraint::Length(8), Align::Left), num("Last", 10)];
+    // A column more for the price-alert marker when any alert is armed.
+    let symbol_w = if marked { 10 } else { 8 };
+    let mut cols = vec![("Symbol", Constraint::Length(symbol_w), Align::Left), num("Last", 10)];
     if roomy {
         cols.push(num("Chg", 8));
     }
@@ -155,7 +157,8 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     let holdings = !m.positions.is_empty();
-    let cols = columns(area.width, holdings);
+    let marked = app.price_alerts.armed_count() > 0;
+    let cols = columns(area.width, holdings, marked);
     let at = At::of(&cols);
     let rects =
         Layout::horizontal(cols.iter().map(|c| c.1)).flex(Flex::Start).spacing(1).split(inner);
@@ -171,7 +174,13 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     if holdings && inner.height > 2 {
         let y = inner.bottom() - 1;
-        total_row(buf, &RowCells { area: Rect { y, height: 1, ..inner }, rects: &rects, cols: &cols }, at, app, theme);
+        total_row(
+            buf,
+            &RowCells { area: Rect { y, height: 1, ..inner }, rects: &rects, cols: &cols },
+            at,
+            app,
+            theme,
+        );
         inner.height -= 1;
     }
 
@@ -202,11 +211,21 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 let rest = Rect { x: rects[1].x, width: inner.right() - rects[1].x, ..row.area };
                 match m.refused.get(*sym) {
                     Some(why) => fmt::draw_text(buf, rest, why, Align::Left, theme.warn),
-                    None => fmt::draw_text(buf, rest, "waiting for data…", Align::Left, Style::default()),
+                    None => fmt::draw_text(
+                        buf,
+                        rest,
+                        "waiting for data…",
+                        Align::Left,
+                        Style::default(),
+                    ),
                 }
                 None
             }
         };
+        if marked && app.price_alerts.armed_for(sym).next().is_some() {
+            let cell = row.cell(0);
+            buf.set_string(cell.right() - 1, cell.y, "◆", theme.accent);
+        }
         if is_selected {
             buf.set_style(row.area, theme.selected);
         }
@@ -440,7 +459,6 @@ fn total_row(buf: &mut Buffer, row: &RowCells<'_>, at: At, app: &App, theme: &Th
     };
     row.text(buf, at.trend, &note, theme.warn);
 }
-
 
 /// What a live row's age says while churn is shed: younger than the age
 /// at which it would be marked stale (`<5s`).

@@ -201,11 +201,13 @@ pub(super) fn render_candles(
         last: theme.accent,
     };
     let last = app.markets.quotes.get(&chart.symbol).and_then(|q| q.last);
+    let levels: Vec<f64> = app.price_alerts.armed_for(&chart.symbol).map(|a| a.level).collect();
     let widget = CandleChart {
         candles: shown,
         interval: chart.interval,
         cursor: chart.cursor.map(|c| c.saturating_sub(start)),
         last,
+        levels: &levels,
         styles,
     };
     f.render_widget(widget, inner);
