@@ -17,7 +17,7 @@ mod sequence;
 
 use serde::{Deserialize, Serialize};
 
-pub use candles::{CandleRequest, candle_request, decode_venue_candles};
+pub use candles::{CandleRequest, candle_request, decode_venue_candles, rest_base};
 pub use sequence::{Sequences, Step};
 
 use crate::protocol::PriceUpdate;
