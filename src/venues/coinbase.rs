@@ -94,7 +94,7 @@ impl Coinbase {
                 symbol: Some(symbol.clone()),
                 reason: reason.or(message).unwrap_or_default(),
             },
-            (None, Some(m), Some(r)) => VenueEvent::Error(format!("{m}: {r}")),
+            (None, Some(m), Some(r)) => VenueEvent::Error(clean(&format!("{m}: {r}"))),
             (None, Some(t), None) | (None, None, Some(t)) => VenueEvent::Error(t),
             (None, None, None) => VenueEvent::Error("an error without a message".into()),
         }
