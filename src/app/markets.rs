@@ -114,7 +114,7 @@ impl Quote {
         self.history.iter().take(self.history.len().saturating_sub(1))
     }
 
-    pub(crate) fn change(&self) -> Option<(f64, f64)> {
+    pub fn change(&self) -> Option<(f64, f64)> {
         let (last, open) = (self.last?, self.open?);
         let pct = if open != 0.0 { (last - open) / open * 100.0 } else { 0.0 };
         Some((last - open, pct))
@@ -128,7 +128,7 @@ impl Quote {
         self.received_at.map(|t| now.saturating_duration_since(t))
     }
 
-    pub(crate) fn is_stale(&self, now: Instant, stale_after: Duration) -> bool {
+    pub fn is_stale(&self, now: Instant, stale_after: Duration) -> bool {
         self.age(now).is_none_or(|a| a > stale_after)
     }
 

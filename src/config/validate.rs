@@ -7,6 +7,25 @@ use crate::theme::Theme;
 
 const LOG_LEVELS: &[&str] = &["trace", "debug", "info", "warn", "error"];
 
+/// Each `[[markets.positions]]`: a valid symbol (normalised), a quantity
+/// other than 0 and a cost of 0 or more, all finite.
+fn validate_positions(
+    config: &mut Config,
+    fail: &impl Fn(&str, String) -> ConfigError,
+) -> Result<(), ConfigError> {
+    for (i, p) in config.markets.positions.iter_mut().enumerate() {
+        let which = |m: String| fail("markets.positions", format!("position {}: {m}", i + 1));
+        p.symbol = crate::protocol::normalize_symbol(&p.symbol).map_err(which)?;
+        if !p.quantity.is_finite() || p.quantity == 0.0 {
+            return Err(which(format!("{}: quantity must be a number other than 0", p.symbol)));
+        }
+        if !p.cost.is_finite() || p.cost < 0.0 {
+            return Err(which(format!("{}: cost must be a number of 0 or more", p.symbol)));
+        }
+    }
+    Ok(())
+}
+
 /// Validate and normalise (symbols, log level) `config` in place.
 pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), ConfigError> {
     let fail = |key: &str, message: String| ConfigError::Invalid {
@@ -86,16 +105,7 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
 
     config.markets.symbols =
         normalise_symbols(&config.markets.symbols).map_err(|m| fail("markets.symbols", m))?;
-    for (i, p) in config.markets.positions.iter_mut().enumerate() {
-        let which = |m: String| fail("markets.positions", format!("position {}: {m}", i + 1));
-        p.symbol = crate::protocol::normalize_symbol(&p.symbol).map_err(which)?;
-        if !p.quantity.is_finite() || p.quantity == 0.0 {
-            return Err(which(format!("{}: quantity must be a number other than 0", p.symbol)));
-        }
-        if !p.cost.is_finite() || p.cost < 0.0 {
-            return Err(which(format!("{}: cost must be a number of 0 or more", p.symbol)));
-        }
-    }
+    validate_positions(config, &fail)?;
 
     Keymap::with_overrides(&config.keys).map_err(|error| {
         let origin = error

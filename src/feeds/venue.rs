@@ -6,15 +6,25 @@
 //! they vouch for fresh; a refused symbol is set aside (not subscribed on
 //! reconnect, so no reconnect loop) and the UI is told why.
 
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
 use super::Subscriptions;
 use super::coalesce::Coalescer;
 use crate::event::FeedEvent;
 use crate::protocol::PriceUpdate;
 use crate::venues::{Adapter, PricesFormat, Sequences, Step, VenueError, VenueEvent};
 
+/// At most one fresh subscription per symbol this often: a venue that
+/// keeps sending old numbers gets its stale messages dropped, not a storm
+/// of subscriptions.
+const RESYNC_EVERY: Duration = Duration::from_secs(5);
+
 pub(crate) struct VenueLink {
     adapter: Box<dyn Adapter>,
     seqs: Sequences,
+    /// When each symbol was last subscribed afresh for a snapshot.
+    resynced: HashMap<String, Instant>,
     events: Vec<VenueEvent>,
     /// Text messages to send once this frame is read (resubscriptions).
     pub outgoing: Vec<String>,
@@ -32,6 +42,7 @@ impl VenueLink {
         Some(VenueLink {
             adapter: format.adapter()?,
             seqs: Sequences::default(),
+            resynced: HashMap::new(),
             events: Vec::new(),
             outgoing: Vec::new(),
             said: Vec::new(),
@@ -75,6 +86,20 @@ impl VenueLink {
         read
     }
 
+    /// A message older than what is shown was dropped: subscribe to the
+    /// symbol afresh for a snapshot, unless that was done a moment ago.
+    fn resync(&mut self, symbol: String) {
+        let now = Instant::now();
+        if self.resynced.get(&symbol).is_some_and(|t| now.duration_since(*t) < RESYNC_EVERY) {
+            tracing::debug!(%symbol, "sequence went backwards again: dropped");
+            return;
+        }
+        tracing::info!(%symbol, "sequence went backwards: subscribing afresh");
+        self.seqs.forget(&symbol);
+        self.outgoing.extend(self.adapter.subscribe(std::slice::from_ref(&symbol)));
+        self.resynced.insert(symbol, now);
+    }
+
     fn on_event(&mut self, ev: VenueEvent, subs: &mut Subscriptions, prices: &mut Coalescer) {
         match ev {
             VenueEvent::Update { update, seq } => {
@@ -87,10 +112,7 @@ impl VenueLink {
                         }
                         Step::Backwards => {
                             self.seq_breaks += 1;
-                            tracing::info!(symbol = %update.symbol, seq, "sequence went backwards: resubscribing");
-                            self.seqs.forget(&update.symbol);
-                            let again = self.adapter.subscribe(&[update.symbol]);
-                            self.outgoing.extend(again);
+                            self.resync(update.symbol);
                             return;
                         }
                     }

@@ -73,18 +73,8 @@ impl Driver {
             Effect::PollSources => self.wakers.iter().for_each(crate::sources::Waker::wake),
             Effect::Subscribe(s) => self.command(PriceCommand::Subscribe(s)),
             Effect::Unsubscribe(s) => self.command(PriceCommand::Unsubscribe(s)),
-            Effect::SaveWatchlist(symbols) => {
-                let format = self.venue.as_ref().map_or_else(Default::default, VenueClient::format);
-                if let Err(e) = watchlist::save(&self.data_dir, format, &symbols) {
-                    tracing::error!(error = %e, "cannot save the watchlist");
-                }
-            }
-            Effect::SavePriceAlerts(alerts) => {
-                if let Err(e) = crate::price_alerts::save(&self.data_dir, &alerts) {
-                    tracing::error!(error = %e, "cannot save the price alerts");
-                    self.notice(format!("cannot save the price alerts: {e}"));
-                }
-            }
+            Effect::SaveWatchlist(symbols) => self.save_watchlist(&symbols),
+            Effect::SavePriceAlerts(alerts) => self.save_price_alerts(&alerts),
             Effect::FetchInsights { offset } => self.fetch(move |api| async move {
                 ApiEvent::Insights { offset, result: api.insights(PAGE, offset).await }
             }),
@@ -147,6 +137,21 @@ impl Driver {
                 ApiEvent::Alerts(api.alerts(all, ALERTS_LIMIT).await)
             }),
             Effect::Quit | Effect::FullRedraw | Effect::Bell | Effect::Notify(_) => {}
+        }
+    }
+
+    /// The watchlist, kept for the price source it belongs to.
+    fn save_watchlist(&self, symbols: &[String]) {
+        let format = self.venue.as_ref().map_or_else(Default::default, VenueClient::format);
+        if let Err(e) = watchlist::save(&self.data_dir, format, symbols) {
+            tracing::error!(error = %e, "cannot save the watchlist");
+        }
+    }
+
+    fn save_price_alerts(&self, alerts: &[crate::price_alerts::PriceAlert]) {
+        if let Err(e) = crate::price_alerts::save(&self.data_dir, alerts) {
+            tracing::error!(error = %e, "cannot save the price alerts");
+            self.notice(format!("cannot save the price alerts: {e}"));
         }
     }
 

@@ -203,22 +203,7 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let live = match m.quotes.get(*sym) {
             Some(q) => quote_row(buf, &row, at, &mut text, sym, q, app, theme).then_some(q),
             None => {
-                buf.set_style(row.area, theme.stale);
-                row.text(buf, 0, sym, Style::default());
-                // Said across the number columns, where it fits: why no
-                // price will come (the source refused the symbol), or that
-                // one is awaited.
-                let rest = Rect { x: rects[1].x, width: inner.right() - rects[1].x, ..row.area };
-                match m.refused.get(*sym) {
-                    Some(why) => fmt::draw_text(buf, rest, why, Align::Left, theme.warn),
-                    None => fmt::draw_text(
-                        buf,
-                        rest,
-                        "waiting for data…",
-                        Align::Left,
-                        Style::default(),
-                    ),
-                }
+                unpriced_row(buf, &row, sym, m.refused.get(*sym), theme);
                 None
             }
         };
@@ -235,6 +220,25 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let style = if is_selected { theme.accent.patch(theme.selected) } else { theme.accent };
             fmt::draw_spark(buf, row.cell(at.trend), q.closed_trend(), style);
         }
+    }
+}
+
+/// A row without a price: why none will come (the source refused the
+/// symbol), or that one is awaited, said across the number columns.
+fn unpriced_row(
+    buf: &mut Buffer,
+    row: &RowCells<'_>,
+    sym: &str,
+    refused: Option<&String>,
+    theme: &Theme,
+) {
+    buf.set_style(row.area, theme.stale);
+    row.text(buf, 0, sym, Style::default());
+    let x = row.rects[1].x;
+    let rest = Rect { x, width: row.area.right().saturating_sub(x), ..row.area };
+    match refused {
+        Some(why) => fmt::draw_text(buf, rest, why, Align::Left, theme.warn),
+        None => fmt::draw_text(buf, rest, "waiting for data…", Align::Left, Style::default()),
     }
 }
 
