@@ -13,6 +13,7 @@ use std::path::Path;
 use meridian::config::{Config, ConfigError};
 use meridian::protocol::*;
 use meridian::sanitize::{clean, clean_cow, clean_multiline};
+use meridian::venues::PricesFormat;
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
@@ -338,6 +339,37 @@ fn replay(target: &str, data: &[u8]) {
             let text = String::from_utf8_lossy(data);
             assert!(is_clean(&clean(&text)), "{text:?}");
         }
+        "venue_coinbase" => replay_venue(PricesFormat::Coinbase, "BTC-USD", data),
+        "venue_kraken" => replay_venue(PricesFormat::Kraken, "BTC/USD", data),
+        "venue_binance" => replay_venue(PricesFormat::Binance, "BTCUSDT", data),
         other => panic!("a fuzz directory without a replay: {other}"),
+    }
+}
+
+/// A venue frame (fuzz/seeds/venue_*): what the adapter makes of it is
+/// valid and clean, and the same bytes as that venue's candles are sane
+/// and in order.
+fn replay_venue(format: PricesFormat, symbol: &str, data: &[u8]) {
+    use meridian::venues::{VenueEvent, decode_venue_candles};
+    let mut adapter = format.adapter().expect("a venue");
+    adapter.subscribe(&[symbol.to_owned()]);
+    let mut out = Vec::new();
+    let texts = match adapter.decode(data, &mut out) {
+        Err(e) => vec![e.0],
+        Ok(()) => Vec::new(),
+    };
+    for e in &out {
+        match e {
+            VenueEvent::Update { update, .. } => assert!(update.is_valid(), "{update:?}"),
+            VenueEvent::Alive(s) => assert!(s.as_deref().is_none_or(is_clean)),
+            VenueEvent::Rejected { reason, .. } | VenueEvent::Error(reason) => {
+                assert!(is_clean(reason), "{reason:?}");
+            }
+        }
+    }
+    assert!(texts.iter().all(|t| is_clean(t)), "{texts:?}");
+    if let Ok(s) = decode_venue_candles(format, data) {
+        assert!(s.candles.iter().all(Candle::is_sane));
+        assert!(s.candles.windows(2).all(|w| w[0].start < w[1].start), "{data:?}");
     }
 }

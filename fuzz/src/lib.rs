@@ -266,3 +266,64 @@ pub fn check_history(data: &[u8]) {
         }
     }
 }
+
+// ---- Venue feeds (`meridian::venues`) ----
+
+/// A venue's text that may reach the screen: clean.
+fn assert_venue_text(s: &str, what: &str) {
+    assert!(!s.chars().any(char::is_control), "{what} has a control character: {s:?}");
+    assert_eq!(clean(s), s, "{what} is not clean: {s:?}");
+}
+
+/// One event a venue adapter produced keeps the promises of `venues/mod.rs`.
+fn check_venue_event(e: &meridian::venues::VenueEvent) {
+    use meridian::venues::VenueEvent;
+    match e {
+        VenueEvent::Update { update, .. } => {
+            assert!(!update.symbol.is_empty(), "an update without a symbol: {update:?}");
+            assert_venue_text(&update.symbol, "symbol");
+            let numbers = [update.price, update.bid, update.ask, update.volume, update.open];
+            for v in numbers.into_iter().flatten() {
+                assert!(v.is_finite() && v >= 0.0, "a bad number in {update:?}");
+            }
+        }
+        VenueEvent::Alive(symbol) => {
+            if let Some(s) = symbol {
+                assert!(!s.is_empty(), "a heartbeat for an empty symbol");
+                assert_venue_text(s, "heartbeat symbol");
+            }
+        }
+        VenueEvent::Rejected { symbol, reason } => {
+            assert_venue_text(reason, "refusal reason");
+            if let Some(s) = symbol {
+                assert_venue_text(s, "refused symbol");
+            }
+        }
+        VenueEvent::Error(text) => assert_venue_text(text, "venue error"),
+    }
+}
+
+
+/// A venue frame after subscribing to `symbol`: decoding never panics,
+/// every event keeps its promises, and the same bytes read as that venue's
+/// candles give sane candles in order (or a clean error).
+pub fn check_venue(format: meridian::venues::PricesFormat, symbol: &str, data: &[u8]) {
+    use meridian::venues::decode_venue_candles;
+    let mut adapter = format.adapter().expect("a venue has an adapter");
+    assert_eq!(adapter.subscribe(&[symbol.to_owned()]).len(), 1);
+    let mut out = Vec::new();
+    if let Err(e) = adapter.decode(data, &mut out) {
+        assert_venue_text(&e.0, "decode error");
+    }
+    out.iter().for_each(check_venue_event);
+    match decode_venue_candles(format, data) {
+        Ok(series) => {
+            assert!(series.candles.iter().all(|c| c.is_sane()), "an insane candle kept");
+            assert!(
+                series.candles.windows(2).all(|w| w[0].start < w[1].start),
+                "candles out of order"
+            );
+        }
+        Err(e) => assert_venue_text(&e.0, "candles error"),
+    }
+}

@@ -78,7 +78,7 @@ impl PriceUpdate {
     }
 
     /// A price that is not finite or is negative is rejected (protocol §1).
-    pub(crate) fn is_valid(&self) -> bool {
+    pub fn is_valid(&self) -> bool {
         let ok = |v: Option<f64>| v.is_none_or(|p| p.is_finite() && p >= 0.0);
         !self.symbol.is_empty()
             && ok(self.price)
