@@ -156,7 +156,15 @@ pub fn build_console(
         health_stale_after: Duration::from_secs_f64(config.feeds.health_stale_after_secs),
         history_points: config.ui.history_points,
         bell: config.ui.bell,
-        server_label: crate::token::redact_url(&config.server.url),
+        // What the console reads: the backend, else a venue's feed (a
+        // server it does not dial is not named).
+        server_label: if remote.backend || demo {
+            crate::token::redact_url(&config.server.url)
+        } else if config.prices_format().is_venue() {
+            crate::token::redact_url(&config.prices_url())
+        } else {
+            String::new()
+        },
         insecure: remote.insecure,
         user: config.user_name(),
         ack_hours: config.alerts.ack_hours,

@@ -124,3 +124,63 @@ async fn a_critical_alert_from_a_hostile_server_is_written_as_one_clean_notifica
     assert_eq!(count(&out, b"\x1b]9;"), count(&out, b"\x1b]777;notify;"));
     assert_eq!(count(&out, b"pwned"), 0, "{}", String::from_utf8_lossy(&out));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_price_alert_from_a_venue_feed_is_written_as_osc_9_and_osc_777() {
+    use common::venue::{Replay, fixture};
+    use meridian::event::Event;
+    meridian::tls::install_crypto();
+    // Coinbase on loopback, answering the subscription with its snapshot.
+    let frames = fixture("coinbase");
+    let snapshot = frames["snapshot"].clone();
+    let replay = Replay::start(std::sync::Arc::new(move |_, msg: &str| {
+        if msg.contains("\"subscribe\"") { snapshot.clone() } else { Vec::new() }
+    }))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    // An alert armed in an earlier run, kept in the data directory.
+    let mut alerts = meridian::price_alerts::PriceAlerts::default();
+    alerts.add("BTC-USD", "above 67000", None, chrono::Utc::now()).unwrap();
+    meridian::price_alerts::save(dir.path(), alerts.all()).unwrap();
+
+    let mut config = meridian::config::Config::default();
+    config.feeds.prices_format = Some(meridian::venues::PricesFormat::Coinbase);
+    config.server.prices_url = Some(replay.ws.clone());
+    // As `meridian --prices-format coinbase` loads it: no backend wanted.
+    let remote = meridian::remote::Remote { backend: false, ..Default::default() };
+    let console = meridian::launch::build_console(
+        &config,
+        remote,
+        vec!["BTC-USD".into(), "ETH-USD".into()],
+        dir.path().to_path_buf(),
+        false,
+        meridian::keymap::Keymap::default_map(),
+        meridian::theme::Theme::by_name("default").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(console.app.tab, meridian::app::Tab::Markets, "a trader's console opens on Markets");
+    let core = meridian::tui::Core::start(console).unwrap();
+    let stop = core.sender();
+    let raw = Raw::default();
+    let mut screen = TermScreen::fixed(raw.clone(), 100, 30).unwrap();
+    let run = tokio::spawn(async move { core.run(&mut screen).await });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let osc9: &[u8] = b"\x1b]9;Meridian: BTC-USD: BTC-USD crossed above 67000.00 at 67012.45\x07";
+    while count(&raw.0.lock().unwrap(), osc9) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no notification: {}",
+            String::from_utf8_lossy(&raw.0.lock().unwrap())
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    stop.send(Event::Terminate(143)).await.unwrap();
+    assert_eq!(run.await.unwrap().unwrap(), 143);
+    let out = raw.0.lock().unwrap().clone();
+    assert_eq!(count(&out, osc9), 1, "once");
+    assert_eq!(count(&out, b"\x1b]777;notify;Meridian: BTC-USD;BTC-USD crossed above"), 1);
+    assert_eq!(only_clean_notifications(&out), 2);
+    // Fired, and kept so: a restart does not fire it again.
+    let kept = meridian::price_alerts::load(dir.path()).unwrap();
+    assert!(kept[0].fired.is_some(), "{kept:?}");
+}
