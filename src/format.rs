@@ -46,6 +46,16 @@ pub(crate) fn write_compact(out: &mut String, v: f64) {
     };
 }
 
+/// An amount of money in a narrow column: two decimals below a million
+/// ("-2949.20"), compact above ("1.2M").
+pub(crate) fn write_money(out: &mut String, v: f64) {
+    if v.abs() < 1e6 {
+        let _ = write!(out, "{v:.2}");
+    } else {
+        write_compact(out, v);
+    }
+}
+
 /// Seconds as "42s", "3m05s", "1h02m".
 pub(crate) fn duration(secs: f64) -> String {
     if !secs.is_finite() || secs < 0.0 {

@@ -153,7 +153,7 @@ impl App {
     }
 
     /// The wall clock as chrono's.
-    pub(crate) fn wall_utc(&self) -> chrono::DateTime<chrono::Utc> {
+    pub fn wall_utc(&self) -> chrono::DateTime<chrono::Utc> {
         chrono::DateTime::from_timestamp_millis(self.wall.millis()).unwrap_or_default()
     }
 }

@@ -119,7 +119,9 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // Tall terminals keep the selected symbol's candles under the list
     // (at most half the height for the list, a readable chart below).
     let charted = m.chart.as_ref().filter(|c| m.selected_symbol().as_deref() == Some(&c.symbol));
-    let list_h = (m.symbols.len() as u16 + 3).clamp(6, area.height / 2);
+    // Rows: the symbols, the heading, the borders, and the holdings' total.
+    let total = u16::from(!m.positions.is_empty());
+    let list_h = (m.symbols.len() as u16 + 3 + total).clamp(6, area.height / 2);
     if let Some(chart) = charted.filter(|_| area.height.saturating_sub(list_h) >= CHART_MIN) {
         let [list, below] =
             Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(area);
@@ -414,7 +416,7 @@ fn money_cells(
     let style = change_style(pnl, theme);
     if let Some(col) = at.value {
         text.clear();
-        fmt::write_compact(text, value);
+        crate::format::write_money(text, value);
         row.text(buf, col, text, Style::default());
     }
     if let Some(col) = at.pnl {
@@ -422,7 +424,7 @@ fn money_cells(
         if pnl >= 0.0 {
             text.push('+');
         }
-        fmt::write_compact(text, pnl);
+        crate::format::write_money(text, pnl);
         row.styled_cell(buf, col, text, style);
     }
     if let Some(col) = at.pnl_pct {
@@ -461,7 +463,10 @@ fn total_row(buf: &mut Buffer, row: &RowCells<'_>, at: At, app: &App, theme: &Th
         (n, 0) => format!("{n} unpriced"),
         (n, k) => format!("{n} unpriced, {k} stale"),
     };
-    row.text(buf, at.trend, &note, theme.warn);
+    // Across the volume, age and trend columns, which a total has not.
+    let x = row.rects[at.vol].x;
+    let room = Rect { x, width: row.area.right().saturating_sub(x), ..row.area };
+    fmt::draw_text(buf, room, &note, Align::Right, theme.warn);
 }
 
 /// What a live row's age says while churn is shed: younger than the age
