@@ -1,7 +1,8 @@
 //! Micro-benchmarks of the console's hot paths (issue 7): decoding price
 //! frames, applying updates to the state, rendering a tab at 200x50, and
 //! ratatui's frame diff; the chart (issue 17) and the alert inbox (issue
-//! 18). `cargo bench --bench core`.
+//! 18), and each venue adapter's ticker (issue 19). `cargo bench --bench
+//! core`.
 
 #![allow(clippy::unwrap_used, reason = "a benchmark that cannot set up should stop")]
 #[path = "../tests/common/fixture.rs"]
@@ -54,6 +55,39 @@ fn decode(c: &mut Criterion) {
     g.bench_function("msgpack_batch_100", |b| {
         b.iter(|| decode_price_frame(&pack_batch, true).unwrap())
     });
+    g.finish();
+}
+
+/// One ticker per venue (the first snapshot line of each fixture), read by
+/// its adapter, beside the contract's JSON and MessagePack above.
+fn decode_venues(c: &mut Criterion) {
+    use meridian::venues::PricesFormat;
+    let frames = [
+        (PricesFormat::Coinbase, "BTC-USD", include_str!("../tests/fixtures/venues/coinbase.jsonl")),
+        (PricesFormat::Kraken, "BTC/USD", include_str!("../tests/fixtures/venues/kraken.jsonl")),
+        (PricesFormat::Binance, "BTCUSDT", include_str!("../tests/fixtures/venues/binance.jsonl")),
+    ];
+    let mut g = c.benchmark_group("decode");
+    g.throughput(Throughput::Elements(1));
+    for (format, symbol, fixture) in frames {
+        let ticker = fixture
+            .lines()
+            .skip_while(|l| !l.starts_with("# snapshot"))
+            .nth(1)
+            .unwrap()
+            .as_bytes()
+            .to_vec();
+        let mut adapter = format.adapter().unwrap();
+        adapter.subscribe(&[symbol.to_owned()]);
+        let mut out = Vec::new();
+        g.bench_function(format!("{format}_ticker"), |b| {
+            b.iter(|| {
+                out.clear();
+                adapter.decode(&ticker, &mut out).unwrap();
+                out.len()
+            })
+        });
+    }
     g.finish();
 }
 
@@ -249,5 +283,5 @@ fn inbox(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, decode, apply, render, diff, frame, chart, inbox);
+criterion_group!(benches, decode, decode_venues, apply, render, diff, frame, chart, inbox);
 criterion_main!(benches);
