@@ -13,7 +13,7 @@ const UPPER: [&str; 4] = ["app", "launch", "tui", "ui"];
 
 /// Everything else in the crate. Clap's argument types (`cli` naming
 /// `headless` and `server` types, and back) are the one cycle allowed.
-const LOWER: [&str; 21] = [
+const LOWER: [&str; 23] = [
     "api",
     "cli",
     "config",
@@ -25,6 +25,7 @@ const LOWER: [&str; 21] = [
     "keymap",
     "notify",
     "outbox",
+    "price_alerts",
     "protocol",
     "remote",
     "sanitize",
@@ -34,6 +35,7 @@ const LOWER: [&str; 21] = [
     "theme",
     "tls",
     "token",
+    "venues",
     "watchlist",
 ];
 
