@@ -409,15 +409,25 @@ def write_dicts():
 
 
 def write(target, name, data):
+    assert target in GENERATED, target
     d = os.path.join(SEEDS, target)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, name), "wb") as f:
         f.write(data)
 
 
+# The seed directories this script writes. Only these are cleared on a
+# re-run: others under seeds/ (venue_*, written by hand from the venue
+# fixtures) are not generated here and must survive.
+GENERATED = ("price_json", "price_msgpack", "backfill", "health", "rest_bodies", "history",
+             "config", "sanitize")
+
+
 def main():
-    if os.path.isdir(SEEDS):
-        shutil.rmtree(SEEDS)
+    for t in GENERATED:
+        d = os.path.join(SEEDS, t)
+        if os.path.isdir(d):
+            shutil.rmtree(d)
     for name, v in PRICES.items():
         write("price_json", name + ".json", js(v))
         write("price_msgpack", name + ".msgpack", mp(v))
@@ -442,6 +452,8 @@ def main():
         write("sanitize", name + ".txt", text.encode("utf-8"))
     write_dicts()
     for t in sorted(os.listdir(SEEDS)):
+        if t not in GENERATED:
+            continue
         print(f"{t}: {len(os.listdir(os.path.join(SEEDS, t)))} seeds")
 
 

@@ -1,15 +1,21 @@
 //! REST answers (protocol §4-§7) as the console reads them: every body type
 //! `api::ApiClient` and the outbox decode (list endpoints, the POST answers
-//! Report and FeedbackStats, the error envelope through `api::error_from`),
-//! plus the `Retry-After` header parser. Never a panic; decoded text clean;
-//! an error always has something to say.
+//! Report and FeedbackStats, the error envelope as `api::error_from` turns
+//! it into an `ApiError`). Never a panic; decoded text clean; an error
+//! always has something to say.
+//!
+//! `api::error_from` is private to `api` now (and takes the request path),
+//! so the envelope goes into the public `ApiError::Status` the way
+//! src/api/error.rs builds it, and its sentence is checked. The
+//! `Retry-After` parser (`api::parse_retry_after`, `pub(crate)`) is no
+//! longer reachable from here and is not fuzzed.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use meridian::api::{error_from, parse_retry_after};
+use meridian::api::ApiError;
 use meridian::protocol::{
-    BackfillList, ErrorBody, FeedbackStats, InsightList, KpiList, Report, ReportAnalytics,
-    ReportList, SystemStatus,
+    AlertList, BackfillList, ErrorBody, FeedbackStats, InsightList, KpiList, Report,
+    ReportAnalytics, ReportList, SystemStatus, paths,
 };
 use meridian_fuzz::*;
 use reqwest::StatusCode;
@@ -46,20 +52,23 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(l) = serde_json::from_slice::<BackfillList>(data) {
         l.jobs.iter().for_each(check_backfill_job);
     }
-    if let Ok(e) = serde_json::from_slice::<ErrorBody>(data) {
+    if let Ok(l) = serde_json::from_slice::<AlertList>(data) {
+        l.alerts.iter().for_each(check_alert);
+    }
+    let envelope = serde_json::from_slice::<ErrorBody>(data).ok();
+    if let Some(e) = &envelope {
         assert_clean(&e.error.code, "error code");
         assert_clean(&e.error.message, "error message");
     }
 
-    // The error envelope as the client turns it into an ApiError.
-    let e = error_from(status_from(data), data);
-    assert!(!e.to_string().is_empty(), "empty ApiError");
-
-    // `Retry-After` from a 429: seconds or an HTTP date, never a panic.
-    if let Ok(text) = std::str::from_utf8(data) {
-        if text.len() <= 256 {
-            let now = chrono::DateTime::from_timestamp(1_705_660_245, 0).expect("valid instant");
-            let _ = parse_retry_after(text, now);
-        }
-    }
+    // The error envelope as the client turns it into an ApiError
+    // (src/api/error.rs, `error_from`): the envelope's code and message, or
+    // no code and the status's reason when the body is not an envelope.
+    let status = status_from(data);
+    let (code, message) = match envelope {
+        Some(b) => (b.error.code, b.error.message),
+        None => (String::new(), status.canonical_reason().unwrap_or("error").to_owned()),
+    };
+    let e = ApiError::Status { status, code, message, path: paths::INSIGHTS.to_owned() };
+    assert!(!e.to_string().is_empty(), "empty ApiError: {e:?}");
 });

@@ -8,12 +8,47 @@
 //! - `clean_multiline` is the same but keeps LF and drops CR;
 //! - `clean_cow` equals `clean`, and borrows when there is nothing to clean;
 //! - cleaning cleaned text changes nothing.
+//!
+//! `sanitize::MAX_TEXT_CHARS` and `sanitize::is_dangerous` are `pub(crate)`
+//! now, so the oracle below restates them as src/sanitize.rs defines them;
+//! the length is checked against `clean` once at start-up so it cannot
+//! drift (the character list can: keep it in step with `is_dangerous`).
 #![no_main]
 
 use std::borrow::Cow;
+use std::sync::Once;
 
 use libfuzzer_sys::fuzz_target;
-use meridian::sanitize::{MAX_TEXT_CHARS, clean, clean_cow, clean_multiline, is_dangerous};
+use meridian::sanitize::{clean, clean_cow, clean_multiline};
+
+/// `sanitize::MAX_TEXT_CHARS`: the longest text kept, in characters.
+const MAX_TEXT_CHARS: usize = 4096;
+
+/// What `clean` never lets through (src/sanitize.rs, `is_dangerous`): C0,
+/// DEL and C1 controls, bidi controls and zero-width characters.
+fn is_dangerous(c: char) -> bool {
+    c.is_control() // C0, DEL, C1 (U+0080..U+009F)
+        || matches!(c,
+            '\u{061C}' // Arabic letter mark (bidi)
+            | '\u{200B}'..='\u{200F}' // zero-width, LRM/RLM
+            | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}' // bidi isolates
+            | '\u{FEFF}' // BOM / zero-width no-break space
+        )
+}
+
+/// The local `MAX_TEXT_CHARS` is meridian's: text of exactly that length is
+/// kept whole, one character more is cut to that length plus an ellipsis.
+fn check_max_matches_meridian() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let fits = "x".repeat(MAX_TEXT_CHARS);
+        assert_eq!(clean(&fits), fits, "MAX_TEXT_CHARS is not {MAX_TEXT_CHARS} any more");
+        let cut = clean(&"x".repeat(MAX_TEXT_CHARS + 1));
+        assert_eq!(cut, format!("{fits}…"), "MAX_TEXT_CHARS is not {MAX_TEXT_CHARS} any more");
+    });
+}
 
 fn check_length(input: &str, out: &str, what: &str) {
     let n = out.chars().count();
@@ -25,6 +60,7 @@ fn check_length(input: &str, out: &str, what: &str) {
 }
 
 fuzz_target!(|data: &[u8]| {
+    check_max_matches_meridian();
     let Ok(s) = std::str::from_utf8(data) else { return };
 
     let once = clean(s);

@@ -303,7 +303,6 @@ fn check_venue_event(e: &meridian::venues::VenueEvent) {
     }
 }
 
-
 /// A venue frame after subscribing to `symbol`: decoding never panics,
 /// every event keeps its promises, and the same bytes read as that venue's
 /// candles give sane candles in order (or a clean error).
