@@ -63,7 +63,11 @@ fn decode(c: &mut Criterion) {
 fn decode_venues(c: &mut Criterion) {
     use meridian::venues::PricesFormat;
     let frames = [
-        (PricesFormat::Coinbase, "BTC-USD", include_str!("../tests/fixtures/venues/coinbase.jsonl")),
+        (
+            PricesFormat::Coinbase,
+            "BTC-USD",
+            include_str!("../tests/fixtures/venues/coinbase.jsonl"),
+        ),
         (PricesFormat::Kraken, "BTC/USD", include_str!("../tests/fixtures/venues/kraken.jsonl")),
         (PricesFormat::Binance, "BTCUSDT", include_str!("../tests/fixtures/venues/binance.jsonl")),
     ];

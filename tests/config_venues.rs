@@ -47,7 +47,8 @@ fn a_venue_format_points_at_its_public_feed_needs_no_backend_and_watches_its_maj
 
 #[test]
 fn the_venue_is_inferred_from_the_feed_host_and_the_file_or_environment_can_say_it() {
-    let (_d, path) = config_file("[server]\nprices_url = \"wss://ws-feed.exchange.coinbase.com\"\n");
+    let (_d, path) =
+        config_file("[server]\nprices_url = \"wss://ws-feed.exchange.coinbase.com\"\n");
     let loaded = load(&path, Overrides::default(), &[]).expect("loads");
     assert_eq!(loaded.config.prices_format(), PricesFormat::Coinbase);
     assert!(!loaded.backend);

@@ -407,3 +407,25 @@ async fn a_symbol_the_venue_does_not_list_gets_its_own_words_on_the_chart() {
         assert!(e.to_string().contains(said), "{}: {e}", v.name());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tail_prices_speaks_a_venue_too() {
+    let v = KRAKEN;
+    let replay = Replay::start(v.script()).await;
+    let ws = replay.ws.clone();
+    let run = tokio::task::spawn_blocking(move || {
+        let home = tempfile::tempdir().unwrap();
+        let args =
+            ["--prices-format", "kraken", "--prices-url", &ws, "--symbols", "BTC/USD,BTC/USDX"];
+        let tail = ["tail", "prices", "--count", "1"];
+        let all: Vec<&str> = args.iter().chain(&tail).copied().collect();
+        common::cli::meridian(home.path(), "http://127.0.0.1:9", &all)
+    })
+    .await
+    .unwrap();
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let lines: Vec<Value> = run.stdout.lines().map(json).collect();
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    assert!(lines.iter().all(|l| l["symbol"] == "BTC/USD" && l["price"].is_f64()), "{lines:?}");
+    assert!(run.stderr.contains("BTC/USDX"), "the refusal is said on stderr: {}", run.stderr);
+}

@@ -149,3 +149,37 @@ impl VenueLink {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feeds::PriceCommand;
+
+    fn ticker(seq: u64, price: &str) -> Vec<u8> {
+        format!(r#"{{"type":"ticker","sequence":{seq},"product_id":"BTC-USD","price":"{price}"}}"#)
+            .into_bytes()
+    }
+
+    #[test]
+    fn a_venue_stuck_on_old_numbers_gets_one_fresh_subscription_not_a_storm() {
+        let mut link = VenueLink::new(PricesFormat::Coinbase).expect("a venue");
+        let mut subs = Subscriptions::default();
+        subs.apply(&PriceCommand::Subscribe("BTC-USD".into()));
+        let mut prices = Coalescer::watching(["BTC-USD".to_owned()].iter());
+        assert_eq!(link.on_connect(&subs).len(), 1);
+        link.on_frame(&ticker(10, "100.0"), &mut subs, &mut prices).expect("a ticker");
+        link.on_frame(&ticker(15, "101.0"), &mut subs, &mut prices).expect("a ticker");
+        assert_eq!(link.seq_breaks, 1, "the gap is counted");
+        assert!(link.outgoing.is_empty(), "a gap loses nothing: no resubscription");
+        link.on_frame(&ticker(12, "99.0"), &mut subs, &mut prices).expect("a ticker");
+        assert_eq!(link.outgoing.len(), 1, "going backwards subscribes afresh");
+        // The fresh subscription's snapshot starts a new run of numbers;
+        // a venue that keeps replaying old ones is not asked again at once.
+        link.on_frame(&ticker(11, "98.0"), &mut subs, &mut prices).expect("a ticker");
+        link.on_frame(&ticker(9, "97.0"), &mut subs, &mut prices).expect("a ticker");
+        assert_eq!(link.outgoing.len(), 1, "at most one per {RESYNC_EVERY:?}");
+        assert_eq!(link.seq_breaks, 3);
+        let taken = prices.take();
+        assert_eq!(taken[0].price, Some(98.0), "the stale 99.0 and 97.0 never reached the screen");
+    }
+}
