@@ -53,7 +53,7 @@ const KRAKEN: Venue = Venue {
     unknown: "BTC/USDX",
     btc_last: 26372.6,
     btc_open: 26260.0,
-    candles_path: "/0/public/OHLC?pair=BTC%2FUSD&interval=1",
+    candles_path: "/0/public/OHLC?pair=BTCUSD&interval=1",
 };
 const BINANCE: Venue = Venue {
     format: PricesFormat::Binance,

@@ -89,7 +89,12 @@ pub fn candle_request(
         ),
         PricesFormat::Kraken => (
             format!("{base}/0/public/OHLC"),
-            vec![pair("pair", symbol.to_owned()), pair("interval", (seconds / 60).to_string())],
+            // The REST API takes the pair without WebSocket v2's slash
+            // (`BTCUSD` for `BTC/USD`).
+            vec![
+                pair("pair", symbol.replace('/', "")),
+                pair("interval", (seconds / 60).to_string()),
+            ],
         ),
         PricesFormat::Binance => (
             format!("{base}/api/v3/klines"),
@@ -266,7 +271,7 @@ mod tests {
         let k =
             candle_request(PricesFormat::Kraken, "https://k", "BTC/USD", Interval::H1, 10).unwrap();
         assert_eq!(k.url, "https://k/0/public/OHLC");
-        assert_eq!(q(&k), ["pair=BTC/USD", "interval=60"]);
+        assert_eq!(q(&k), ["pair=BTCUSD", "interval=60"]);
         let b = candle_request(PricesFormat::Binance, "https://b", "BTCUSDT", Interval::M5, 5000)
             .unwrap();
         assert_eq!(b.url, "https://b/api/v3/klines");
