@@ -3,24 +3,22 @@
 //! watchlist across a reconnect, and a peer that stops answering pings.
 //! The client's events go into a real App, as in the console.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use meridian::app::{App, Settings};
-use meridian::event::{Event, FeedEvent, FeedKind, Link};
+use meridian::event::Link;
 use meridian::feeds::{self, Backoff, FeedOptions, PriceCommand};
-use meridian::keymap::Keymap;
 use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
-/// Upper bound for anything a test waits for (a liveness check, not a speed
-/// requirement).
-const WAIT: Duration = Duration::from_secs(10);
+use common::feed_console::{FeedConsole as Console, WAIT};
 
 type ServerWs = WebSocketStream<TcpStream>;
 
@@ -65,63 +63,12 @@ fn syms(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-/// An App fed by one price feed task, with every feed event kept in order.
-struct Console {
-    app: App,
-    rx: mpsc::Receiver<Event>,
-    cmds: mpsc::Sender<PriceCommand>,
-    seen: Vec<FeedEvent>,
+/// The feed console, with what these tests read of its quotes.
+trait Quotes {
+    fn quotes(&self) -> BTreeMap<String, [Option<f64>; 4]>;
 }
 
-impl Console {
-    fn start(opts: FeedOptions, symbols: Vec<String>) -> Self {
-        let (tx, rx) = mpsc::channel(1024);
-        let app =
-            App::new(Settings::default(), Keymap::default_map(), symbols.clone(), Instant::now());
-        let cmds = feeds::spawn_prices(opts, symbols, tx);
-        Console { app, rx, cmds, seen: Vec::new() }
-    }
-
-    /// Apply events until `done` holds (bounded).
-    async fn pump(&mut self, what: &str, done: impl Fn(&App) -> bool) {
-        let deadline = Instant::now() + WAIT;
-        let mut fx = Vec::new();
-        while !done(&self.app) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let ev = tokio::time::timeout(left, self.rx.recv())
-                .await
-                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
-                .expect("price feed task alive");
-            if let Event::Feed(f) = &ev {
-                self.seen.push(f.clone());
-            }
-            self.app.now = Instant::now();
-            self.app.update(ev, &mut fx);
-        }
-    }
-
-    fn links(&self) -> Vec<&Link> {
-        self.seen
-            .iter()
-            .filter_map(|e| match e {
-                FeedEvent::Link(FeedKind::Prices, l) => Some(l),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// Symbols in the Prices events from the `from`-th event on.
-    fn priced_symbols(&self, from: usize) -> Vec<&str> {
-        self.seen[from..]
-            .iter()
-            .filter_map(|e| match e {
-                FeedEvent::Prices(us) => Some(us.iter().map(|u| u.symbol.as_str())),
-                _ => None,
-            })
-            .flatten()
-            .collect()
-    }
-
+impl Quotes for Console {
     /// (last, bid, ask, volume) per symbol with a quote.
     fn quotes(&self) -> BTreeMap<String, [Option<f64>; 4]> {
         let q = &self.app.markets.quotes;

@@ -142,20 +142,16 @@ impl Binance {
 #[allow(clippy::unwrap_used, reason = "tests fail loudly")]
 mod tests {
     use super::*;
-    use crate::venues::coinbase::{SECTIONS, sections};
+    use crate::venues::testing::{self, SECTIONS, sections};
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/venues/binance.jsonl");
 
     fn subscribed(symbols: &[&str]) -> Binance {
-        let mut b = Binance::default();
-        let symbols: Vec<String> = symbols.iter().map(|s| (*s).to_owned()).collect();
-        b.subscribe(&symbols);
-        b
+        testing::subscribed(symbols)
     }
 
     fn decode(b: &mut Binance, frame: &str) -> Result<Vec<VenueEvent>, VenueError> {
-        let mut out = Vec::new();
-        b.decode(frame.as_bytes(), &mut out).map(|()| out)
+        testing::decode(b, frame)
     }
 
     fn update(out: &[VenueEvent]) -> &PriceUpdate {

@@ -154,42 +154,20 @@ pub(super) fn named_in<'a>(text: &str, symbols: &'a [String]) -> Option<&'a Stri
     })
 }
 
-/// The sections every fixture file has, in this order.
-#[cfg(test)]
-pub(super) const SECTIONS: [&str; 8] =
-    ["subscribed", "snapshot", "updates", "heartbeat", "gap", "backwards", "malformed", "unknown"];
-
-/// The fixture file's sections: `# name` then one frame per line.
-#[cfg(test)]
-pub(super) fn sections(text: &str) -> Vec<(&str, Vec<&str>)> {
-    let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        match (line.strip_prefix("# "), out.last_mut()) {
-            (Some(name), _) => out.push((name.trim(), Vec::new())),
-            (None, Some((_, lines))) => lines.push(line),
-            (None, None) => panic!("a frame before the first section: {line}"),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "tests fail loudly")]
 mod tests {
     use super::*;
+    use crate::venues::testing::{self, SECTIONS, sections};
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/venues/coinbase.jsonl");
 
     fn subscribed(symbols: &[&str]) -> Coinbase {
-        let mut c = Coinbase::default();
-        let symbols: Vec<String> = symbols.iter().map(|s| (*s).to_owned()).collect();
-        c.subscribe(&symbols);
-        c
+        testing::subscribed(symbols)
     }
 
     fn decode(c: &mut Coinbase, frame: &str) -> Result<Vec<VenueEvent>, VenueError> {
-        let mut out = Vec::new();
-        c.decode(frame.as_bytes(), &mut out).map(|()| out)
+        testing::decode(c, frame)
     }
 
     fn update(e: &VenueEvent) -> (&PriceUpdate, Option<u64>) {

@@ -126,20 +126,16 @@ impl Kraken {
 #[allow(clippy::unwrap_used, reason = "tests fail loudly")]
 mod tests {
     use super::*;
-    use crate::venues::coinbase::{SECTIONS, sections};
+    use crate::venues::testing::{self, SECTIONS, sections};
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/venues/kraken.jsonl");
 
     fn subscribed(symbols: &[&str]) -> Kraken {
-        let mut k = Kraken::default();
-        let symbols: Vec<String> = symbols.iter().map(|s| (*s).to_owned()).collect();
-        k.subscribe(&symbols);
-        k
+        testing::subscribed(symbols)
     }
 
     fn decode(k: &mut Kraken, frame: &str) -> Result<Vec<VenueEvent>, VenueError> {
-        let mut out = Vec::new();
-        k.decode(frame.as_bytes(), &mut out).map(|()| out)
+        testing::decode(k, frame)
     }
 
     fn updates(out: &[VenueEvent]) -> Vec<&PriceUpdate> {

@@ -15,6 +15,8 @@ mod client;
 mod coinbase;
 mod kraken;
 mod sequence;
+#[cfg(test)]
+mod testing;
 
 use serde::{Deserialize, Serialize};
 

@@ -6,6 +6,7 @@
 
 pub mod backend;
 pub mod cli;
+pub mod feed_console;
 pub mod fixture;
 pub mod keys;
 pub mod oncall;
