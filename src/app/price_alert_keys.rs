@@ -44,8 +44,8 @@ impl App {
                     || "no live price".to_owned(),
                     |p| format!("now {}", crate::format::price(Some(p))),
                 );
-                let title =
-                    format!("Price alert on {sym} ({now}): above 155 · below 150 · +2% · -2%");
+                // Fits the entry at 80 columns with a long symbol and price.
+                let title = format!("Price alert on {sym} · {now} · above 155, below 150, +2%");
                 self.modal = Some(Modal::text(TextEntry::new(
                     title,
                     Purpose::PriceAlert(sym),
