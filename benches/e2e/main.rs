@@ -118,10 +118,15 @@ fn ingest_rows(out: &mut Vec<Row>) {
 /// Each venue's public ticker feed from a loopback firehose, one ticker a
 /// frame (venues do not batch): the console against the bare loops that
 /// count frames and run the venue's adapter, same rounds as the above.
+/// `MERIDIAN_BENCH_VENUE_SYMBOLS` changes the number of symbols (1000).
 fn venue_rows(out: &mut Vec<Row>) {
     let w = Window { warmup: secs(1.5), measure: secs(4.0) };
+    let n_sym: usize = std::env::var("MERIDIAN_BENCH_VENUE_SYMBOLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
     for format in [PricesFormat::Coinbase, PricesFormat::Kraken, PricesFormat::Binance] {
-        let watch = venues::symbols(format, 1000);
+        let watch = venues::symbols(format, n_sym);
         let hose = venues::Firehose::start(format, watch.clone());
         let bare = |decode| venues::bare(format, hose.url(), &watch, decode, w);
         let [mut count, mut decode, mut console, mut busy]: [Vec<f64>; 4] = Default::default();
@@ -143,7 +148,7 @@ fn venue_rows(out: &mut Vec<Row>) {
         );
         let [count, decode, console, busy]: [f64; 4] = [count, decode, console, busy].map(median);
         let n = rounds();
-        let label = |s: &str| format!("ingest, {format}, 1000 symbols, one ticker a frame: {s}");
+        let label = |s: &str| format!("ingest, {format}, {n_sym} symbols, one ticker a frame: {s}");
         let counting = format!("bare loop, count frames (median of {n})");
         out.push(row(label(&counting), count, "upd/s", None, None));
         out.push(row(label("bare loop, decode (adapter)"), decode, "upd/s", None, None));
