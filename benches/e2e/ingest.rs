@@ -13,6 +13,7 @@ use meridian::protocol::{PriceCommand, PriceKind, PriceUpdate, Timestamp, for_ea
 use meridian::server::{ServeArgs, SymbolWalk};
 use meridian::theme::Theme;
 use meridian::tui::{Core, Screen};
+use meridian::venues::PricesFormat;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::probe::Probe;
@@ -21,7 +22,7 @@ pub fn symbols(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("S{i:04}")).collect()
 }
 
-fn one_core() -> tokio::runtime::Runtime {
+pub fn one_core() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
 }
 
@@ -46,26 +47,46 @@ pub struct Run<'a> {
     pub history: bool,
     /// The byte count of the writer the screen draws to, if any.
     pub counter: Option<crate::probe::Counting>,
+    /// How the prices come: our contract from the server at `server_url`,
+    /// or a venue's public feed at `server_url` (a `ws://` URL), with no
+    /// backend.
+    pub format: PricesFormat,
 }
 
 impl<'a> Run<'a> {
     pub fn new(server_url: &'a str, watch: Vec<String>, size: (u16, u16), window: Window) -> Self {
-        Run { server_url, watch, size, full_every: 0, window, history: true, counter: None }
+        Run {
+            server_url,
+            watch,
+            size,
+            full_every: 0,
+            window,
+            history: true,
+            counter: None,
+            format: PricesFormat::Meridian,
+        }
     }
 }
 
 /// Run the console's real loop (feeds, state, render at `ui.fps`) drawing
 /// to `screen` for the window; returns the probe with what it saw.
 pub fn console<S: Screen>(run: Run<'_>, screen: S) -> Probe<S> {
-    let Run { server_url, watch, size, full_every, window, history, counter } = run;
+    let Run { server_url, watch, size, full_every, window, history, counter, format } = run;
     meridian::tls::install_crypto();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::default();
-    config.server.url = server_url.to_owned();
+    let mut remote = meridian::remote::Remote::default();
+    if format.is_venue() {
+        config.feeds.prices_format = Some(format);
+        config.server.prices_url = Some(server_url.to_owned());
+        remote.backend = false;
+    } else {
+        config.server.url = server_url.to_owned();
+    }
     let theme = Theme::by_name(&config.ui.theme).expect("theme");
     let console = meridian::launch::build_console(
         &config,
-        meridian::remote::Remote::default(),
+        remote,
         watch,
         dir.path().to_path_buf(),
         false,

@@ -17,11 +17,13 @@ mod probe;
 mod process;
 mod rows;
 mod server;
+mod venues;
 
 use std::time::Duration;
 
 use meridian::server::{PriceFormat, ServeArgs};
 use meridian::tui::{TermScreen, TestScreen};
+use meridian::venues::PricesFormat;
 
 use ingest::{Run, Window, symbols};
 use probe::{Counting, percentile};
@@ -109,6 +111,49 @@ fn ingest_rows(out: &mut Vec<Row>) {
             Some(1.0),
         ));
         out.push(row(label("frames drawn"), fps, "fps", Some(30.0), None));
+        out.push(row(label("console thread busy"), busy, "%", None, None));
+    }
+}
+
+/// Each venue's public ticker feed from a loopback firehose, one ticker a
+/// frame (venues do not batch): the console against the bare loops that
+/// count frames and run the venue's adapter, same rounds as the above.
+/// `MERIDIAN_BENCH_VENUE_SYMBOLS` changes the number of symbols (1000).
+fn venue_rows(out: &mut Vec<Row>) {
+    let w = Window { warmup: secs(1.5), measure: secs(4.0) };
+    let n_sym: usize = std::env::var("MERIDIAN_BENCH_VENUE_SYMBOLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    for format in [PricesFormat::Coinbase, PricesFormat::Kraken, PricesFormat::Binance] {
+        let watch = venues::symbols(format, n_sym);
+        let hose = venues::Firehose::start(format, watch.clone());
+        let bare = |decode| venues::bare(format, hose.url(), &watch, decode, w);
+        let [mut count, mut decode, mut console, mut busy]: [Vec<f64>; 4] = Default::default();
+        for _ in 0..rounds() {
+            count.push(bare(false));
+            decode.push(bare(true));
+            let screen = TestScreen::new(200, 50).unwrap();
+            let run = Run { format, ..Run::new(hose.url(), watch.clone(), (200, 50), w) };
+            let probe = ingest::console(run, screen);
+            console.push(ingest::console_rate(&probe, 1));
+            busy.push(probe.seen.busy * 100.0);
+        }
+        let m = |v: &[f64]| v.iter().map(|x| format!("{:.3}M", x / 1e6)).collect::<Vec<_>>();
+        eprintln!(
+            "ingest {format} rounds: count {:?}, decode {:?}, console {:?}",
+            m(&count),
+            m(&decode),
+            m(&console)
+        );
+        let [count, decode, console, busy]: [f64; 4] = [count, decode, console, busy].map(median);
+        let n = rounds();
+        let label = |s: &str| format!("ingest, {format}, {n_sym} symbols, one ticker a frame: {s}");
+        let counting = format!("bare loop, count frames (median of {n})");
+        out.push(row(label(&counting), count, "upd/s", None, None));
+        out.push(row(label("bare loop, decode (adapter)"), decode, "upd/s", None, None));
+        out.push(row(label("console vs decoding loop"), console, "upd/s", Some(decode), Some(0.8)));
+        out.push(row(label("console vs counting loop"), console, "upd/s", Some(count), None));
         out.push(row(label("console thread busy"), busy, "%", None, None));
     }
 }
@@ -271,8 +316,10 @@ fn main() {
     // `cargo bench` passes `--bench`; a filter picks the sections.
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let wants = |s: &str| filter.is_empty() || filter.iter().any(|f| s.contains(f.as_str()));
-    let sections: [(&str, Section); 4] = [
+    // "ingest" runs both ingest sections; "venues" only the venues'.
+    let sections: [(&str, Section); 5] = [
         ("ingest", ingest_rows),
+        ("ingest-venues", venue_rows),
         ("screen", screen_rows),
         ("process", process_rows),
         ("micro", rows::criterion_rows),
