@@ -5,6 +5,8 @@
 //! Also home to the symbol helpers the other adapters share
 //! ([`Symbols`], [`named_in`]).
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 use super::candles::number;
@@ -104,23 +106,34 @@ impl Coinbase {
 /// The symbols subscribed, as the user wrote them: a venue's spelling of
 /// one (in any case) maps back to it.
 #[derive(Debug, Default)]
-pub(super) struct Symbols(Vec<String>);
+pub(super) struct Symbols {
+    /// As the user wrote them, in the order subscribed.
+    list: Vec<String>,
+    /// The same, keyed by their upper-case spelling: one lookup per ticker
+    /// (a scan of a 1,000-symbol watchlist cost a fifth of the decoding).
+    by_upper: HashMap<String, usize>,
+}
 
 impl Symbols {
     pub(super) fn add(&mut self, symbols: &[String]) {
         for s in symbols {
-            if !self.0.iter().any(|k| k.eq_ignore_ascii_case(s)) {
-                self.0.push(s.clone());
+            let key = s.to_ascii_uppercase();
+            if !self.by_upper.contains_key(&key) {
+                self.by_upper.insert(key, self.list.len());
+                self.list.push(s.clone());
             }
         }
     }
 
     pub(super) fn remove(&mut self, symbols: &[String]) {
-        self.0.retain(|k| !symbols.iter().any(|s| s.eq_ignore_ascii_case(k)));
+        let gone: Vec<String> = symbols.iter().map(|s| s.to_ascii_uppercase()).collect();
+        self.list.retain(|k| !gone.contains(&k.to_ascii_uppercase()));
+        self.by_upper =
+            self.list.iter().enumerate().map(|(i, k)| (k.to_ascii_uppercase(), i)).collect();
     }
 
     pub(super) fn all(&self) -> &[String] {
-        &self.0
+        &self.list
     }
 
     /// The symbol a venue's string names: the subscribed one it spells,
@@ -128,8 +141,13 @@ impl Symbols {
     /// or `v` is not a string.
     pub(super) fn of(&self, v: Option<&Value>) -> Option<String> {
         let raw = v?.as_str()?.trim();
-        if let Some(known) = self.0.iter().find(|k| k.eq_ignore_ascii_case(raw)) {
-            return Some(known.clone());
+        let known = if raw.bytes().any(|b| b.is_ascii_lowercase()) {
+            self.by_upper.get(&raw.to_ascii_uppercase())
+        } else {
+            self.by_upper.get(raw)
+        };
+        if let Some(&i) = known {
+            return Some(self.list[i].clone());
         }
         let s = clean(raw).trim().to_ascii_uppercase();
         (!s.is_empty()).then_some(s)
