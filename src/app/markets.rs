@@ -241,6 +241,10 @@ impl Markets {
             // watchlist scan and no allocation.
             let trade = if let Some(q) = self.quotes.get_mut(&u.symbol) {
                 q.apply(u, now)
+            } else if u.is_empty() {
+                // A heartbeat vouches for a price already shown; it makes
+                // no quote of its own ("waiting for data…" stays).
+                continue;
             } else if self.symbols.contains(&u.symbol) {
                 let mut q = Quote::new(self.history_points);
                 let trade = q.apply(u, now);
@@ -360,6 +364,20 @@ mod tests {
             volume: None,
             open: None,
         }
+    }
+
+    #[test]
+    fn a_heartbeat_freshens_a_shown_price_and_makes_no_quote_of_its_own() {
+        let t0 = Instant::now();
+        let mut m = Markets::new(vec!["AAPL".into(), "MSFT".into()], 10);
+        m.apply(&[upd(PriceKind::Snapshot, "AAPL", Some(10.0), Some(9.9))], t0);
+        let later = t0 + Duration::from_secs(4);
+        let beats = [PriceUpdate::alive("AAPL".into()), PriceUpdate::alive("MSFT".into())];
+        m.apply(&beats, later);
+        let q = &m.quotes["AAPL"];
+        assert_eq!((q.last, q.bid, q.received_at), (Some(10.0), Some(9.9), Some(later)));
+        assert!(q.flashing(later).is_none(), "nothing moved");
+        assert!(!m.quotes.contains_key("MSFT"), "no price yet: still waiting for data");
     }
 
     #[test]
