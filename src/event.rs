@@ -201,6 +201,8 @@ pub enum Effect {
     Subscribe(String),
     Unsubscribe(String),
     SaveWatchlist(Vec<String>),
+    /// Put this text on the clipboard through the terminal (OSC 52).
+    Copy(String),
     /// Write the price alerts to the data directory.
     SavePriceAlerts(Vec<crate::price_alerts::PriceAlert>),
     /// A page of the insights from `offset` (0: the list afresh).
@@ -286,6 +288,7 @@ impl Effect {
             | E::OutboxDrop(_)
             | E::PollSources
             | E::Notify(_)
+            | E::Copy(_)
             | E::Bell
             | E::FullRedraw
             | E::Quit => false,

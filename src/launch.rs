@@ -171,6 +171,7 @@ pub fn build_console(
         notify: config.notify.clone(),
         backend: remote.backend || demo,
         prices_format: config.prices_format(),
+        clipboard: config.ui.clipboard,
     };
     let api = api_client(config, &remote)?;
     let sources = source_clients(config, &remote)?;

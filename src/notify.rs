@@ -93,7 +93,7 @@ pub fn encode(n: &Notification, tmux: bool, bell: bool) -> Vec<u8> {
 }
 
 /// Append `seq`, in tmux's passthrough when `tmux`.
-fn put(out: &mut Vec<u8>, seq: &[u8], tmux: bool) {
+pub(crate) fn put(out: &mut Vec<u8>, seq: &[u8], tmux: bool) {
     if !tmux {
         out.extend_from_slice(seq);
         return;

@@ -13,9 +13,10 @@ const UPPER: [&str; 4] = ["app", "launch", "tui", "ui"];
 
 /// Everything else in the crate. Clap's argument types (`cli` naming
 /// `headless` and `server` types, and back) are the one cycle allowed.
-const LOWER: [&str; 23] = [
+const LOWER: [&str; 24] = [
     "api",
     "cli",
+    "clipboard",
     "config",
     "event",
     "feeds",

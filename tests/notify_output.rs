@@ -184,3 +184,47 @@ async fn a_price_alert_from_a_venue_feed_is_written_as_osc_9_and_osc_777() {
     let kept = meridian::price_alerts::load(dir.path()).unwrap();
     assert!(kept[0].fired.is_some(), "{kept:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn y_puts_the_selected_symbol_and_its_price_on_the_clipboard_as_osc_52() {
+    use base64::Engine as _;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use meridian::event::Event;
+    meridian::tls::install_crypto();
+    let server = meridian::server::start(meridian::server::ServeArgs::for_tests()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = meridian::config::Config::default();
+    config.server.url = server.base_url();
+    let console = common::console(&config, vec!["AAPL".into()], dir.path());
+    let core = meridian::tui::Core::start(console).unwrap();
+    let keys = core.sender();
+    let raw = Raw::default();
+    let mut screen = TermScreen::fixed(raw.clone(), 100, 30).unwrap();
+    let run = tokio::spawn(async move { core.run(&mut screen).await });
+    let key = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    keys.send(key('4')).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let copied = loop {
+        assert!(std::time::Instant::now() < deadline, "nothing copied");
+        keys.send(key('y')).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let out = raw.0.lock().unwrap().clone();
+        let Some(at) = out.windows(7).rposition(|w| w == b"\x1b]52;c;") else { continue };
+        let rest = &out[at + 7..];
+        let end = rest.iter().position(|b| *b == 0x07).expect("a terminated OSC 52");
+        let text = base64::engine::general_purpose::STANDARD.decode(&rest[..end]).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        // Until the first price arrives, the symbol alone is copied.
+        if text.contains(' ') {
+            break text;
+        }
+    };
+    keys.send(Event::Terminate(143)).await.unwrap();
+    assert_eq!(run.await.unwrap().unwrap(), 143);
+    server.shutdown().await.unwrap();
+    let (symbol, price) = copied.split_once(' ').unwrap();
+    assert_eq!(symbol, "AAPL");
+    assert!(price.parse::<f64>().unwrap() > 0.0, "{copied}");
+    let out = raw.0.lock().unwrap().clone();
+    assert!(count(&out, format!("copied {copied}").as_bytes()) > 0, "the footer confirms");
+}

@@ -7,6 +7,7 @@ mod alerts;
 mod candles;
 mod chart;
 mod charting;
+mod copy;
 mod faults;
 mod feeds;
 mod history;
@@ -130,6 +131,8 @@ pub struct Settings {
     pub backend: bool,
     /// How the price feed speaks: our contract or a venue's public feed.
     pub prices_format: crate::venues::PricesFormat,
+    /// `y` copies through the terminal (`ui.clipboard`).
+    pub clipboard: bool,
 }
 
 impl Default for Settings {
@@ -147,6 +150,7 @@ impl Default for Settings {
             notify: crate::config::NotifyConfig::default(),
             backend: true,
             prices_format: crate::venues::PricesFormat::Meridian,
+            clipboard: true,
         }
     }
 }
@@ -436,6 +440,7 @@ impl App {
             Action::Back if self.show_diagnostics => self.show_diagnostics = false,
             Action::Back => return false,
             Action::Diagnostics => self.show_diagnostics = !self.show_diagnostics,
+            Action::Copy => self.copy_selected(fx),
             Action::Refresh => {
                 fx.extend(self.start());
                 if self.settings.backend {

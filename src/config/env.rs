@@ -39,6 +39,7 @@ pub(super) const KEYS: &[(&str, &str, Kind)] = &[
     ("ui", "bell", Kind::Bool),
     ("ui", "history_points", Kind::Int),
     ("ui", "flow_control", Kind::Str),
+    ("ui", "clipboard", Kind::Bool),
     ("markets", "symbols", Kind::List),
     ("markets", "private", Kind::Bool),
     ("user", "name", Kind::Str),

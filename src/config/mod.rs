@@ -91,6 +91,9 @@ pub struct UiConfig {
     pub history_points: usize,
     /// Whether each frame waits for the terminal to answer the one before.
     pub flow_control: FlowControl,
+    /// `y` copies the selected row's identity through the terminal (OSC
+    /// 52); `false` turns it off.
+    pub clipboard: bool,
 }
 
 /// `ui.flow_control`: `auto` waits for the terminal's answer to a frame
@@ -292,6 +295,7 @@ impl Default for UiConfig {
             bell: false,
             history_points: 120,
             flow_control: FlowControl::Auto,
+            clipboard: true,
         }
     }
 }

@@ -96,6 +96,7 @@ actions! {
     PriceAlerts => "price_alerts", "alerts list", "List the price alerts, armed and fired";
     TogglePrivate => "toggle_private", "private", "Hide or show holdings' quantities, values and P&L";
     RemoveAlert => "remove_alert", "remove", "Remove the selected price alert";
+    Copy => "copy", "copy", "Copy the selected row (id, symbol and price, title) to the clipboard";
 }
 
 /// Where a binding applies: a screen (tab), everywhere (Global), or one of

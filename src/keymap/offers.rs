@@ -38,6 +38,9 @@ const EVERYWHERE: &[Action] = &[
     Pause,
 ];
 
+/// Tabs whose rows have an identity worth copying.
+const COPY: &[Action] = &[Copy];
+
 /// Moving through a list.
 const LIST: &[Action] = &[Up, Down, PageUp, PageDown, Top, Bottom];
 
@@ -70,13 +73,13 @@ impl Context {
         match self {
             Context::Global => offer(&[], &[EVERYWHERE, LIST, &[Open]]),
             Context::Insights => {
-                offer(&[Quit, Help, Rate, Comment, Flag, Outbox], &[LIST, EVERYWHERE])
+                offer(&[Quit, Help, Rate, Comment, Flag, Outbox], &[LIST, COPY, EVERYWHERE])
             }
             Context::Status => offer(&[Quit, Help, NextTab, Refresh], &[EVERYWHERE]),
             Context::Metrics => offer(&[Quit, Help, NextTab, Period, Refresh], &[EVERYWHERE]),
             Context::Markets => offer(
                 &[Quit, Help, AddSymbol, RemoveSymbol, SetAlert, PriceAlerts, Open, TimeFrame],
-                &[LIST, &[CycleSort, TogglePrivate, CursorLeft, CursorRight], EVERYWHERE],
+                &[LIST, &[CycleSort, TogglePrivate, CursorLeft, CursorRight], COPY, EVERYWHERE],
             ),
             Context::Reports => offer(
                 &[
@@ -90,11 +93,11 @@ impl Context {
                     Filter,
                     Outbox,
                 ],
-                &[LIST, EVERYWHERE],
+                &[LIST, COPY, EVERYWHERE],
             ),
             Context::Alerts => offer(
                 &[Quit, Help, Ack, Snooze, StateFilter, SeverityFilter, Outbox],
-                &[LIST, EVERYWHERE],
+                &[LIST, COPY, EVERYWHERE],
             ),
             Context::Help => offer(&[Back, Quit], &[]),
             Context::Toast => offer(&[Ack, Snooze, Open, Dismiss, Back], &[&[Up, Down]]),

@@ -85,7 +85,7 @@ fn rejects_bad_overrides_naming_context_and_action() {
 fn help_lists_context_then_global_in_stable_order() {
     let help = Keymap::default_map().help(Context::Markets);
     let first: Vec<(&str, &str)> =
-        help.iter().take(10).map(|e| (e.keys.as_str(), e.description)).collect();
+        help.iter().take(11).map(|e| (e.keys.as_str(), e.description)).collect();
     assert_eq!(
         first,
         [
@@ -101,10 +101,11 @@ fn help_lists_context_then_global_in_stable_order() {
             ("t", "Set a price alert on the selected symbol: above 155, below 150, +2%, -2%"),
             ("T", "List the price alerts, armed and fired"),
             ("p", "Hide or show holdings' quantities, values and P&L"),
+            ("y", "Copy the selected row (id, symbol and price, title) to the clipboard"),
             ("q, ctrl-c", "Quit Meridian"),
         ]
     );
-    assert_eq!(help[9].context, Context::Global);
+    assert_eq!(help[10].context, Context::Global);
     let prev = help.iter().find(|e| e.description == "Go to the previous tab").expect("bound");
     assert_eq!(prev.keys, "shift-tab");
     assert_eq!(Keymap::default_map().help(Context::Global).len(), 25);

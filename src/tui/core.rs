@@ -239,6 +239,11 @@ fn on_screen(
                 tracing::warn!(error = %e, "cannot write a desktop notification");
             }
         }
+        Effect::Copy(text) => {
+            if let Err(e) = screen.notify(&crate::clipboard::encode(&text, tmux)) {
+                tracing::warn!(error = %e, "cannot write to the clipboard");
+            }
+        }
         other => return Ok(Some(other)),
     }
     Ok(None)

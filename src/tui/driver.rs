@@ -136,7 +136,11 @@ impl Driver {
             Effect::FetchAlerts { all } => self.fetch(move |api| async move {
                 ApiEvent::Alerts(api.alerts(all, ALERTS_LIMIT).await)
             }),
-            Effect::Quit | Effect::FullRedraw | Effect::Bell | Effect::Notify(_) => {}
+            Effect::Quit
+            | Effect::FullRedraw
+            | Effect::Bell
+            | Effect::Notify(_)
+            | Effect::Copy(_) => {}
         }
     }
 
