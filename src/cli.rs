@@ -62,6 +62,9 @@ pub struct ConnArgs {
     /// Do not verify TLS certificates (https, wss). Shown in red all session
     #[arg(long, global = true)]
     pub insecure: bool,
+    /// Look, do not touch: no decision is queued (the header says READ-ONLY)
+    #[arg(long, global = true, env = "MERIDIAN_READ_ONLY")]
+    pub read_only: bool,
     /// Hide holdings' quantities, values and P&L (for sharing a screen)
     #[arg(long, global = true, env = "MERIDIAN_PRIVATE")]
     pub private: bool,
@@ -81,6 +84,7 @@ impl ConnArgs {
             prices_url: self.prices_url.clone(),
             prices_format: self.prices_format,
             private: self.private,
+            read_only: self.read_only,
             backfill_url: self.backfill_url.clone(),
             health_url: self.health_url.clone(),
             data_dir: self.data_dir.clone(),

@@ -138,6 +138,9 @@ fn report_undelivered(outbox: &Outbox, data_dir: &DataDir) {
     }
 }
 
+/// Why decisions are refused when the user chose read-only.
+const READ_ONLY_CHOSEN: &str = "chosen with --read-only (user.read_only)";
+
 /// The console for `config`: state, feeds, REST client and outbox, ready for
 /// [`crate::tui::Core::start`]. Shared by the terminal console and the
 /// end-to-end benchmarks, so both run the same code.
@@ -191,6 +194,9 @@ pub fn build_console(
     let am = sources.alertmanager.as_ref().map(|(c, _)| c.clone());
     app.markets.set_positions(config.markets.positions.clone());
     app.markets.private = config.markets.private;
+    if config.user.read_only {
+        app.read_only = Some(READ_ONLY_CHOSEN.into());
+    }
     let saved = crate::price_alerts::load(&data_dir)
         .with_context(|| "cannot read the price alerts".to_owned())?;
     app.price_alerts = crate::price_alerts::PriceAlerts::from_saved(saved);

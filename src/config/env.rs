@@ -43,6 +43,7 @@ pub(super) const KEYS: &[(&str, &str, Kind)] = &[
     ("markets", "symbols", Kind::List),
     ("markets", "private", Kind::Bool),
     ("user", "name", Kind::Str),
+    ("user", "read_only", Kind::Bool),
     ("alerts", "ack_hours", Kind::Int),
     ("notify", "alerts", Kind::Bool),
     ("notify", "jobs", Kind::Bool),

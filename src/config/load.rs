@@ -20,6 +20,8 @@ pub struct Overrides {
     pub prices_format: Option<crate::venues::PricesFormat>,
     /// `--private`: hide holdings' quantities, values and P&L.
     pub private: bool,
+    /// `--read-only`: queue no decision.
+    pub read_only: bool,
     pub backfill_url: Option<String>,
     pub health_url: Option<String>,
     pub data_dir: Option<PathBuf>,
@@ -159,6 +161,10 @@ fn apply_overrides(config: &mut Config, ov: &Overrides, later: &mut BTreeMap<Str
     if let Some(v) = &ov.prices_url {
         config.server.prices_url = Some(v.clone());
         set("server.prices_url", "--prices-url");
+    }
+    if ov.read_only {
+        config.user.read_only = true;
+        set("user.read_only", "--read-only");
     }
     if ov.private {
         config.markets.private = true;

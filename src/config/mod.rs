@@ -139,6 +139,9 @@ pub struct UserConfig {
     /// name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Look, do not touch: no decision is queued from the console or the
+    /// command line (`--read-only`).
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -45,6 +45,10 @@ pub(super) async fn decide(
     timeout: Duration,
     wording: &Wording,
 ) -> anyhow::Result<ExitCode> {
+    if config.user.read_only {
+        let what = action.describe();
+        anyhow::bail!("read-only (--read-only, user.read_only): {what} was not queued");
+    }
     let path = config.data_dir().join("outbox.db");
     let outbox = Outbox::open(&path)
         .with_context(|| format!("cannot open the outbox {}", path.display()))?;
