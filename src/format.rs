@@ -46,13 +46,52 @@ pub(crate) fn write_compact(out: &mut String, v: f64) {
     };
 }
 
-/// An amount of money in a narrow column: two decimals below a million
-/// ("-2949.20"), compact above ("1.2M").
+/// `v` with `decimals` decimals and thousands separators, as money and
+/// large figures read: "1,234,567.89", "-259,134.50". Not a number (a server
+/// may send one) is "—"; a value that rounds to zero has no sign ("0.00",
+/// never "-0.00"). From 10^15 up, which no amount here reaches, it is
+/// written in scientific notation ("1.00e18") rather than overflow a column.
+pub(crate) fn grouped(v: f64, decimals: usize) -> String {
+    let mut out = String::new();
+    write_grouped(&mut out, v, decimals);
+    out
+}
+
+/// [`grouped`], appended to `out`.
+pub(crate) fn write_grouped(out: &mut String, v: f64, decimals: usize) {
+    if !v.is_finite() {
+        out.push('—');
+        return;
+    }
+    if v.abs() >= 1e15 {
+        let _ = write!(out, "{v:.2e}");
+        return;
+    }
+    let digits = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = digits.split_once('.').unwrap_or((&digits, ""));
+    let zero = int.bytes().chain(frac.bytes()).all(|b| b == b'0');
+    if v < 0.0 && !zero {
+        out.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+}
+
+/// An amount of money: two decimals with separators ("-2,949.20"), compact
+/// from a billion up ("1.2B"), so a narrow column holds it.
 pub(crate) fn write_money(out: &mut String, v: f64) {
-    if v.abs() < 1e6 {
-        let _ = write!(out, "{v:.2}");
-    } else {
+    if v.is_finite() && v.abs() >= 1e9 {
         write_compact(out, v);
+    } else {
+        write_grouped(out, v, 2);
     }
 }
 
@@ -170,6 +209,33 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_and_large_figures_read_with_separators_and_two_decimals() {
+        let m = |v: f64| {
+            let mut s = String::new();
+            write_money(&mut s, v);
+            s
+        };
+        assert_eq!(m(3_942_806.2), "3,942,806.20");
+        assert_eq!(m(760_241.18), "760,241.18");
+        assert_eq!(m(-259_134.5), "-259,134.50");
+        assert_eq!(m(544_302.0), "544,302.00");
+        assert_eq!(m(999.999), "1,000.00", "rounding carries into a new group");
+        assert_eq!(m(0.126), "0.13");
+        assert_eq!(m(12.0), "12.00");
+        assert_eq!(m(-0.0), "0.00", "negative zero has no sign");
+        assert_eq!(m(-0.004), "0.00", "nor does what rounds to zero");
+        assert_eq!(m(-0.006), "-0.01");
+        assert_eq!(m(1e-12), "0.00", "tiny");
+        assert_eq!(m(2.5e9), "2.5B", "a billion and up is compact");
+        assert_eq!(m(f64::NAN), "—", "a server's NaN");
+        assert_eq!(m(f64::NEG_INFINITY), "—");
+        assert_eq!(grouped(123_456_789.0, 0), "123,456,789");
+        assert_eq!(grouped(-1_000.0, 0), "-1,000");
+        assert_eq!(grouped(100.0, 0), "100");
+        assert_eq!(grouped(1e18, 2), "1.00e18", "absurdly large stays one short figure");
+    }
 
     #[test]
     fn numbers_read_well() {

@@ -98,9 +98,11 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn scalar(v: &Value) -> String {
     match v {
-        Value::Number(n) => match n.as_f64() {
-            Some(x) if x.fract() != 0.0 => format!("{x:.2}"),
-            _ => n.to_string(),
+        // Whole counts keep no decimals; amounts read as money.
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => crate::format::grouped(i as f64, 0),
+            (None, Some(x)) => crate::format::grouped(x, 2),
+            (None, None) => n.to_string(),
         },
         Value::String(s) => crate::sanitize::clean(s),
         Value::Null => "—".into(),
