@@ -3,7 +3,9 @@
 //! and figures only: drawing them into a terminal is `ui::fmt`'s business.
 
 use std::fmt::Write as _;
+
 use std::time::Duration;
+use thousands::Separable as _;
 
 use crate::protocol::{BackfillJob, JobStatus};
 
@@ -68,21 +70,10 @@ pub(crate) fn write_grouped(out: &mut String, v: f64, decimals: usize) {
         return;
     }
     let digits = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = digits.split_once('.').unwrap_or((&digits, ""));
-    let zero = int.bytes().chain(frac.bytes()).all(|b| b == b'0');
-    if v < 0.0 && !zero {
+    if v < 0.0 && digits.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
         out.push('-');
     }
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
+    out.push_str(&digits.separate_with_commas());
 }
 
 /// An amount of money: two decimals with separators ("-2,949.20"), compact
