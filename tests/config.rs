@@ -116,7 +116,7 @@ fn unknown_key_reports_path_and_line() {
     assert_eq!(
         e.to_string(),
         format!(
-            "{}:7: unknown key `fsp` in [ui] (expected one of: fps, theme, bell, history_points, flow_control)",
+            "{}:7: unknown key `fsp` in [ui] (expected one of: fps, theme, bell, history_points, flow_control, clipboard)",
             path.display()
         )
     );

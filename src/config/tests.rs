@@ -25,7 +25,7 @@ fn unknown_key_names_line_table_and_choices() {
     let text = "[server]\nurl = \"http://x\"\n\n[ui]\nfps = 20\nfsp = 30\n";
     assert_eq!(
         err(text),
-        "config.toml:6: unknown key `fsp` in [ui] (expected one of: fps, theme, bell, history_points, flow_control)"
+        "config.toml:6: unknown key `fsp` in [ui] (expected one of: fps, theme, bell, history_points, flow_control, clipboard)"
     );
     let top = err("# c\nbogus = 1\n");
     assert!(top.starts_with("config.toml:2: unknown key `bogus` in the top level"), "{top}");
