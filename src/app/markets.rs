@@ -204,6 +204,8 @@ pub struct Markets {
     pub positions: Vec<crate::config::PositionConfig>,
     /// Quantities, values and P&L hidden, for sharing a screen.
     pub private: bool,
+    /// `/`: the symbols shown are those that match.
+    pub filter: super::ListFilter,
     history_points: usize,
 }
 
@@ -228,6 +230,7 @@ impl Markets {
             refused: HashMap::default(),
             positions: Vec::new(),
             private: false,
+            filter: super::ListFilter::default(),
             history_points,
         }
     }
@@ -303,7 +306,8 @@ impl Markets {
 
     /// Symbols in display order.
     pub(crate) fn rows(&self) -> Vec<&str> {
-        let mut rows: Vec<&str> = self.symbols.iter().map(String::as_str).collect();
+        let mut rows: Vec<&str> =
+            self.symbols.iter().map(String::as_str).filter(|s| self.filter.matches(&[s])).collect();
         let pct = |s: &str| self.quotes.get(s).and_then(Quote::change).map(|c| c.1);
         let vol = |s: &str| self.quotes.get(s).and_then(|q| q.volume);
         match self.sort {
@@ -340,12 +344,12 @@ impl Markets {
         self.symbols.retain(|s| *s != sym);
         self.quotes.remove(&sym);
         self.refused.remove(&sym);
-        self.selected = self.selected.min(self.symbols.len().saturating_sub(1));
+        self.selected = self.selected.min(self.rows().len().saturating_sub(1));
         Some(sym)
     }
 
     pub(crate) fn move_selection(&mut self, delta: isize) {
-        self.selected = super::step(self.selected, delta, self.symbols.len());
+        self.selected = super::step(self.selected, delta, self.rows().len());
     }
 }
 

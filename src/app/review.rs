@@ -119,6 +119,8 @@ pub enum Purpose {
     SnoozeFor(Id),
     /// A price alert on this symbol, the text being its rule.
     PriceAlert(String),
+    /// The watchlist's `/` filter (empty: none).
+    WatchlistFilter,
 }
 
 #[derive(Debug, Clone)]
@@ -324,6 +326,11 @@ impl App {
                 return self.submit_alert(purpose, text, fx);
             }
             Purpose::PriceAlert(symbol) => return self.submit_price_alert(&symbol, &text, fx),
+            Purpose::WatchlistFilter => {
+                self.markets.filter = super::ListFilter::new(&text);
+                self.markets.selected = 0;
+                return Ok(());
+            }
             Purpose::Filter => {
                 let filter = ReportFilter::parse(&text)?;
                 self.reports.filter = filter;

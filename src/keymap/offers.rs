@@ -79,7 +79,12 @@ impl Context {
             Context::Metrics => offer(&[Quit, Help, NextTab, Period, Refresh], &[EVERYWHERE]),
             Context::Markets => offer(
                 &[Quit, Help, AddSymbol, RemoveSymbol, SetAlert, PriceAlerts, Open, TimeFrame],
-                &[LIST, &[CycleSort, TogglePrivate, CursorLeft, CursorRight], COPY, EVERYWHERE],
+                &[
+                    LIST,
+                    &[Filter, CycleSort, TogglePrivate, CursorLeft, CursorRight],
+                    COPY,
+                    EVERYWHERE,
+                ],
             ),
             Context::Reports => offer(
                 &[

@@ -85,13 +85,14 @@ fn rejects_bad_overrides_naming_context_and_action() {
 fn help_lists_context_then_global_in_stable_order() {
     let help = Keymap::default_map().help(Context::Markets);
     let first: Vec<(&str, &str)> =
-        help.iter().take(11).map(|e| (e.keys.as_str(), e.description)).collect();
+        help.iter().take(12).map(|e| (e.keys.as_str(), e.description)).collect();
     assert_eq!(
         first,
         [
             ("a", "Add a symbol to the watch list"),
             ("d", "Remove the selected symbol"),
             ("s", "Cycle the sort column"),
+            ("/", "Filter the list"),
             ("f", "Switch the chart's candles: 1m, 5m, 15m, 1h, 1d"),
             ("left, h", "Move the chart's cursor to the previous candle"),
             (
@@ -105,7 +106,7 @@ fn help_lists_context_then_global_in_stable_order() {
             ("q, ctrl-c", "Quit Meridian"),
         ]
     );
-    assert_eq!(help[10].context, Context::Global);
+    assert_eq!(help[11].context, Context::Global);
     let prev = help.iter().find(|e| e.description == "Go to the previous tab").expect("bound");
     assert_eq!(prev.keys, "shift-tab");
     assert_eq!(Keymap::default_map().help(Context::Global).len(), 25);

@@ -133,11 +133,27 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     render_watchlist(f, area, app, theme);
 }
 
+/// " Watchlist · 3 of 8 symbols · filter: us · sort: symbol ".
+fn title(m: &crate::app::Markets, shown: usize) -> String {
+    let count = if m.filter.is_active() {
+        format!("{shown} of {} symbols · filter: {}", m.symbols.len(), m.filter.text)
+    } else {
+        format!("{} symbols", m.symbols.len())
+    };
+    format!(" Watchlist · {count} · sort: {} ", m.sort.label())
+}
+
 /// The watchlist table, with a total row under it when there are holdings.
 fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.markets;
-    let title = format!(" Watchlist · {} symbols · sort: {} ", m.symbols.len(), m.sort.label());
-    let block = panel(title, theme);
+    let rows = m.rows();
+    let block = panel(title(m, rows.len()), theme);
+    if rows.is_empty() && m.filter.is_active() {
+        let back = app.keymap.first_key(Context::Markets, Action::Back);
+        let note = format!("No symbol matches “{}” ({back} clears the filter)", m.filter.text);
+        placeholder(f, area, block, Line::styled(note, theme.muted));
+        return;
+    }
     if m.symbols.is_empty() {
         placeholder(
             f,
@@ -190,7 +206,6 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // started (moved only if the cursor would leave it), so a watchlist
     // of thousands costs what one screenful does.
     let room = inner.height.saturating_sub(1).max(1) as usize;
-    let rows = m.rows();
     let selected = m.selected.min(rows.len() - 1);
     let offset = m.scroll.show(selected, rows.len(), room);
     let window = &rows[offset..(offset + room).min(rows.len())];
@@ -209,19 +224,41 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 None
             }
         };
-        if marked && app.price_alerts.armed_for(sym).next().is_some() {
-            let cell = row.cell(0);
-            buf.set_string(cell.right() - 1, cell.y, "◆", theme.accent);
-        }
-        if is_selected {
-            buf.set_style(row.area, theme.selected);
-        }
+        decorate(buf, &row, sym, is_selected, marked, app, theme);
         // The sparkline of whole seconds goes into the trend cell, under
         // the highlight like the rest of the row.
         if let Some(q) = live {
             let style = if is_selected { theme.accent.patch(theme.selected) } else { theme.accent };
             fmt::draw_spark(buf, row.cell(at.trend), q.closed_trend(), style);
         }
+    }
+}
+
+/// Over a drawn row: the price-alert marker, the selection, and what the
+/// filter matched in the symbol.
+#[allow(clippy::too_many_arguments, reason = "one row's drawing context")]
+fn decorate(
+    buf: &mut Buffer,
+    row: &RowCells<'_>,
+    sym: &str,
+    is_selected: bool,
+    marked: bool,
+    app: &App,
+    theme: &Theme,
+) {
+    if marked && app.price_alerts.armed_for(sym).next().is_some() {
+        let cell = row.cell(0);
+        buf.set_string(cell.right() - 1, cell.y, "◆", theme.accent);
+    }
+    if is_selected {
+        buf.set_style(row.area, theme.selected);
+    }
+    // What the filter matched, in the symbol.
+    let cell = row.cell(0);
+    let matched = if is_selected { theme.selected.patch(theme.accent) } else { theme.accent };
+    for r in app.markets.filter.spans(sym) {
+        let span = Rect { x: cell.x + r.start as u16, width: r.len() as u16, ..cell };
+        buf.set_style(span.intersection(cell), matched);
     }
 }
 
