@@ -157,14 +157,21 @@ fn decision_survives(signal: &str, status: Option<u8>) {
             ),
         ) == 1
     });
-    // Exactly once: one stored answer for one key on that report.
-    let keys = sql_count(
-        &db,
-        &format!(
-            "SELECT count(*) FROM idempotency WHERE request = 'POST /api/v1/reports/{report}/approve'"
-        ),
-    );
-    assert_eq!(keys, 1, "SIG{signal}");
+    // Exactly once: one stored answer for one key on that report. The
+    // server stores the answer just after the decision is committed, so
+    // the approval can be seen a moment before its key: wait for the key,
+    // then make sure no second one follows.
+    let keys = || {
+        sql_count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM idempotency WHERE request = 'POST /api/v1/reports/{report}/approve'"
+            ),
+        )
+    };
+    eventually(10, &format!("the stored answer after SIG{signal}"), || keys() >= 1);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(keys(), 1, "SIG{signal}");
     t.send_keys("q");
     backend.stop();
 }
