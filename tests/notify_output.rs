@@ -28,6 +28,33 @@ impl Write for Raw {
     }
 }
 
+/// The console's real loop (`tui::Core`) drawing to a raw screen: its event
+/// sender, its task, and everything it writes.
+fn run_on_raw(
+    console: meridian::tui::Console,
+) -> (
+    tokio::sync::mpsc::Sender<meridian::event::Event>,
+    tokio::task::JoinHandle<anyhow::Result<u8>>,
+    Raw,
+) {
+    let core = meridian::tui::Core::start(console).unwrap();
+    let sender = core.sender();
+    let raw = Raw::default();
+    let mut screen = TermScreen::fixed(raw.clone(), 100, 30).unwrap();
+    let run = tokio::spawn(async move { core.run(&mut screen).await });
+    (sender, run, raw)
+}
+
+/// Wait (bounded) until `needle` has been written.
+async fn wait_for_bytes(raw: &Raw, needle: &[u8], what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while count(&raw.0.lock().unwrap(), needle) == 0 {
+        let out = String::from_utf8_lossy(&raw.0.lock().unwrap()).into_owned();
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}: {out}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 fn count(hay: &[u8], needle: &[u8]) -> usize {
     hay.windows(needle.len()).filter(|w| *w == needle).count()
 }
@@ -105,16 +132,8 @@ async fn a_critical_alert_from_a_hostile_server_is_written_as_one_clean_notifica
     config.server.url = server.base_url();
     config.notify.jobs = false;
     let console = common::console(&config, vec!["AAPL".into()], dir.path());
-    let core = meridian::tui::Core::start(console).unwrap();
-    let stop = core.sender();
-    let raw = Raw::default();
-    let mut screen = TermScreen::fixed(raw.clone(), 100, 30).unwrap();
-    let run = tokio::spawn(async move { core.run(&mut screen).await });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while count(&raw.0.lock().unwrap(), b"\x1b]9;CRITICAL: ") == 0 {
-        assert!(std::time::Instant::now() < deadline, "no notification of a critical alert");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let (stop, run, raw) = run_on_raw(console);
+    wait_for_bytes(&raw, b"\x1b]9;CRITICAL: ", "a notification of a critical alert").await;
     stop.send(Event::Terminate(143)).await.unwrap();
     assert_eq!(run.await.unwrap().unwrap(), 143);
     server.shutdown().await.unwrap();
@@ -159,21 +178,9 @@ async fn a_price_alert_from_a_venue_feed_is_written_as_osc_9_and_osc_777() {
     )
     .unwrap();
     assert_eq!(console.app.tab, meridian::app::Tab::Markets, "a trader's console opens on Markets");
-    let core = meridian::tui::Core::start(console).unwrap();
-    let stop = core.sender();
-    let raw = Raw::default();
-    let mut screen = TermScreen::fixed(raw.clone(), 100, 30).unwrap();
-    let run = tokio::spawn(async move { core.run(&mut screen).await });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let (stop, run, raw) = run_on_raw(console);
     let osc9: &[u8] = b"\x1b]9;Meridian: BTC-USD: BTC-USD crossed above 67000.00 at 67012.45\x07";
-    while count(&raw.0.lock().unwrap(), osc9) == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no notification: {}",
-            String::from_utf8_lossy(&raw.0.lock().unwrap())
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    wait_for_bytes(&raw, osc9, "the price alert's notification").await;
     stop.send(Event::Terminate(143)).await.unwrap();
     assert_eq!(run.await.unwrap().unwrap(), 143);
     let out = raw.0.lock().unwrap().clone();
@@ -196,11 +203,7 @@ async fn y_puts_the_selected_symbol_and_its_price_on_the_clipboard_as_osc_52() {
     let mut config = meridian::config::Config::default();
     config.server.url = server.base_url();
     let console = common::console(&config, vec!["AAPL".into()], dir.path());
-    let core = meridian::tui::Core::start(console).unwrap();
-    let keys = core.sender();
-    let raw = Raw::default();
-    let mut screen = TermScreen::fixed(raw.clone(), 100, 30).unwrap();
-    let run = tokio::spawn(async move { core.run(&mut screen).await });
+    let (keys, run, raw) = run_on_raw(console);
     let key = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     keys.send(key('4')).await.unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
