@@ -5,7 +5,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::api::{ApiError, ReportQuery};
-use crate::outbox::{Action, OutboxEvent};
+use crate::outbox::{Batch, OutboxEvent};
 use crate::protocol::{
     AlertList, BackfillJob, CandleSeries, FeedbackStats, HealthMessage, Id, InsightList, Interval,
     KpiList, PriceUpdate, ReportAnalytics, ReportList, SampleSeries, SystemStatus,
@@ -126,6 +126,12 @@ pub enum Event {
     Source(crate::sources::SourceEvent),
     /// Something the driver could not do, for the footer.
     Notice(String),
+    /// The outbox took back `taken` of the `asked` keys; the rest had been
+    /// sent already.
+    Undone {
+        asked: Vec<String>,
+        taken: Vec<String>,
+    },
     /// A background task panicked; the console runs on without it.
     TaskFailed(TaskFailed),
     /// SIGTERM, SIGHUP or SIGINT (or lost terminal input): leave cleanly,
@@ -211,9 +217,12 @@ pub enum Effect {
     },
     FetchReports(ReportQuery),
     FetchStats(Id),
-    /// Write these actions to the outbox (durably, before anything else)
-    /// and wake the sender.
-    Enqueue(Vec<Action>),
+    /// Write these actions to the outbox (durably, before anything else),
+    /// held for the undo window, and wake the sender.
+    Enqueue(Batch),
+    /// Take back the outbox items with these keys if they are still held;
+    /// answered by [`Event::Undone`].
+    Undo(Vec<String>),
     OutboxRetry(i64),
     OutboxDrop(i64),
     FetchKpis,
@@ -284,6 +293,7 @@ impl Effect {
             E::SaveWatchlist(_)
             | E::SavePriceAlerts(_)
             | E::Enqueue(_)
+            | E::Undo(_)
             | E::OutboxRetry(_)
             | E::OutboxDrop(_)
             | E::PollSources

@@ -53,13 +53,22 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
         console.app.message = Some(format!("warning: {warning}"));
     }
     let outbox = console.outbox.clone();
+    let resend = console.sender.clone();
     let result = run(console).await;
+    // Decisions still in their undo window were meant: send them now.
+    let wait = Duration::from_millis(config.server.request_timeout_ms).min(HELD_WAIT);
+    for line in crate::outbox::send_held(&outbox, resend, wait).await {
+        eprintln!("meridian: {line}");
+    }
     report_undelivered(&outbox, &data_dir);
     if let Some(server) = server {
         let _ = tokio::time::timeout(Duration::from_secs(2), server.shutdown()).await;
     }
     result.map(ExitCode::from)
 }
+
+/// How long quitting waits for the decisions held for undo to be sent.
+const HELD_WAIT: Duration = Duration::from_secs(10);
 
 /// The console draws full-screen and reads keys: both ends must be a terminal.
 fn require_terminal() -> anyhow::Result<()> {
@@ -175,6 +184,7 @@ pub fn build_console(
         backend: remote.backend || demo,
         prices_format: config.prices_format(),
         clipboard: config.ui.clipboard,
+        undo: Duration::from_secs(config.review.undo_secs),
     };
     let api = api_client(config, &remote)?;
     let sources = source_clients(config, &remote)?;

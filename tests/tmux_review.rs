@@ -6,46 +6,21 @@
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 mod common;
 
-use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::backend::Backend;
+use common::review::{approval_keys, approve_first_report, approved, eventually, sql_count};
 use common::tmux::Tmux;
 use meridian::server::ServeArgs;
 
-const BIN: &str = env!("CARGO_BIN_EXE_meridian");
-
-fn sql_count(db: &Path, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
-
-/// Poll `cond` for up to `secs` seconds (a liveness bound).
-fn eventually(secs: u64, what: &str, cond: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(start.elapsed() < Duration::from_secs(secs), "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn console(t: &Tmux, server: &str, data: &Path) {
-    t.send_line(&format!("{BIN} --server {server} --data-dir {}; echo EXIT=$?", data.display()));
-    t.wait_for(
-        |s| s.contains("Insights ·") && s.contains("Rating"),
-        Duration::from_secs(30),
-        "the insights list",
-    );
+fn console(t: &Tmux, server: &str, data: &std::path::Path) {
+    common::review::console(t, "", server, data);
 }
 
 /// With the server gone: approve the first report on the Reports tab and
 /// wait until the decision shows as queued.
 fn approve_first_report_offline(t: &Tmux) {
-    t.send_keys("5");
-    t.wait_for(|s| s.contains("Reports ·"), Duration::from_secs(10), "the report queue");
-    t.send_keys("a");
-    t.wait_for(|s| s.contains("Approve 1 report?"), Duration::from_secs(5), "the confirm dialog");
-    t.send_keys("y");
+    approve_first_report(t);
     t.wait_for(|s| s.contains("⧗1 pending"), Duration::from_secs(5), "the decision to be queued");
 }
 
@@ -76,14 +51,7 @@ fn approve_and_rate_from_the_keyboard_reach_the_servers_database() {
     t.wait_for(|s| s.contains("Approve 1 report?"), Duration::from_secs(5), "the confirm dialog");
     t.send_keys("y");
 
-    eventually(20, "the approval in the server's database", || {
-        sql_count(
-            &db,
-            &format!(
-                "SELECT count(*) FROM reports WHERE id = {report} AND validation_status = 'approved'"
-            ),
-        ) == 1
-    });
+    eventually(20, "the approval in the server's database", || approved(&db, &report));
     eventually(20, "the rating in the server's database", || ratings(&first_insight) == before + 1);
     t.wait_for(
         |s| s.lines().next().is_some_and(|header| !header.contains('⧗')),
@@ -91,11 +59,7 @@ fn approve_and_rate_from_the_keyboard_reach_the_servers_database() {
         "the header's pending count to clear",
     );
     t.send_keys("q");
-    let end = t.wait_for(
-        |s| s.lines().any(|l| l.starts_with("EXIT=") && l.len() > 5 && !l.contains('$')),
-        Duration::from_secs(10),
-        "exit",
-    );
+    let end = common::review::wait_exit(&t, 10);
     assert!(end.contains("EXIT=0"), "{end}");
     backend.stop();
 }
@@ -150,25 +114,13 @@ fn decision_survives(signal: &str, status: Option<u8>) {
     let t = Tmux::start(100, 30);
     console(&t, &url, &data);
     eventually(20, &format!("the approval after SIG{signal} and a restart"), || {
-        sql_count(
-            &db,
-            &format!(
-                "SELECT count(*) FROM reports WHERE id = {report} AND validation_status = 'approved'"
-            ),
-        ) == 1
+        approved(&db, &report)
     });
     // Exactly once: one stored answer for one key on that report. The
     // server stores the answer just after the decision is committed, so
     // the approval can be seen a moment before its key: wait for the key,
     // then make sure no second one follows.
-    let keys = || {
-        sql_count(
-            &db,
-            &format!(
-                "SELECT count(*) FROM idempotency WHERE request = 'POST /api/v1/reports/{report}/approve'"
-            ),
-        )
-    };
+    let keys = || approval_keys(&db, &report);
     eventually(10, &format!("the stored answer after SIG{signal}"), || keys() >= 1);
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(keys(), 1, "SIG{signal}");

@@ -66,7 +66,12 @@ fn a_read_only_token_reads_everything_and_acts_on_nothing() {
     t.send_keys("a");
     t.wait_for(|s| s.contains("Approve 1 report?"), Duration::from_secs(5), "the confirm dialog");
     t.send_keys("y");
-    let screen = t.wait_for(|s| s.contains("READ-ONLY"), Duration::from_secs(10), "READ-ONLY");
+    // The decision waits out its undo window, then the server refuses it.
+    let screen = t.wait_for(
+        |s| s.contains("READ-ONLY") && s.contains("!1 failed"),
+        Duration::from_secs(15),
+        "READ-ONLY and the refused decision",
+    );
     let footer = screen.lines().last().unwrap();
     assert!(footer.contains("(read-only)  q quit"), "{footer}");
     assert!(footer.contains("not allowed with this token"), "{footer}");

@@ -41,7 +41,7 @@ fn live(app: &mut App, a: Alert) -> Vec<Effect> {
 fn enqueued(fx: &[Effect]) -> Vec<Out> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::Enqueue(a) => Some(a.clone()),
+            Effect::Enqueue(b) => Some(b.actions.clone()),
             _ => None,
         })
         .flatten()

@@ -31,6 +31,7 @@ mod sources;
 mod status;
 mod timeseries;
 mod trend;
+mod undo;
 
 use std::time::{Duration, Instant};
 
@@ -57,6 +58,7 @@ pub use router::Layer;
 pub use scroll::ScrollState;
 pub use status::{Status, eta_seconds, progress};
 pub use trend::TREND_HISTORY_STEP;
+pub use undo::{Held, held_line};
 
 use crate::event::{ApiEvent, Effect, Event, FeedEvent};
 use crate::keymap::{Action, Context, Keymap};
@@ -135,6 +137,8 @@ pub struct Settings {
     pub prices_format: crate::venues::PricesFormat,
     /// `y` copies through the terminal (`ui.clipboard`).
     pub clipboard: bool,
+    /// How long a decision is held before it is sent (`review.undo_secs`).
+    pub undo: Duration,
 }
 
 impl Default for Settings {
@@ -153,6 +157,7 @@ impl Default for Settings {
             backend: true,
             prices_format: crate::venues::PricesFormat::Meridian,
             clipboard: true,
+            undo: Duration::from_secs(5),
         }
     }
 }
@@ -184,6 +189,8 @@ pub struct App {
     pub modal: Option<Modal>,
     /// The outbox as last reported by the sender.
     pub outbox: Vec<crate::outbox::Item>,
+    /// Decisions in their undo window, oldest first.
+    pub held: Vec<Held>,
     /// Where the outbox view's table starts, kept between frames.
     pub outbox_scroll: ScrollState,
     /// Set when the server refused an action with 403: why.
@@ -232,6 +239,7 @@ impl App {
             message: None,
             modal: None,
             outbox: Vec::new(),
+            held: Vec::new(),
             outbox_scroll: ScrollState::default(),
             read_only: None,
             faults: Faults::default(),
@@ -297,6 +305,7 @@ impl App {
                 self.message = Some(text);
                 true
             }
+            Event::Undone { asked, taken } => self.undone(&asked, &taken, fx),
             Event::TaskFailed(failed) => self.on_task_failed(failed, fx),
         }
     }
@@ -453,6 +462,7 @@ impl App {
                 }
             }
             Action::Outbox => self.modal = Some(Modal::Outbox { selected: 0 }),
+            Action::Undo => self.undo(fx),
             Action::Period => {
                 self.metrics.analytics_days = self.metrics.next_period();
                 self.metrics.analytics_load.start(self.now);

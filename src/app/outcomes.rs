@@ -47,7 +47,7 @@ impl App {
     }
 
     /// Undo optimistic changes by loading the truth again.
-    fn reload(&mut self, action: &Action, fx: &mut Vec<Effect>) {
+    pub(super) fn reload(&mut self, action: &Action, fx: &mut Vec<Effect>) {
         if action.silence().is_some() {
             fx.push(Effect::PollSources);
         } else if action.alert().is_some() {

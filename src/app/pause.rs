@@ -91,6 +91,7 @@ impl App {
             message: self.message.clone(),
             modal: self.modal.clone(),
             outbox: self.outbox.clone(),
+            held: self.held.clone(),
             outbox_scroll: self.outbox_scroll.clone(),
             read_only: self.read_only.clone(),
             faults: self.faults.clone(),

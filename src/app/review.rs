@@ -311,8 +311,7 @@ impl App {
     /// A rating chosen in the rating dialog: shown at once, then sent.
     pub(super) fn rate(&mut self, insight: Id, rating: u8, fx: &mut Vec<Effect>) {
         self.insights.rate_locally(&insight, rating);
-        self.message = Some(format!("rated {rating}★ (sending)"));
-        fx.push(Effect::Enqueue(vec![Action::Rate { insight, rating }]));
+        self.enqueue(vec![Action::Rate { insight, rating }], fx);
     }
 
     pub(super) fn submit_text(
@@ -379,6 +378,7 @@ impl App {
     /// Apply decisions locally, then hand them to the outbox.
     pub(super) fn enqueue(&mut self, actions: Vec<Action>, fx: &mut Vec<Effect>) {
         let single = actions.len() == 1;
+        let cursor_on = self.reports.selected_item().map(|r| r.id.clone());
         for a in &actions {
             let (status, notes) = match a {
                 Action::Approve { notes, .. } => (ValidationStatus::Approved, notes.clone()),
@@ -404,7 +404,9 @@ impl App {
             [one] => format!("{} (sending)", one.describe()),
             many => format!("{} actions (sending)", many.len()),
         });
-        fx.push(Effect::Enqueue(actions));
+        let cursor_on = cursor_on.filter(|_| self.tab == Tab::Reports);
+        let batch = self.queue(actions, cursor_on);
+        fx.push(batch);
     }
 
     /// The outbox view's rows: undelivered first (oldest first), then the

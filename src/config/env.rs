@@ -45,6 +45,7 @@ pub(super) const KEYS: &[(&str, &str, Kind)] = &[
     ("user", "name", Kind::Str),
     ("user", "read_only", Kind::Bool),
     ("alerts", "ack_hours", Kind::Int),
+    ("review", "undo_secs", Kind::Int),
     ("notify", "alerts", Kind::Bool),
     ("notify", "jobs", Kind::Bool),
     ("notify", "prices", Kind::Bool),

@@ -31,6 +31,7 @@ pub struct Config {
     pub log: LogConfig,
     pub user: UserConfig,
     pub alerts: AlertsConfig,
+    pub review: ReviewConfig,
     pub notify: NotifyConfig,
     pub sources: SourcesConfig,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -149,6 +150,21 @@ pub struct UserConfig {
 pub struct AlertsConfig {
     /// How long acknowledging an Alertmanager alert silences it, in hours.
     pub ack_hours: u32,
+}
+
+/// How decisions are made in the console.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReviewConfig {
+    /// Seconds a decision waits in the outbox before it is sent, while `u`
+    /// can take it back; 0 sends at once.
+    pub undo_secs: u64,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        ReviewConfig { undo_secs: 5 }
+    }
 }
 
 /// Desktop notifications written to the terminal (OSC 9 and OSC 777), by

@@ -118,8 +118,12 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
     Ok(())
 }
 
-/// `[sources.*]` (http(s) URLs, poll intervals, panels with a query) and
-/// `[alerts]`.
+/// The longest undo window: beyond it a decision would sit unsent for long
+/// enough to surprise whoever made it.
+const MAX_UNDO_SECS: u64 = 60;
+
+/// `[sources.*]` (http(s) URLs, poll intervals, panels with a query),
+/// `[alerts]` and `[review]`.
 fn validate_on_call(
     config: &Config,
     fail: &dyn Fn(&str, String) -> ConfigError,
@@ -150,6 +154,11 @@ fn validate_on_call(
     if !(1..=24 * 30).contains(&config.alerts.ack_hours) {
         let message = format!("must be 1 to 720 hours, got {}", config.alerts.ack_hours);
         return Err(fail("alerts.ack_hours", message));
+    }
+    if config.review.undo_secs > MAX_UNDO_SECS {
+        let message =
+            format!("must be 0 to {MAX_UNDO_SECS} seconds, got {}", config.review.undo_secs);
+        return Err(fail("review.undo_secs", message));
     }
     Ok(())
 }

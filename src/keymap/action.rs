@@ -97,6 +97,7 @@ actions! {
     TogglePrivate => "toggle_private", "private", "Hide or show holdings' quantities, values and P&L";
     RemoveAlert => "remove_alert", "remove", "Remove the selected price alert";
     Copy => "copy", "copy", "Copy the selected row (id, symbol and price, title) to the clipboard";
+    Undo => "undo", "undo", "Take back the last decision while it waits to be sent (review.undo_secs)";
 }
 
 /// Where a binding applies: a screen (tab), everywhere (Global), or one of

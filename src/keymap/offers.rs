@@ -34,6 +34,7 @@ const EVERYWHERE: &[Action] = &[
     Back,
     Diagnostics,
     Outbox,
+    Undo,
     Refresh,
     Pause,
 ];

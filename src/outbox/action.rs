@@ -132,6 +132,36 @@ impl Action {
         }
     }
 
+    /// The verb in progress, for the undo window ("approving").
+    pub(crate) fn doing_verb(&self) -> &'static str {
+        match self {
+            Action::Approve { .. } => "approving",
+            Action::Reject { .. } => "rejecting",
+            Action::FlagReport { .. } | Action::FlagInsight { .. } => "flagging",
+            Action::Rate { .. } => "rating",
+            Action::Comment { .. } => "commenting on",
+            Action::AckAlert { .. } => "acknowledging",
+            Action::SnoozeAlert { .. } => "snoozing",
+        }
+    }
+
+    /// "approving report 17": what the undo window is holding.
+    pub(crate) fn doing(&self) -> String {
+        let verb = self.doing_verb();
+        match self {
+            Action::Approve { report, .. }
+            | Action::Reject { report, .. }
+            | Action::FlagReport { report, .. } => format!("{verb} report {report}"),
+            Action::Rate { insight, rating } => format!("{verb} insight {insight} {rating}★"),
+            Action::Comment { insight, .. } | Action::FlagInsight { insight, .. } => {
+                format!("{verb} insight {insight}")
+            }
+            Action::AckAlert { alert, .. } | Action::SnoozeAlert { alert, .. } => {
+                format!("{verb} alert {alert}")
+            }
+        }
+    }
+
     pub(crate) fn report(&self) -> Option<&Id> {
         match self {
             Action::Approve { report, .. }

@@ -9,10 +9,12 @@
 //! - [`store`]: the table ([`Outbox`]); synchronous, called from the UI.
 //! - [`policy`]: the pure decision: answer -> outcome -> store change.
 //! - [`sender`]: the task that drives it ([`spawn_sender`]).
+//! - [`release`]: quitting sends what the undo window held.
 
 pub mod action;
 pub mod answer;
 pub mod policy;
+pub mod release;
 pub mod sender;
 pub mod store;
 
@@ -23,8 +25,9 @@ use thiserror::Error;
 pub use action::{Action, Silence};
 pub use answer::{Answer, Undecodable};
 pub use policy::Outcome;
+pub use release::send_held;
 pub use sender::{SenderConfig, SenderHandle, spawn_sender};
-pub use store::Outbox;
+pub use store::{Outbox, new_key};
 
 use crate::protocol::Timestamp;
 use crate::task::TaskFailed;
@@ -54,6 +57,25 @@ pub struct Item {
     pub created_at: Timestamp,
     /// When a pending item is sent next; `None` once delivered or failed.
     pub next_attempt_at: Option<Timestamp>,
+}
+
+/// Decisions made together (one key), with the Idempotency-Keys they will
+/// be sent with, held for `hold` before the sender takes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    pub keys: Vec<String>,
+    pub actions: Vec<Action>,
+    pub hold: std::time::Duration,
+}
+
+impl Item {
+    /// Until when the item is held for undo: pending, never attempted, and
+    /// not yet due. (A start makes every pending item due, so holds do not
+    /// outlive the console that made them.)
+    pub fn held_until(&self, now: Timestamp) -> Option<Timestamp> {
+        let due = self.next_attempt_at?;
+        (self.status == ItemStatus::Pending && self.attempts == 0 && due.0 > now.0).then_some(due)
+    }
 }
 
 #[derive(Debug, Error)]

@@ -19,6 +19,7 @@ use crate::feeds::Backoff;
 use crate::protocol::Timestamp;
 use crate::task::{Task, TaskFailed, spawn_watched};
 
+#[derive(Clone)]
 pub struct SenderConfig {
     pub base_url: String,
     /// Redacts itself in logs.

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use tokio::sync::Notify;
@@ -80,31 +81,88 @@ impl Outbox {
     /// Store `action` as pending with a new idempotency key, due now.
     /// Durable on return.
     pub fn enqueue(&self, action: Action) -> Result<Item, OutboxError> {
-        let key = uuid::Uuid::new_v4().to_string();
+        self.enqueue_held(&new_key(), action, Duration::ZERO)
+    }
+
+    /// Store `action` under `key`, held for `hold` before it is first sent
+    /// (the undo window; zero: due now). Durable on return: a crash during
+    /// the hold loses nothing, and the next start sends it.
+    pub fn enqueue_held(
+        &self,
+        key: &str,
+        action: Action,
+        hold: Duration,
+    ) -> Result<Item, OutboxError> {
         let json = serde_json::to_string(&action)
             .map_err(|e| OutboxError::Corrupt { id: 0, reason: e.to_string() })?;
         let now = Timestamp::now();
+        let due = Timestamp(now.0.saturating_add(millis(hold)));
         let id = {
             let conn = self.conn();
             conn.execute(
                 "INSERT INTO outbox (key, action, status, attempts, created_at, next_attempt_at)
-                 VALUES (?1, ?2, 'pending', 0, ?3, ?3)",
-                params![key, json, now.0],
+                 VALUES (?1, ?2, 'pending', 0, ?3, ?4)",
+                params![key, json, now.0, due.0],
             )?;
             conn.last_insert_rowid()
         };
         self.changed.notify_one();
-        tracing::info!(id, key = %key, action = %action.describe(), "outbox: queued");
+        let held_ms = millis(hold);
+        tracing::info!(id, key, action = %action.describe(), held_ms, "outbox: queued");
         Ok(Item {
             id,
-            key,
+            key: key.to_owned(),
             action,
             status: ItemStatus::Pending,
             attempts: 0,
             last_error: None,
             created_at: now,
-            next_attempt_at: Some(now),
+            next_attempt_at: Some(due),
         })
+    }
+
+    /// Take back the items with these keys that are still held (never sent,
+    /// not yet due): they are deleted and never sent. Returns the keys taken
+    /// back; the others were already on their way or gone. One statement:
+    /// the sender only picks an item up once it is due, so an item is either
+    /// taken back here or sent, never both.
+    pub fn undo(&self, keys: &[String]) -> Result<Vec<String>, OutboxError> {
+        let now = Timestamp::now();
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "DELETE FROM outbox WHERE key = ?1 AND status = 'pending' AND attempts = 0
+               AND next_attempt_at > ?2",
+        )?;
+        let mut taken = Vec::new();
+        for key in keys {
+            if stmt.execute(params![key, now.0])? == 1 {
+                taken.push(key.clone());
+            }
+        }
+        drop(stmt);
+        drop(conn);
+        if !taken.is_empty() {
+            self.changed.notify_one();
+            tracing::info!(n = taken.len(), "outbox: taken back by the user (undo)");
+        }
+        Ok(taken)
+    }
+
+    /// End every hold now (quitting sends what is held): the held items,
+    /// now due.
+    pub fn release_held(&self) -> Result<Vec<Item>, OutboxError> {
+        let now = Timestamp::now();
+        let held: Vec<Item> =
+            self.items()?.into_iter().filter(|i| i.held_until(now).is_some()).collect();
+        self.conn().execute(
+            "UPDATE outbox SET next_attempt_at = ?1
+             WHERE status = 'pending' AND attempts = 0 AND next_attempt_at > ?1",
+            [now.0],
+        )?;
+        if !held.is_empty() {
+            self.changed.notify_one();
+        }
+        Ok(held)
     }
 
     /// Pending and failed items, plus the last 20 delivered, oldest first.
@@ -239,6 +297,15 @@ impl Outbox {
         // every change is one statement.
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// A fresh Idempotency-Key (protocol §7).
+pub fn new_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 fn parse_status(s: &str) -> ItemStatus {

@@ -124,3 +124,56 @@ fn an_unreadable_row_is_failed_not_blocking() {
     assert_eq!(o.pending_count().unwrap(), 2, "still there, for the user to drop");
     o.drop_item(a.id).unwrap();
 }
+
+#[test]
+fn a_held_item_waits_and_can_be_taken_back_until_it_is_due() {
+    let (_d, o) = open();
+    let held = o.enqueue_held("k-held", rate(1), Duration::from_secs(60)).unwrap();
+    let now = o.enqueue(rate(2)).unwrap();
+    let t = Timestamp::now();
+    assert!(held.held_until(t).is_some());
+    assert_eq!(now.held_until(t), None);
+    // Taken back: gone for good; the unheld one is not taken back.
+    assert_eq!(o.undo(&["k-held".into(), now.key.clone()]).unwrap(), vec!["k-held".to_owned()]);
+    assert_eq!(statuses(&o), vec![(now.id, ItemStatus::Pending)]);
+    assert_eq!(o.undo(&["k-held".into()]).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn an_item_past_its_hold_is_no_longer_taken_back() {
+    let (_d, o) = open();
+    let item = o.enqueue_held("k", rate(1), Duration::from_millis(1)).unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    assert_eq!(item.held_until(Timestamp::now()), None);
+    assert!(o.undo(&["k".into()]).unwrap().is_empty());
+    assert_eq!(o.head().unwrap().map(|i| i.id), Some(item.id));
+}
+
+#[test]
+fn releasing_holds_makes_them_due_and_says_which() {
+    let (_d, o) = open();
+    let a = o.enqueue_held("a", rate(1), Duration::from_secs(60)).unwrap();
+    let b = o.enqueue(rate(2)).unwrap();
+    let released = o.release_held().unwrap();
+    assert_eq!(released.iter().map(|i| i.id).collect::<Vec<_>>(), vec![a.id]);
+    let t = Timestamp::now();
+    assert!(o.items().unwrap().iter().all(|i| i.held_until(t).is_none()));
+    assert!(o.undo(&["a".into()]).unwrap().is_empty(), "released: on its way, not undoable");
+    assert_eq!(o.pending_count().unwrap(), 2);
+    let _ = b;
+}
+
+#[test]
+fn a_held_item_survives_a_reopen_and_is_then_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.db");
+    let key = {
+        let o = Outbox::open(&path).unwrap();
+        o.enqueue_held("kept", rate(1), Duration::from_secs(60)).unwrap().key
+    };
+    let o = Outbox::open(&path).unwrap();
+    o.all_due_now().unwrap();
+    let head = o.head().unwrap().unwrap();
+    assert_eq!(head.key, key);
+    assert_eq!(head.held_until(Timestamp::now()), None);
+}

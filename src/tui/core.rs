@@ -177,6 +177,9 @@ impl Core {
             }
         }
         pacer.await_answer(&mut rx).await;
+        // Stop the sender mid-request rather than leave it running beside
+        // whatever sends next (an interrupted item keeps its key).
+        driver.sender.shutdown().await;
         exit.result()
     }
 }

@@ -89,32 +89,10 @@ impl Driver {
                 let result = api.feedback_stats(&id).await;
                 ApiEvent::Stats(id, result)
             }),
-            // Written durably here, in the UI loop, before the next key is
-            // read: a crash after this point cannot lose the decision.
-            Effect::Enqueue(actions) => {
-                for action in actions {
-                    let what = action.describe();
-                    if let Err(e) = self.outbox.enqueue(action) {
-                        tracing::error!(error = %e, "cannot queue an action");
-                        self.notice(format!("NOT QUEUED: {what}: {e}"));
-                    }
-                }
-                self.sender.wake();
-                self.outbox_changed();
-            }
-            Effect::OutboxRetry(id) => {
-                if let Err(e) = self.outbox.retry(id) {
-                    self.notice(format!("cannot retry: {e}"));
-                }
-                self.sender.wake();
-                self.outbox_changed();
-            }
-            Effect::OutboxDrop(id) => {
-                if let Err(e) = self.outbox.drop_item(id) {
-                    self.notice(format!("cannot drop: {e}"));
-                }
-                self.outbox_changed();
-            }
+            fx @ (Effect::Enqueue(_)
+            | Effect::Undo(_)
+            | Effect::OutboxRetry(_)
+            | Effect::OutboxDrop(_)) => self.outbox_effect(fx),
             Effect::FetchKpis => self.fetch(|api| async move { ApiEvent::Kpis(api.kpis().await) }),
             Effect::FetchStatus => {
                 self.fetch(|api| async move { ApiEvent::Status(api.status().await) });
@@ -166,6 +144,55 @@ impl Driver {
                 let _ = self.tx.try_send(Event::Outbox(OutboxEvent::Changed(items)));
             }
             Err(e) => self.notice(format!("cannot read the outbox: {e}")),
+        }
+    }
+
+    /// The outbox's effects: queue (held for undo), undo, retry, drop.
+    fn outbox_effect(&self, fx: Effect) {
+        match fx {
+            // Written durably here, in the UI loop, before the next key is
+            // read: a crash after this point cannot lose the decision.
+            Effect::Enqueue(batch) => {
+                for (key, action) in batch.keys.iter().zip(batch.actions) {
+                    let what = action.describe();
+                    if let Err(e) = self.outbox.enqueue_held(key, action, batch.hold) {
+                        tracing::error!(error = %e, "cannot queue an action");
+                        self.notice(format!("NOT QUEUED: {what}: {e}"));
+                    }
+                }
+                self.sender.wake();
+                self.outbox_changed();
+            }
+            Effect::Undo(asked) => {
+                match self.outbox.undo(&asked) {
+                    Ok(taken) => self.send(Event::Undone { asked, taken }),
+                    Err(e) => self.notice(format!("cannot undo: {e}")),
+                }
+                self.outbox_changed();
+            }
+            Effect::OutboxRetry(id) => {
+                if let Err(e) = self.outbox.retry(id) {
+                    self.notice(format!("cannot retry: {e}"));
+                }
+                self.sender.wake();
+                self.outbox_changed();
+            }
+            Effect::OutboxDrop(id) => {
+                if let Err(e) = self.outbox.drop_item(id) {
+                    self.notice(format!("cannot drop: {e}"));
+                }
+                self.outbox_changed();
+            }
+            _ => {}
+        }
+    }
+
+    /// An event that must not be lost to a full channel: sent from a task
+    /// when the loop's queue has no room right now.
+    fn send(&self, ev: Event) {
+        if let Err(mpsc::error::TrySendError::Full(ev)) = self.tx.try_send(ev) {
+            let tx = self.tx.clone();
+            tokio::spawn(async move { tx.send(ev).await });
         }
     }
 

@@ -114,6 +114,7 @@ fn render_outbox(f: &mut Frame, area: Rect, app: &App, theme: &Theme, selected: 
         .iter()
         .map(|i| {
             let (word, style) = match i.status {
+                _ if i.held_until(app.wall).is_some() => ("held", theme.warn),
                 ItemStatus::Pending if i.attempts == 0 => ("queued", theme.accent),
                 ItemStatus::Pending => ("retrying", theme.warn),
                 ItemStatus::Failed => ("FAILED", theme.crit),

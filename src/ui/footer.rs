@@ -13,7 +13,16 @@ use crate::keymap::Action;
 use crate::theme::Theme;
 
 pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let msg = app.message.as_deref().unwrap_or("");
+    // A decision in its undo window outranks any message: it is the one
+    // thing the user can still change.
+    let held = app.undoable().map(|h| {
+        let key = app.keymap.first_key(crate::keymap::Context::Global, Action::Undo);
+        crate::app::held_line(h, app.now, &key)
+    });
+    let (msg, style) = match &held {
+        Some(line) => (line.as_str(), theme.warn),
+        None => (app.message.as_deref().unwrap_or(""), theme.accent),
+    };
     let msg_w = (msg.chars().count() as u16 + 1).min(area.width / 2);
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(msg_w)]).areas(area);
@@ -26,7 +35,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         left,
     );
     f.render_widget(
-        Paragraph::new(Line::from(Span::styled(fmt::fit(msg, right.width as usize), theme.accent)))
+        Paragraph::new(Line::from(Span::styled(fmt::fit(msg, right.width as usize), style)))
             .right_aligned(),
         right,
     );

@@ -29,7 +29,7 @@ pub fn typed(app: &mut App, text: &str) {
 pub fn enqueued(fx: &[Effect]) -> Vec<Action> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::Enqueue(a) => Some(a.clone()),
+            Effect::Enqueue(b) => Some(b.actions.clone()),
             _ => None,
         })
         .flatten()

@@ -11,6 +11,7 @@ pub mod fixture;
 pub mod keys;
 pub mod oncall;
 pub mod promstack;
+pub mod review;
 pub mod screen;
 pub mod tls;
 pub mod tmux;
