@@ -60,6 +60,11 @@ fn prometheus_and_alertmanager_alone_make_an_on_call_console() {
     t.wait_for(|s| s.contains("Acknowledge"), Duration::from_secs(5), "the note dialog");
     t.send_line("on it");
     t.wait_for(|s| s.contains("ana") && s.contains("on it"), WAIT, "the acknowledgement");
+    // The silence is made once the acknowledgement's undo window passes.
+    common::review::eventually(WAIT.as_secs(), "the silence", || {
+        silences_by(&stack.alertmanager_url, "ana") >= 1
+    });
+    std::thread::sleep(Duration::from_millis(500));
     assert_eq!(silences_by(&stack.alertmanager_url, "ana"), 1, "one silence");
 
     // The Status tab: Prometheus's jobs as cards.
