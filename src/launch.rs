@@ -58,7 +58,7 @@ pub async fn console(conn: &ConnArgs, demo: bool) -> anyhow::Result<ExitCode> {
     // Decisions still in their undo window were meant: send them now.
     let wait = Duration::from_millis(config.server.request_timeout_ms).min(HELD_WAIT);
     for line in crate::outbox::send_held(&outbox, resend, wait).await {
-        eprintln!("meridian: {line}");
+        say(&line);
     }
     report_undelivered(&outbox, &data_dir);
     if let Some(server) = server {
@@ -138,13 +138,20 @@ fn watched_symbols(
 fn report_undelivered(outbox: &Outbox, data_dir: &DataDir) {
     let Ok(n @ 1..) = outbox.pending_count() else { return };
     if data_dir.temporary.is_some() {
-        eprintln!("meridian: {n} demo action(s) were not delivered; the demo data is discarded");
+        say(&format!("{n} demo action(s) were not delivered; the demo data is discarded"));
     } else {
-        eprintln!(
-            "meridian: {n} action(s) not yet delivered are kept in {} and will be sent on the next start",
+        say(&format!(
+            "{n} action(s) not yet delivered are kept in {} and will be sent on the next start",
             outbox.path().display()
-        );
+        ));
     }
+}
+
+/// A line on stderr after the console closed. After SIGHUP the terminal
+/// may be gone: then there is no one to tell, and no reason to panic.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "meridian: {line}");
 }
 
 /// Why decisions are refused when the user chose read-only.
