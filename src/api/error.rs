@@ -1,9 +1,10 @@
-//! What a failed REST call was: [`ApiError`] for the user (its `Display`//! is a sentence) and [`ErrorKind`] for code to react to (protocol §7).
+//! What a failed REST call was: [`ApiError`] for the user (its `Display`
+//! is a sentence) and [`ErrorKind`] for code to react to (protocol §7).
 
 use reqwest::StatusCode;
 use thiserror::Error;
 
-use crate::protocol::ErrorBody;
+use crate::protocol::{ErrorBody, Report};
 
 /// A failed REST call. [`ApiError::kind`] says what happened, for code to
 /// react to; `Display` says it as a sentence for the user.
@@ -15,6 +16,12 @@ pub enum ApiError {
     /// one (`code` empty and the status's reason as `message` otherwise).
     #[error("{}", sentence(*status, path, message))]
     Status { status: StatusCode, code: String, message: String, path: String },
+    /// A 409 with the state the request met (`error.current`, protocol
+    /// §7): a report claimed by someone else comes with the Report showing
+    /// who holds it. `current` is `None` when the server sent none, or sent
+    /// something that is not a Report.
+    #[error("{}", sentence(StatusCode::CONFLICT, path, message))]
+    Conflict { path: String, message: String, current: Option<Box<Report>> },
     /// A 404 from a fixed endpoint: this backend does not have it (a 1.0
     /// backend lacks the 1.1 endpoints, protocol header).
     #[error("{path} is not available on this backend (HTTP 404)")]
@@ -81,6 +88,7 @@ impl ApiError {
         match self {
             ApiError::Network { .. } => ErrorKind::Network,
             ApiError::Status { status, .. } => ErrorKind::of_status(status.as_u16()),
+            ApiError::Conflict { .. } => ErrorKind::Conflict,
             ApiError::Unavailable { .. } => ErrorKind::NotFound,
             ApiError::Decode { .. } => ErrorKind::Decode,
             ApiError::Setup(_) => ErrorKind::Setup,
@@ -110,6 +118,18 @@ fn sentence(status: StatusCode, path: &str, message: &str) -> String {
         ErrorKind::Server => format!("server error (HTTP {code} {reason}){said}"),
         _ => format!("HTTP {code} {reason}{said}"),
     }
+}
+
+/// A 409 to a request about a report: the envelope's message and the
+/// Report in `error.current`.
+pub(super) fn report_conflict(path: &str, body: &[u8]) -> ApiError {
+    let reason = || StatusCode::CONFLICT.canonical_reason().unwrap_or("conflict").to_owned();
+    let Ok(b) = serde_json::from_slice::<ErrorBody>(body) else {
+        return ApiError::Conflict { path: path.to_owned(), message: reason(), current: None };
+    };
+    let message = if b.error.message.is_empty() { reason() } else { b.error.message };
+    let current = b.error.current.and_then(|c| serde_json::from_value(c).ok()).map(Box::new);
+    ApiError::Conflict { path: path.to_owned(), message, current }
 }
 
 /// The contract's error envelope, or the status line when there is none.

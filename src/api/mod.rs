@@ -15,6 +15,7 @@ use crate::protocol::{
 };
 use crate::token::Token;
 
+mod claims;
 mod error;
 
 use error::error_from;

@@ -113,3 +113,73 @@ fn retry_after_takes_seconds_or_a_date() {
     assert_eq!(parse_retry_after(past, now), Some(Duration::ZERO));
     assert_eq!(parse_retry_after("soon", now), None);
 }
+
+/// A 1.0 backend: report 17 can be read, nothing else exists (no claims).
+async fn without_claims() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let n = sock.read(&mut buf).await.unwrap_or(0);
+            let asked = String::from_utf8_lossy(&buf[..n]).into_owned();
+            let answer = if asked.starts_with("GET /api/v1/reports/17 ") {
+                let body = r#"{"id": 17, "validation_status": "pending"}"#;
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+            } else {
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_owned()
+            };
+            let _ = sock.write_all(answer.as_bytes()).await;
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_claim_on_a_backend_without_claims_is_unavailable_not_an_unknown_report() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let api =
+        ApiClient::new(&without_claims().await, None, Duration::from_secs(5), None).expect("api");
+    let id = crate::protocol::Id::from(17);
+    for e in [api.claim(&id).await, api.release(&id).await].map(|r| r.expect_err("404")) {
+        assert!(
+            matches!(&e, ApiError::Unavailable { path } if path.starts_with("/api/v1/reports/17/")),
+            "{e:?}"
+        );
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+    }
+    let e = api.claim(&crate::protocol::Id::from(18)).await.expect_err("no report 18");
+    assert!(
+        matches!(&e, ApiError::Status { status, .. } if *status == StatusCode::NOT_FOUND),
+        "{e:?}"
+    );
+    assert_eq!(e.to_string(), "not found (HTTP 404)");
+    let e = api.claim(&crate::protocol::Id::from("..")).await.expect_err("not a path segment");
+    assert_eq!(e.kind(), ErrorKind::Setup);
+}
+
+#[test]
+fn a_conflict_on_a_claim_carries_the_report_as_it_stands() {
+    let body = serde_json::json!({"error": {"code": "conflict",
+        "message": "report 17 is claimed by ana until 14:20 UTC",
+        "current": {"id": 17, "claimed_by": "ana", "claimed_at": 1705660245000i64}}});
+    let e = error::report_conflict("/api/v1/reports/17/claim", body.to_string().as_bytes());
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert_eq!(
+        e.to_string(),
+        "changed by someone else (HTTP 409): report 17 is claimed by ana until 14:20 UTC"
+    );
+    let ApiError::Conflict { current: Some(current), .. } = e else { panic!("{e:?}") };
+    assert_eq!(current.claimed_by.as_deref(), Some("ana"));
+    // No envelope, or a `current` that is not a Report: still a conflict.
+    let bare = error::report_conflict("/api/v1/reports/17/claim", b"<html>busy</html>");
+    assert!(
+        matches!(&bare, ApiError::Conflict { current: None, message, .. } if message == "Conflict")
+    );
+    let odd = serde_json::json!({"error": {"code": "conflict", "message": "", "current": "ana"}});
+    let odd = error::report_conflict("/x", odd.to_string().as_bytes());
+    assert!(
+        matches!(&odd, ApiError::Conflict { current: None, message, .. } if message == "Conflict")
+    );
+}

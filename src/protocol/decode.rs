@@ -160,4 +160,14 @@ mod tests {
         assert_eq!(a.acked_by.as_deref(), Some("ana"));
         assert_eq!(a.acked_at.map(|t| t.millis()), Some(1_705_660_260_000));
     }
+
+    #[test]
+    fn a_report_update_carries_its_claim() {
+        let frame = br#"{"type":"report_updated","timestamp":1705660260000,"data":{"id":17,
+            "validation_status":"pending","claimed_by":"ana","claimed_at":"2024-01-19T10:31:00Z"}}"#;
+        let Ok(d) = decode_health(frame, false) else { panic!("decodes") };
+        let [HealthMessage::ReportUpdated(r)] = &d.items[..] else { panic!("{:?}", d.items) };
+        assert_eq!(r.claimed_by.as_deref(), Some("ana"));
+        assert_eq!(r.claimed_at, Some(Timestamp(1_705_660_260_000)));
+    }
 }

@@ -46,6 +46,31 @@ pub mod paths {
     pub fn candles(symbol: &str) -> String {
         format!("/api/v1/prices/{symbol}/candles")
     }
+
+    /// The claim and release routes as router patterns (§5a).
+    pub(crate) const REPORT_CLAIM_ROUTE: &str = "/api/v1/reports/{id}/claim";
+    pub(crate) const REPORT_RELEASE_ROUTE: &str = "/api/v1/reports/{id}/release";
+
+    /// `/api/v1/reports/{id}` followed by `tail` (empty, or `/claim`...),
+    /// with the id as one percent-encoded segment so that it can never
+    /// reach another endpoint. `None` for an id that cannot be a segment
+    /// (empty, `.` or `..`, which URLs resolve away).
+    pub(crate) fn report(id: &super::Id, tail: &str) -> Option<String> {
+        let id = id.as_str();
+        if matches!(id, "" | "." | "..") {
+            return None;
+        }
+        let mut path = format!("{REPORTS}/");
+        for b in id.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                path.push(char::from(b));
+            } else {
+                path.push_str(&format!("%{b:02X}"));
+            }
+        }
+        path.push_str(tail);
+        Some(path)
+    }
 }
 
 /// Header carrying the client's idempotency key on every POST.

@@ -140,6 +140,27 @@ pub struct Report {
     pub created_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+    /// The reviewer looking at it now (§5a); absent when nobody is, or when
+    /// their claim has lapsed.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de_opt_text")]
+    pub claimed_by: Option<String>,
+    /// When the claim was made or last renewed; it lapses [`CLAIM_LAPSE`]
+    /// later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_at: Option<Timestamp>,
+}
+
+/// How long a claim on a report holds after `claimed_at` (§5a).
+pub const CLAIM_LAPSE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+impl Report {
+    /// Who holds the claim at `now`: `claimed_by`, unless the claim has
+    /// lapsed ([`CLAIM_LAPSE`] after `claimed_at`). A claim sent without
+    /// `claimed_at` is taken as held.
+    pub fn claim_holder(&self, now: Timestamp) -> Option<&str> {
+        let held = self.claimed_at.is_none_or(|at| now < at.plus(CLAIM_LAPSE));
+        self.claimed_by.as_deref().filter(|_| held)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -375,7 +396,7 @@ pub struct ErrorDetail {
     pub code: String,
     #[serde(default, deserialize_with = "de_text")]
     pub message: String,
-    /// On 409 from a report decision: the current Report.
+    /// On 409 from a report decision or claim: the current Report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<Value>,
 }
@@ -387,3 +408,7 @@ impl ErrorBody {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "rest_tests.rs"]
+mod tests;

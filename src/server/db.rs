@@ -16,7 +16,9 @@ CREATE TABLE IF NOT EXISTS reports (
     extraction_confidence REAL NOT NULL,
     data_quality_score    REAL NOT NULL,
     processing_time_ms    REAL,
-    body                  TEXT NOT NULL  -- the whole Report as JSON
+    body                  TEXT NOT NULL, -- the whole Report as JSON, without its claim
+    claimed_by            TEXT,          -- the claim (§5a), held until it lapses
+    claimed_at            INTEGER
 );
 CREATE INDEX IF NOT EXISTS reports_by_date ON reports (report_date);
 CREATE TABLE IF NOT EXISTS insights (
@@ -60,6 +62,35 @@ CREATE TABLE IF NOT EXISTS candles (  -- one-minute candles of the simulated mar
 ) WITHOUT ROWID;
 "#;
 
+/// Columns added to a table after its first release: a database made
+/// before them gets them when it is opened.
+const ADDED_COLUMNS: [(&str, &str, &str); 2] =
+    [("reports", "claimed_by", "TEXT"), ("reports", "claimed_at", "INTEGER")];
+
+/// Indexes on added columns, made once the columns exist.
+const LATER_INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS reports_claimed ON reports (claimed_at) WHERE claimed_by IS NOT NULL;
+";
+
+/// Create what is missing: the tables, the columns added since a database
+/// was made, and their indexes. Safe to run on every start.
+pub(crate) fn prepare(conn: &Connection) -> anyhow::Result<()> {
+    conn.execute_batch(SCHEMA).context("creating schema")?;
+    for (table, column, kind) in ADDED_COLUMNS {
+        let present: bool = conn.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1)"),
+            [column],
+            |r| r.get(0),
+        )?;
+        if !present {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+                .with_context(|| format!("adding {table}.{column}"))?;
+        }
+    }
+    conn.execute_batch(LATER_INDEXES).context("creating indexes")?;
+    Ok(())
+}
+
 /// Shared handle to the one connection.
 #[derive(Clone)]
 pub(crate) struct Db {
@@ -75,7 +106,7 @@ impl Db {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(SCHEMA).context("creating schema")?;
+        prepare(&conn)?;
         Ok(Db { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -101,5 +132,42 @@ impl Db {
     ) -> anyhow::Result<R> {
         let mut guard = self.conn.lock().map_err(|_| anyhow::anyhow!("database lock poisoned"))?;
         f(&mut guard)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Timestamp;
+
+    #[test]
+    fn a_database_made_before_claims_gains_them_and_keeps_its_reports() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("old.db");
+        let old = Connection::open(&path).expect("open");
+        old.execute_batch(
+            "CREATE TABLE reports (id INTEGER PRIMARY KEY, account_number TEXT NOT NULL,
+                 report_date TEXT NOT NULL, validation_status TEXT NOT NULL,
+                 extraction_confidence REAL NOT NULL, data_quality_score REAL NOT NULL,
+                 processing_time_ms REAL, body TEXT NOT NULL);
+             INSERT INTO reports VALUES (7, 'ACC-1', '2024-01-19', 'pending', 0.9, 0.9, NULL,
+                 '{\"id\": 7, \"account_number\": \"ACC-1\", \"validation_status\": \"pending\"}');",
+        )
+        .expect("the old schema");
+        drop(old);
+        let read = |db: &Db| {
+            db.blocking(|c| super::super::db_reports::get_report(c, 7, Timestamp(0)))
+                .expect("readable")
+                .expect("kept")
+        };
+        let db = Db::open(&path).expect("opens");
+        let report = read(&db);
+        assert_eq!((report.account_number.as_str(), report.claimed_by), ("ACC-1", None));
+        let claim = "UPDATE reports SET claimed_by = 'ana', claimed_at = 1 WHERE id = 7";
+        let claimed = db.blocking(|c| Ok(c.execute(claim, [])?)).expect("the columns are there");
+        assert_eq!(claimed, 1);
+        drop(db);
+        let again = Db::open(&path).expect("opens again");
+        assert_eq!(read(&again).claimed_by.as_deref(), Some("ana"));
     }
 }

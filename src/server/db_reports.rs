@@ -1,23 +1,27 @@
 //! Margin reports in SQLite: listing with filters, decisions, analytics.
-//! Each row keeps the whole Report as JSON next to the columns we filter on.
+//! Each row keeps the whole Report as JSON next to the columns we filter on;
+//! its claim (§5a) lives in its own columns, and is left out of what is read
+//! once it has lapsed.
 
 use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::protocol::{
     AnalyticsPerformance, AnalyticsSummary, Id, Report, ReportAnalytics, ReportList, Timestamp,
     TrendPoint, ValidationStatus,
 };
 
-/// Insert or overwrite one report.
+/// Insert or overwrite one report, its claim included.
 pub(crate) fn put_report(conn: &Connection, r: &Report) -> anyhow::Result<()> {
     let id: i64 = r.id.as_str().parse()?;
+    let body = Report { claimed_by: None, claimed_at: None, ..r.clone() };
     conn.execute(
         "INSERT OR REPLACE INTO reports (id, account_number, report_date, validation_status,
-             extraction_confidence, data_quality_score, processing_time_ms, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             extraction_confidence, data_quality_score, processing_time_ms, body,
+             claimed_by, claimed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             id,
             r.account_number,
@@ -26,16 +30,42 @@ pub(crate) fn put_report(conn: &Connection, r: &Report) -> anyhow::Result<()> {
             r.extraction_confidence,
             r.data_quality_score,
             r.processing_time_ms,
-            serde_json::to_string(r)?,
+            serde_json::to_string(&body)?,
+            r.claimed_by,
+            r.claimed_at.map(Timestamp::millis),
         ],
     )?;
     Ok(())
 }
 
-pub(crate) fn get_report(conn: &Connection, id: i64) -> anyhow::Result<Option<Report>> {
-    let body: Option<String> =
-        conn.query_row("SELECT body FROM reports WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-    body.map(|b| serde_json::from_str(&b).map_err(Into::into)).transpose()
+/// The columns [`report_of`] reads, in its order.
+const REPORT_COLUMNS: &str = "body, claimed_by, claimed_at";
+
+/// A row's report, with its claim unless the claim was made at or before
+/// `lapsed` (that is, has lapsed).
+fn report_of(row: &Row<'_>, lapsed: Timestamp) -> rusqlite::Result<anyhow::Result<Report>> {
+    let (body, by, at) = (row.get::<_, String>(0)?, row.get(1)?, row.get::<_, Option<i64>>(2)?);
+    Ok(serde_json::from_str::<Report>(&body).map_err(Into::into).map(|mut r| {
+        if let (Some(by), Some(at)) = (by, at.map(Timestamp))
+            && at > lapsed
+        {
+            (r.claimed_by, r.claimed_at) = (Some(by), Some(at));
+        }
+        r
+    }))
+}
+
+/// One report; claims made at or before `lapsed` are left out.
+pub(crate) fn get_report(
+    conn: &Connection,
+    id: i64,
+    lapsed: Timestamp,
+) -> anyhow::Result<Option<Report>> {
+    conn.query_row(&format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = ?1"), [id], |r| {
+        report_of(r, lapsed)
+    })
+    .optional()?
+    .transpose()
 }
 
 /// Filters of `GET /api/v1/reports`, already validated.
@@ -55,25 +85,30 @@ const WHERE: &str = "WHERE (?1 IS NULL OR validation_status = ?1)
       AND (?3 IS NULL OR report_date >= ?3)
       AND (?4 IS NULL OR report_date <= ?4)";
 
-/// Pending first, then newest report date first.
-pub(crate) fn list_reports(conn: &Connection, f: &ReportFilter) -> anyhow::Result<ReportList> {
+/// Pending first, then newest report date first; claims made at or before
+/// `lapsed` are left out.
+pub(crate) fn list_reports(
+    conn: &Connection,
+    f: &ReportFilter,
+    lapsed: Timestamp,
+) -> anyhow::Result<ReportList> {
     let status = f.status.map(ValidationStatus::as_str);
     let args = params![status, f.account, f.from, f.to];
     let total: i64 =
         conn.query_row(&format!("SELECT COUNT(*) FROM reports {WHERE}"), args, |r| r.get(0))?;
     let sql = format!(
-        "SELECT body FROM reports {WHERE}
+        "SELECT {REPORT_COLUMNS} FROM reports {WHERE}
          ORDER BY validation_status = 'pending' DESC, report_date DESC, id DESC
          LIMIT ?5 OFFSET ?6"
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt
         .query_map(params![status, f.account, f.from, f.to, f.limit, f.offset], |r| {
-            r.get::<_, String>(0)
+            report_of(r, lapsed)
         })?;
     let mut reports = Vec::new();
-    for body in rows {
-        reports.push(serde_json::from_str(&body?)?);
+    for report in rows {
+        reports.push(report??);
     }
     let total = u64::try_from(total).unwrap_or_default();
     let has_more = u64::from(f.offset) + (reports.len() as u64) < total;
@@ -97,9 +132,16 @@ pub(crate) enum Decided {
     Conflict(Box<Report>),
 }
 
-pub(crate) fn decide(conn: &mut Connection, id: i64, d: Decision) -> anyhow::Result<Decided> {
-    let tx = conn.transaction()?;
-    let Some(mut report) = get_report(&tx, id)? else {
+/// Decide report `id`, inside the caller's transaction. A decision releases
+/// the claim, whoever holds it; a conflict shows the claim unless it was
+/// made at or before `lapsed`.
+pub(crate) fn decide(
+    conn: &Connection,
+    id: i64,
+    d: Decision,
+    lapsed: Timestamp,
+) -> anyhow::Result<Decided> {
+    let Some(mut report) = get_report(conn, id, lapsed)? else {
         return Ok(Decided::NotFound);
     };
     if report.validation_status != ValidationStatus::Pending {
@@ -110,11 +152,11 @@ pub(crate) fn decide(conn: &mut Connection, id: i64, d: Decision) -> anyhow::Res
     report.approved_by = Some(d.reviewer);
     report.approved_at = Some(now);
     report.updated_at = Some(now);
+    (report.claimed_by, report.claimed_at) = (None, None);
     if d.notes.is_some() {
         report.notes = d.notes;
     }
-    put_report(&tx, &report)?;
-    tx.commit()?;
+    put_report(conn, &report)?;
     Ok(Decided::Applied(Box::new(report)))
 }
 

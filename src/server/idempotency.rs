@@ -1,19 +1,99 @@
 //! `Idempotency-Key` on POSTs (protocol §7): the first answer to a key is
 //! stored in SQLite with its status and body, and a repeat of the key gets
 //! that answer back without the handler running again.
+//!
+//! An answer that reports a change is stored in the transaction that makes
+//! the change ([`commit`]): a crash cannot leave a change applied whose
+//! retry would not replay it. The layer hands the key to the handler as a
+//! request extension ([`Once`]) and stores only the answers the handler did
+//! not (refusals, which change nothing). Alert state lives in memory, not
+//! SQLite: its answers are stored after the change, and a crash loses both.
+
+use std::convert::Infallible;
 
 use axum::Json;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::Serialize;
 use serde_json::json;
 
 use super::AppState;
 use super::error::ApiError;
 use crate::protocol::{IDEMPOTENCY_HEADER, Timestamp};
+
+/// The Idempotency-Key of the POST being handled, and the request it names.
+#[derive(Debug, Clone)]
+pub(crate) struct Key {
+    key: String,
+    /// "METHOD /path": a key is good for one request only.
+    request: String,
+}
+
+impl Key {
+    pub(crate) fn new(key: impl Into<String>, request: impl Into<String>) -> Self {
+        Key { key: key.into(), request: request.into() }
+    }
+
+    /// Record `body` with `status` as the answer to this key.
+    fn store(&self, conn: &Connection, status: u16, body: &[u8]) -> anyhow::Result<()> {
+        conn.execute(
+            "INSERT INTO idempotency (key, request, status, body, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![self.key, self.request, status, body, Timestamp::now().0],
+        )?;
+        Ok(())
+    }
+}
+
+/// Extractor: the Idempotency-Key of this POST, when it carries one.
+pub(crate) struct Once(pub Option<Key>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Once {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(Once(parts.extensions.get::<Key>().cloned()))
+    }
+}
+
+/// A 200 answer already stored under its key (when there is one), in the
+/// transaction of the change it reports.
+#[derive(Debug)]
+pub(crate) struct Committed(Vec<u8>);
+
+/// Marks a response whose answer the handler stored itself.
+#[derive(Debug, Clone, Copy)]
+struct StoredWithChange;
+
+impl IntoResponse for Committed {
+    fn into_response(self) -> Response {
+        let json = HeaderValue::from_static("application/json");
+        let mut resp = (StatusCode::OK, [(header::CONTENT_TYPE, json)], self.0).into_response();
+        resp.extensions_mut().insert(StoredWithChange);
+        resp
+    }
+}
+
+/// Commit `tx` with `answer` stored as the 200 answer to `key`: the change
+/// made in `tx` and the answer a retry replays become durable together, or
+/// neither does.
+pub(crate) fn commit<T: Serialize + ?Sized>(
+    tx: Transaction<'_>,
+    key: Option<&Key>,
+    answer: &T,
+) -> anyhow::Result<Committed> {
+    let body = serde_json::to_vec(answer)?;
+    if let Some(key) = key {
+        key.store(&tx, StatusCode::OK.as_u16(), &body)?;
+    }
+    tx.commit()?;
+    Ok(Committed(body))
+}
 
 const MAX_KEY_LEN: usize = 255;
 /// Bodies we answer are small; this only guards the buffering.
@@ -37,7 +117,7 @@ pub(crate) async fn layer(State(app): State<AppState>, req: Request, next: Next)
 async fn apply_once(
     app: &AppState,
     key: String,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
     let request = format!("{} {}", req.method(), req.uri().path());
@@ -70,27 +150,22 @@ async fn apply_once(
         h.insert("idempotent-replayed", HeaderValue::from_static("true"));
         return Ok(resp);
     }
+    let once = Key::new(key.clone(), request);
+    req.extensions_mut().insert(once.clone());
     let resp = next.run(req).await;
     let (parts, body) = resp.into_parts();
     let bytes = to_bytes(body, MAX_STORED_BODY).await.map_err(anyhow::Error::from)?;
     // Server errors are not final answers: a retry may run again.
-    if !parts.status.is_server_error() {
+    if parts.status.is_server_error() {
+        return Ok(Response::from_parts(parts, Body::from(bytes)));
+    }
+    if parts.extensions.get::<StoredWithChange>().is_none() {
         let (status, stored) = (parts.status.as_u16(), bytes.to_vec());
-        let applied_key = app
-            .db
-            .call(move |c| {
-                c.execute(
-                    "INSERT INTO idempotency (key, request, status, body, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![key, request, status, stored, Timestamp::now().0],
-                )?;
-                if (200..300).contains(&status) { Ok(Some(key)) } else { Ok(None) }
-            })
-            .await?;
-        if let Some(key) = applied_key {
-            let mut applied = app.applied.lock().unwrap_or_else(|e| e.into_inner());
-            *applied.entry(key).or_default() += 1;
-        }
+        app.db.call(move |c| once.store(c, status, &stored)).await?;
+    }
+    if parts.status.is_success() {
+        let mut applied = app.applied.lock().unwrap_or_else(|e| e.into_inner());
+        *applied.entry(key).or_default() += 1;
     }
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
@@ -101,3 +176,7 @@ pub(crate) async fn applied(State(app): State<AppState>) -> Json<serde_json::Val
     let applied = app.applied.lock().unwrap_or_else(|e| e.into_inner()).clone();
     Json(json!({ "applied": applied }))
 }
+
+#[cfg(test)]
+#[path = "idempotency_tests.rs"]
+mod tests;

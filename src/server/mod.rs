@@ -7,6 +7,7 @@ mod auth;
 mod backfill;
 mod db;
 mod db_candles;
+mod db_claims;
 mod db_insights;
 mod db_reports;
 mod error;
@@ -18,6 +19,7 @@ mod monitor;
 mod options;
 mod prices;
 mod rest_alerts;
+mod rest_claims;
 mod rest_history;
 mod rest_insights;
 mod rest_reports;
@@ -96,6 +98,11 @@ impl App {
         status
     }
 
+    /// Claims made at or before this instant have lapsed (§5a).
+    fn claims_lapsed(&self) -> Timestamp {
+        Timestamp::now().minus(self.args.claim_lapse())
+    }
+
     /// Send `data` to every monitoring client as a `kind` envelope.
     fn publish<T: Serialize>(&self, kind: &str, data: T) {
         match health_frame(kind, data) {
@@ -131,6 +138,8 @@ fn router(app: AppState) -> Router {
         .route("/api/v1/reports/{id}/approve", post(rest_reports::approve))
         .route("/api/v1/reports/{id}/reject", post(rest_reports::reject))
         .route("/api/v1/reports/{id}/flag", post(rest_reports::flag))
+        .route(paths::REPORT_CLAIM_ROUTE, post(rest_claims::claim))
+        .route(paths::REPORT_RELEASE_ROUTE, post(rest_claims::release))
         .route(paths::ALERTS, get(rest_alerts::list))
         .route("/api/v1/alerts/{id}/ack", post(rest_alerts::ack))
         .route("/api/v1/alerts/{id}/snooze", post(rest_alerts::snooze))

@@ -4,7 +4,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
-use crate::protocol::Health;
+use crate::protocol::{CLAIM_LAPSE, Health};
 
 /// How price frames are encoded on `/ws/prices`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -85,6 +85,11 @@ pub struct ServeArgs {
     /// overrides, controls. A client that cleans its input shows plain text.
     #[arg(long)]
     pub hostile: bool,
+    /// Seconds a claim on a report holds after it is made or renewed. The
+    /// contract says 15 minutes (`protocol::CLAIM_LAPSE`); a test aid, so
+    /// hidden from --help.
+    #[arg(long, hide = true, default_value_t = CLAIM_LAPSE.as_secs_f64(), value_name = "SECS")]
+    pub claim_lapse_secs: f64,
 }
 
 impl ServeArgs {
@@ -106,6 +111,7 @@ impl ServeArgs {
             history_days: 7,
             alerts_per_hour: 4.0,
             hostile: false,
+            claim_lapse_secs: CLAIM_LAPSE.as_secs_f64(),
         }
     }
 
@@ -123,6 +129,14 @@ impl ServeArgs {
             1.0
         };
         PriceClock { start: crate::protocol::Timestamp::now(), scale }
+    }
+
+    /// How long a claim holds (§5a): the contract's 15 minutes unless a
+    /// test shortened it; never zero, at most a week.
+    pub(crate) fn claim_lapse(&self) -> std::time::Duration {
+        let secs = self.claim_lapse_secs;
+        let secs = if secs.is_finite() && secs > 0.0 { secs } else { CLAIM_LAPSE.as_secs_f64() };
+        std::time::Duration::from_secs_f64(secs.clamp(0.001, 7.0 * 86_400.0))
     }
 
     /// Tick period, clamped to something a timer can honour.

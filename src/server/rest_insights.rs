@@ -2,11 +2,13 @@
 
 use axum::Json;
 use axum::extract::State;
+use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::AppState;
 use super::db_insights::{self, Feedback};
 use super::error::{ApiError, ApiJson, ApiQuery, ApiResult};
+use super::idempotency::{Committed, Key, Once, commit};
 use crate::protocol::{
     BackfillList, CommentRequest, FeedbackStats, Id, InsightFlagRequest, InsightList,
     InsightMetrics, KpiList, RateRequest, SignalMetrics, SystemStatus, health_types,
@@ -80,41 +82,58 @@ fn text(t: &str, what: &str) -> ApiResult<String> {
     Ok(t.to_owned())
 }
 
-async fn record(app: &AppState, id: &Id, fb: Feedback) -> ApiResult<Json<FeedbackStats>> {
+async fn record(app: &AppState, id: &Id, key: Option<Key>, fb: Feedback) -> ApiResult<Committed> {
     let n = insight_id(id)?;
-    let stats = app
+    let (stats, answer) = app
         .db
-        .call(move |c| db_insights::add_feedback(c, n, fb))
+        .call(move |c| apply_feedback(c, n, fb, key.as_ref()))
         .await?
         .ok_or_else(|| ApiError::not_found(format!("insight {id}")))?;
     app.publish(health_types::FEEDBACK_UPDATED, &stats);
-    Ok(Json(stats))
+    Ok(answer)
+}
+
+/// Record `fb` on insight `n` and store the answer under `key`, in one
+/// transaction. `None` when the insight does not exist.
+pub(crate) fn apply_feedback(
+    c: &mut Connection,
+    n: i64,
+    fb: Feedback,
+    key: Option<&Key>,
+) -> anyhow::Result<Option<(FeedbackStats, Committed)>> {
+    let tx = c.transaction()?;
+    let Some(stats) = db_insights::add_feedback(&tx, n, fb)? else { return Ok(None) };
+    let answer = commit(tx, key, &stats)?;
+    Ok(Some((stats, answer)))
 }
 
 pub(crate) async fn rate(
     State(app): State<AppState>,
+    Once(key): Once,
     ApiJson(req): ApiJson<RateRequest>,
-) -> ApiResult<Json<FeedbackStats>> {
+) -> ApiResult<Committed> {
     if !(1..=5).contains(&req.rating) {
         return Err(ApiError::invalid("rating must be between 1 and 5"));
     }
-    record(&app, &req.insight_id, Feedback::Rating(req.rating)).await
+    record(&app, &req.insight_id, key, Feedback::Rating(req.rating)).await
 }
 
 pub(crate) async fn comment(
     State(app): State<AppState>,
+    Once(key): Once,
     ApiJson(req): ApiJson<CommentRequest>,
-) -> ApiResult<Json<FeedbackStats>> {
+) -> ApiResult<Committed> {
     let t = text(&req.comment, "comment")?;
-    record(&app, &req.insight_id, Feedback::Comment(t)).await
+    record(&app, &req.insight_id, key, Feedback::Comment(t)).await
 }
 
 pub(crate) async fn flag(
     State(app): State<AppState>,
+    Once(key): Once,
     ApiJson(req): ApiJson<InsightFlagRequest>,
-) -> ApiResult<Json<FeedbackStats>> {
+) -> ApiResult<Committed> {
     let t = text(&req.reason, "reason")?;
-    record(&app, &req.insight_id, Feedback::Flag(t)).await
+    record(&app, &req.insight_id, key, Feedback::Flag(t)).await
 }
 
 pub(crate) async fn kpis(State(app): State<AppState>) -> ApiResult<Json<KpiList>> {

@@ -1,16 +1,19 @@
 //! Reports awaiting approval (protocol §5): list, one, decisions, analytics.
+//! Claims (§5a) are in `rest_claims`.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chrono::NaiveDate;
+use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::AppState;
 use super::db_reports::{self, Decided, Decision, ReportFilter};
 use super::error::{ApiError, ApiJson, ApiQuery, ApiResult};
+use super::idempotency::{Committed, Key, Once, commit};
 use crate::protocol::{
-    ApproveRequest, ReasonRequest, Report, ReportAnalytics, ReportList, USER_HEADER,
+    ApproveRequest, ReasonRequest, Report, ReportAnalytics, ReportList, Timestamp, USER_HEADER,
     ValidationStatus, health_types,
 };
 use crate::sanitize::clean;
@@ -58,7 +61,8 @@ pub(crate) async fn list(
         limit: q.limit.unwrap_or(20).min(MAX_LIMIT),
         offset: q.offset.unwrap_or(0),
     };
-    Ok(Json(app.db.call(move |c| db_reports::list_reports(c, &filter)).await?))
+    let lapsed = app.claims_lapsed();
+    Ok(Json(app.db.call(move |c| db_reports::list_reports(c, &filter, lapsed)).await?))
 }
 
 pub(crate) async fn one(
@@ -66,8 +70,9 @@ pub(crate) async fn one(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Report>> {
     let n = db_reports::parse_id(&id).ok_or_else(|| ApiError::not_found(format!("report {id}")))?;
+    let lapsed = app.claims_lapsed();
     app.db
-        .call(move |c| db_reports::get_report(c, n))
+        .call(move |c| db_reports::get_report(c, n, lapsed))
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("report {id}")))
@@ -108,50 +113,79 @@ fn reason(r: &str, what: &str) -> ApiResult<String> {
     Ok(r.to_owned())
 }
 
-async fn decide(app: &AppState, id: &str, decision: Decision) -> ApiResult<Json<Report>> {
+/// A 409 showing `current`, the report as it stands.
+pub(crate) fn conflict(message: String, current: &Report) -> anyhow::Result<ApiError> {
+    Ok(ApiError::Conflict { message, current: serde_json::to_value(current)? })
+}
+
+async fn decide(
+    app: &AppState,
+    id: &str,
+    key: Option<Key>,
+    decision: Decision,
+) -> ApiResult<Committed> {
     let n = db_reports::parse_id(id).ok_or_else(|| ApiError::not_found(format!("report {id}")))?;
-    match app.db.call(move |c| db_reports::decide(c, n, decision)).await? {
+    let lapsed = app.claims_lapsed();
+    let (report, answer) =
+        app.db.call(move |c| apply_decision(c, n, decision, key.as_ref(), lapsed)).await??;
+    app.publish(health_types::REPORT_UPDATED, &report);
+    Ok(answer)
+}
+
+/// Decide report `n` and store the answer under `key`, in one transaction.
+pub(crate) fn apply_decision(
+    c: &mut Connection,
+    n: i64,
+    decision: Decision,
+    key: Option<&Key>,
+    lapsed: Timestamp,
+) -> anyhow::Result<ApiResult<(Report, Committed)>> {
+    let tx = c.transaction()?;
+    Ok(match db_reports::decide(&tx, n, decision, lapsed)? {
         Decided::Applied(report) => {
-            app.publish(health_types::REPORT_UPDATED, &*report);
-            Ok(Json(*report))
+            let answer = commit(tx, key, &*report)?;
+            Ok((*report, answer))
         }
-        Decided::NotFound => Err(ApiError::not_found(format!("report {id}"))),
-        Decided::Conflict(current) => Err(ApiError::Conflict {
-            message: format!("report {id} is already {}", current.validation_status.as_str()),
-            current: serde_json::to_value(&*current).map_err(anyhow::Error::from)?,
-        }),
-    }
+        Decided::NotFound => Err(ApiError::not_found(format!("report {n}"))),
+        Decided::Conflict(current) => Err(conflict(
+            format!("report {n} is already {}", current.validation_status.as_str()),
+            &current,
+        )?),
+    })
 }
 
 pub(crate) async fn approve(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    Once(key): Once,
     ApiJson(body): ApiJson<ApproveRequest>,
-) -> ApiResult<Json<Report>> {
+) -> ApiResult<Committed> {
     let notes = body.notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     let d = Decision { status: ValidationStatus::Approved, reviewer: reviewer(&headers), notes };
-    decide(&app, &id, d).await
+    decide(&app, &id, key, d).await
 }
 
 pub(crate) async fn reject(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    Once(key): Once,
     ApiJson(body): ApiJson<ReasonRequest>,
-) -> ApiResult<Json<Report>> {
+) -> ApiResult<Committed> {
     let notes = Some(reason(&body.reason, "reject")?);
     let d = Decision { status: ValidationStatus::Rejected, reviewer: reviewer(&headers), notes };
-    decide(&app, &id, d).await
+    decide(&app, &id, key, d).await
 }
 
 pub(crate) async fn flag(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    Once(key): Once,
     ApiJson(body): ApiJson<ReasonRequest>,
-) -> ApiResult<Json<Report>> {
+) -> ApiResult<Committed> {
     let notes = Some(reason(&body.reason, "flag")?);
     let d = Decision { status: ValidationStatus::Flagged, reviewer: reviewer(&headers), notes };
-    decide(&app, &id, d).await
+    decide(&app, &id, key, d).await
 }

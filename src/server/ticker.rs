@@ -1,12 +1,13 @@
 //! The simulation clock: every `--tick-secs` it advances the backfill jobs
 //! and the platform health, and broadcasts what changed (keeping a
 //! monitoring sample every ten seconds); now and then it
-//! writes a new insight or moves a KPI and announces that too.
+//! writes a new insight or moves a KPI and announces that too. It also
+//! clears the report claims that have lapsed and announces those reports.
 
 use tokio::time::{MissedTickBehavior, interval};
 
 use super::db_insights::{self, kpi_status};
-use super::{AppState, backfill};
+use super::{AppState, backfill, db_claims};
 use crate::protocol::{KpiPoint, Timestamp, health_types as ht};
 
 /// Chance per tick of a new insight, and of a KPI moving.
@@ -74,7 +75,18 @@ async fn step(app: &AppState) -> anyhow::Result<()> {
     }
     let metrics = app.db.call(|c| db_insights::insight_metrics(c)).await?;
     app.publish(ht::INSIGHT_METRICS, metrics);
+    clear_lapsed_claims(app).await?;
     move_kpi(app).await
+}
+
+/// A claim nobody renewed is gone (§5a): every console hears so, as a
+/// `report_updated` without it.
+async fn clear_lapsed_claims(app: &AppState) -> anyhow::Result<()> {
+    let lapsed = app.claims_lapsed();
+    for report in app.db.call(move |c| db_claims::clear_lapsed(c, lapsed)).await? {
+        app.publish(ht::REPORT_UPDATED, report);
+    }
+    Ok(())
 }
 
 async fn move_kpi(app: &AppState) -> anyhow::Result<()> {
