@@ -97,6 +97,13 @@ actions! {
     TogglePrivate => "toggle_private", "private", "Hide or show holdings' quantities, values and P&L";
     RemoveAlert => "remove_alert", "remove", "Remove the selected price alert";
     Copy => "copy", "copy", "Copy the selected row (id, symbol and price, title) to the clipboard";
+    Palette => "palette", "command", "Open the command palette: type a command, tab completes, up recalls";
+    Theme => "theme", "theme", "Switch to the next colour theme (in the palette: theme mono)";
+    ReadOnly => "read_only", "read-only", "Turn read-only on for this session, or off again";
+    Complete => "complete", "complete", "Complete the command: the next candidate";
+    CompletePrev => "complete_prev", "previous", "The previous candidate";
+    HistoryPrev => "history_prev", "older", "Recall the command before (history)";
+    HistoryNext => "history_next", "newer", "Recall the command after (history)";
 }
 
 /// Where a binding applies: a screen (tab), everywhere (Global), or one of
@@ -122,6 +129,8 @@ pub enum Context {
     Outbox,
     /// The price alerts' list, opened from Markets.
     PriceAlerts,
+    /// The `:` command palette's prompt.
+    Palette,
 }
 
 impl Context {
@@ -141,6 +150,7 @@ impl Context {
         Context::Note,
         Context::Outbox,
         Context::PriceAlerts,
+        Context::Palette,
     ];
 
     /// The tabs' contexts, which fall back to Global.
@@ -176,6 +186,7 @@ impl Context {
             Context::Note => "note",
             Context::Outbox => "outbox",
             Context::PriceAlerts => "price_alerts",
+            Context::Palette => "palette",
         }
     }
 

@@ -36,6 +36,9 @@ const EVERYWHERE: &[Action] = &[
     Outbox,
     Refresh,
     Pause,
+    Palette,
+    Theme,
+    ReadOnly,
 ];
 
 /// Tabs whose rows have an identity worth copying.
@@ -112,6 +115,10 @@ impl Context {
             Context::Note => offer(&[Submit, Newline, Cancel], &[]),
             Context::Outbox => offer(&[Retry, Drop, Back], &[&[Up, Down]]),
             Context::PriceAlerts => offer(&[RemoveAlert, Back], &[&[Up, Down]]),
+            Context::Palette => offer(
+                &[Submit, Complete, HistoryPrev, Cancel],
+                &[&[CompletePrev, HistoryNext, Up, Down]],
+            ),
         }
     }
 
