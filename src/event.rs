@@ -211,6 +211,8 @@ pub enum Effect {
     Copy(String),
     /// Write the price alerts to the data directory.
     SavePriceAlerts(Vec<crate::price_alerts::PriceAlert>),
+    /// Write the `:` palette's command history to the data directory.
+    SavePaletteHistory(Vec<String>),
     /// A page of the insights from `offset` (0: the list afresh).
     FetchInsights {
         offset: u32,
@@ -292,6 +294,7 @@ impl Effect {
             | E::FetchAlerts { .. } => true,
             E::SaveWatchlist(_)
             | E::SavePriceAlerts(_)
+            | E::SavePaletteHistory(_)
             | E::Enqueue(_)
             | E::Undo(_)
             | E::OutboxRetry(_)

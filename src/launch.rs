@@ -214,6 +214,11 @@ pub fn build_console(
     if config.user.read_only {
         app.read_only = Some(READ_ONLY_CHOSEN.into());
     }
+    app.palette.start_theme = Some(theme.name);
+    match crate::palette_history::load(&data_dir) {
+        Ok(history) => app.palette.history = history,
+        Err(e) => app.message = Some(format!("the command history was not read: {e}")),
+    }
     let saved = crate::price_alerts::load(&data_dir)
         .with_context(|| "cannot read the price alerts".to_owned())?;
     app.price_alerts = crate::price_alerts::PriceAlerts::from_saved(saved);

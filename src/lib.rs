@@ -16,6 +16,7 @@ pub mod keymap;
 pub mod launch;
 pub mod notify;
 pub mod outbox;
+pub mod palette_history;
 pub mod price_alerts;
 pub mod protocol;
 pub mod remote;

@@ -13,7 +13,7 @@ const UPPER: [&str; 4] = ["app", "launch", "tui", "ui"];
 
 /// Everything else in the crate. Clap's argument types (`cli` naming
 /// `headless` and `server` types, and back) are the one cycle allowed.
-const LOWER: [&str; 24] = [
+const LOWER: [&str; 25] = [
     "api",
     "cli",
     "clipboard",
@@ -26,6 +26,7 @@ const LOWER: [&str; 24] = [
     "keymap",
     "notify",
     "outbox",
+    "palette_history",
     "price_alerts",
     "protocol",
     "remote",

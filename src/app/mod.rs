@@ -20,6 +20,7 @@ mod metrics;
 mod outcomes;
 mod output;
 mod paging;
+mod palette;
 mod pause;
 pub mod positions;
 mod price_alert_keys;
@@ -48,6 +49,7 @@ pub use markets::{Markets, Move, Quote, SortKey, TREND_BUCKET};
 pub use metrics::{INSIGHT_SERIES, Metrics, PERIODS, Signal};
 pub use output::{Output, RTT_SHOWN, RTT_WARN};
 pub use paging::Paging;
+pub use palette::{Candidate, Palette, Prompt};
 pub use pause::Paused;
 pub use price_alert_keys::PriceToast;
 pub use prom::{Prom, PromPanel};
@@ -205,6 +207,8 @@ pub struct App {
     pub price_alerts: crate::price_alerts::PriceAlerts,
     /// Toasts of price alerts that fired, newest first.
     pub price_toasts: Vec<PriceToast>,
+    /// The `:` command palette: its prompt, history and session theme.
+    pub palette: Palette,
 }
 
 /// Move a cursor by `delta` within `len` items, clamped.
@@ -247,6 +251,7 @@ impl App {
             paused: None,
             price_alerts: crate::price_alerts::PriceAlerts::default(),
             price_toasts: Vec::new(),
+            palette: Palette::default(),
             settings,
         }
     }

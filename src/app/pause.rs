@@ -99,6 +99,7 @@ impl App {
             paused: None,
             price_alerts: self.price_alerts.clone(),
             price_toasts: self.price_toasts.clone(),
+            palette: self.palette.clone(),
         }
     }
 

@@ -6,7 +6,8 @@
 //! ```text
 //!   key ──> layer() ──> keymap.action(layer.context(), key) ──> offered here?
 //!             │                                                   │
-//!             ├ Tab(t)        [t] then [global]  ──> on_action    │
+//!             ├ Tab(t)        [t] then [global] ──> on_tab_action │
+//!             ├ Palette       [palette]          ──> on_palette   │
 //!             ├ Help          [help]             ──> on_help      │
 //!             ├ Toast         [toast]            ──> on_toast     │
 //!             ├ SymbolPrompt  [text]             ──> on_prompt    ├ else: the
@@ -48,6 +49,8 @@ pub enum Layer {
     Outbox,
     /// The price alerts' list.
     PriceAlerts,
+    /// The `:` command palette.
+    Palette,
 }
 
 impl Layer {
@@ -63,6 +66,7 @@ impl Layer {
             Layer::Rate => Context::Rate,
             Layer::Outbox => Context::Outbox,
             Layer::PriceAlerts => Context::PriceAlerts,
+            Layer::Palette => Context::Palette,
         }
     }
 }
@@ -82,6 +86,9 @@ fn stars(action: Action) -> Option<u8> {
 impl App {
     /// The layer that owns the keyboard now.
     pub fn layer(&self) -> Layer {
+        if self.palette.prompt.is_some() {
+            return Layer::Palette;
+        }
         if self.markets.input.is_some() {
             return Layer::SymbolPrompt;
         }
@@ -115,7 +122,8 @@ impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         let Some((layer, action)) = self.key_action(&key) else { return false };
         match layer {
-            Layer::Tab(_) => action.is_some_and(|a| self.on_action(a, fx)),
+            Layer::Tab(_) => action.is_some_and(|a| self.on_tab_action(a, fx)),
+            Layer::Palette => self.on_palette(action, key, fx),
             Layer::Help => action.is_some_and(|a| self.on_help(a, fx)),
             Layer::Toast => action.is_some_and(|a| self.on_toast(a)),
             Layer::SymbolPrompt => self.on_prompt(action, key, fx),
@@ -174,7 +182,11 @@ impl App {
     }
 
     /// Submit a text entry: it closes, or stays open saying what is wrong.
-    fn submit_entry(&mut self, mut entry: Box<TextEntry>, fx: &mut Vec<Effect>) -> Option<Modal> {
+    pub(super) fn submit_entry(
+        &mut self,
+        mut entry: Box<TextEntry>,
+        fx: &mut Vec<Effect>,
+    ) -> Option<Modal> {
         let text = entry.text();
         if entry.required && text.is_empty() {
             let cancel = self.keymap.keys_text(entry.context(), Action::Cancel);

@@ -98,6 +98,13 @@ actions! {
     RemoveAlert => "remove_alert", "remove", "Remove the selected price alert";
     Copy => "copy", "copy", "Copy the selected row (id, symbol and price, title) to the clipboard";
     Undo => "undo", "undo", "Take back the last decision while it waits to be sent (review.undo_secs)";
+    Palette => "palette", "command", "Open the command palette: type a command, tab completes, up recalls";
+    Theme => "theme", "theme", "Switch to the next colour theme (in the palette: theme mono)";
+    ReadOnly => "read_only", "read-only", "Turn read-only on for this session, or off again";
+    Complete => "complete", "complete", "Complete the command: the next candidate";
+    CompletePrev => "complete_prev", "previous", "The previous candidate";
+    HistoryPrev => "history_prev", "older", "Recall the command before (history)";
+    HistoryNext => "history_next", "newer", "Recall the command after (history)";
 }
 
 /// Where a binding applies: a screen (tab), everywhere (Global), or one of
@@ -123,6 +130,8 @@ pub enum Context {
     Outbox,
     /// The price alerts' list, opened from Markets.
     PriceAlerts,
+    /// The `:` command palette's prompt.
+    Palette,
 }
 
 impl Context {
@@ -142,6 +151,7 @@ impl Context {
         Context::Note,
         Context::Outbox,
         Context::PriceAlerts,
+        Context::Palette,
     ];
 
     /// The tabs' contexts, which fall back to Global.
@@ -177,6 +187,7 @@ impl Context {
             Context::Note => "note",
             Context::Outbox => "outbox",
             Context::PriceAlerts => "price_alerts",
+            Context::Palette => "palette",
         }
     }
 

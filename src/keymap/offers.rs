@@ -37,6 +37,9 @@ const EVERYWHERE: &[Action] = &[
     Undo,
     Refresh,
     Pause,
+    Palette,
+    Theme,
+    ReadOnly,
 ];
 
 /// Tabs whose rows have an identity worth copying.
@@ -113,6 +116,10 @@ impl Context {
             Context::Note => offer(&[Submit, Newline, Cancel], &[]),
             Context::Outbox => offer(&[Retry, Drop, Back], &[&[Up, Down]]),
             Context::PriceAlerts => offer(&[RemoveAlert, Back], &[&[Up, Down]]),
+            Context::Palette => offer(
+                &[Submit, Complete, HistoryPrev, Cancel],
+                &[&[CompletePrev, HistoryNext, Up, Down]],
+            ),
         }
     }
 

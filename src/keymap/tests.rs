@@ -109,7 +109,7 @@ fn help_lists_context_then_global_in_stable_order() {
     assert_eq!(help[11].context, Context::Global);
     let prev = help.iter().find(|e| e.description == "Go to the previous tab").expect("bound");
     assert_eq!(prev.keys, "shift-tab");
-    assert_eq!(Keymap::default_map().help(Context::Global).len(), 26);
+    assert_eq!(Keymap::default_map().help(Context::Global).len(), 28);
 }
 
 #[test]

@@ -75,6 +75,11 @@ impl Driver {
             Effect::Unsubscribe(s) => self.command(PriceCommand::Unsubscribe(s)),
             Effect::SaveWatchlist(symbols) => self.save_watchlist(&symbols),
             Effect::SavePriceAlerts(alerts) => self.save_price_alerts(&alerts),
+            Effect::SavePaletteHistory(history) => {
+                if let Err(e) = crate::palette_history::save(&self.data_dir, &history) {
+                    tracing::warn!(error = %e, "cannot save the command history");
+                }
+            }
             Effect::FetchInsights { offset } => self.fetch(move |api| async move {
                 ApiEvent::Insights { offset, result: api.insights(PAGE, offset).await }
             }),

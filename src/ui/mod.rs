@@ -19,6 +19,7 @@ pub(crate) mod fmt;
 mod footer;
 mod header;
 mod overlay;
+mod palette;
 pub(crate) mod price_alerts;
 pub mod tabs;
 mod toasts;
@@ -36,6 +37,8 @@ pub(crate) const MIN_WIDTH: u16 = 60;
 pub(crate) const MIN_HEIGHT: u16 = 16;
 
 pub fn render(f: &mut Frame, app: &App, theme: &Theme) {
+    // A theme switched to in the session (`:theme mono`) wins.
+    let theme = app.palette.theme.as_ref().unwrap_or(theme);
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         render_too_small(f, area, app, theme);
@@ -51,6 +54,7 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme) {
     // The header is live (feeds, outbox, PAUSED and how far behind); the
     // rest is what the screen shows, the frozen copy while paused.
     header::render_title(f, head, app, theme);
+    let live = app;
     let app = app.view();
     header::render_tabs(f, tabs_row, app, theme);
     match app.tab {
@@ -74,6 +78,7 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme) {
     if app.show_help {
         overlay::render_help(f, body, app, theme);
     }
+    palette::render(f, body, live, theme);
 }
 
 /// A `width` x `height` rectangle in the middle of `area` (clipped to it).
