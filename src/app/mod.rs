@@ -9,6 +9,7 @@ mod chart;
 mod charting;
 mod copy;
 mod faults;
+mod fetched;
 mod feeds;
 mod filter;
 mod history;
@@ -62,7 +63,7 @@ pub use status::{Status, eta_seconds, progress};
 pub use trend::TREND_HISTORY_STEP;
 pub use undo::{Held, held_line};
 
-use crate::event::{ApiEvent, Effect, Event, FeedEvent};
+use crate::event::{Effect, Event, FeedEvent};
 use crate::keymap::{Action, Context, Keymap};
 use crate::protocol::HealthMessage;
 
@@ -372,51 +373,6 @@ impl App {
             }
             HealthMessage::Unknown(_) => {}
         }
-    }
-
-    fn on_api(&mut self, ev: ApiEvent, fx: &mut Vec<Effect>) -> bool {
-        let now = self.now;
-        match ev {
-            ApiEvent::Insights { offset, result: Ok(l) } => {
-                self.insights.set_page(offset, l.insights, l.total, now);
-                self.want_stats(fx);
-            }
-            ApiEvent::Insights { result: Err(e), .. } => self.insights.paging.load.fail(now, &e),
-            ApiEvent::Reports { offset, result: Ok(l) } => {
-                self.reports.set_page(offset, l.reports, l.total, l.has_more, now);
-            }
-            ApiEvent::Reports { result: Err(e), .. } => self.reports.paging.load.fail(now, &e),
-            ApiEvent::Stats(_, Ok(s)) => {
-                self.insights.apply_stats(&s);
-            }
-            ApiEvent::Stats(id, Err(e)) => {
-                self.message = Some(format!("feedback for insight {id}: {e}"))
-            }
-            ApiEvent::Kpis(Ok(l)) => self.metrics.set_kpis(l.kpis, now),
-            ApiEvent::Kpis(Err(e)) => self.metrics.kpis_load.fail(now, &e),
-            ApiEvent::Analytics { days, result } => self.metrics.set_analytics(days, result, now),
-            ApiEvent::Status(Ok(s)) => {
-                self.status.set_system(s, now);
-                self.status.system_load.succeed(now);
-            }
-            ApiEvent::Status(Err(e)) => self.status.system_load.fail(now, &e),
-            ApiEvent::Backfill(Ok(jobs)) => {
-                self.status.upsert_jobs(jobs, now);
-                self.status.jobs_load.succeed(now);
-            }
-            ApiEvent::Backfill(Err(e)) => self.status.jobs_load.fail(now, &e),
-            ApiEvent::Candles { symbol, interval, result } => {
-                self.on_candles(&symbol, interval, result, fx);
-            }
-            ApiEvent::MonitoringHistory(r) => self.status.apply_history(r, now, self.wall),
-            ApiEvent::Trend { symbol, result } => self.on_trend(&symbol, result),
-            ApiEvent::Alerts(Ok(l)) => self.alerts.apply_list(l.alerts, now),
-            ApiEvent::Alerts(Err(e)) => {
-                self.alerts.unavailable = matches!(e, crate::api::ApiError::Unavailable { .. });
-                self.alerts.load.fail(now, &e);
-            }
-        }
-        true
     }
 
     fn quit(&mut self, fx: &mut Vec<Effect>) {
