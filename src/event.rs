@@ -111,6 +111,12 @@ pub enum ApiEvent {
         symbol: String,
         result: Result<CandleSeries, ApiError>,
     },
+    /// The answer to a claim on report `id` (§5a), or to its release.
+    Claim {
+        id: Id,
+        release: bool,
+        result: Result<crate::protocol::Report, ApiError>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -225,6 +231,11 @@ pub enum Effect {
     /// Take back the outbox items with these keys if they are still held;
     /// answered by [`Event::Undone`].
     Undo(Vec<String>),
+    /// Claim report `id` (§5a), or with `release` give the claim back.
+    Claim {
+        id: Id,
+        release: bool,
+    },
     OutboxRetry(i64),
     OutboxDrop(i64),
     FetchKpis,
@@ -291,7 +302,8 @@ impl Effect {
             | E::FetchCandles { .. }
             | E::FetchTrends { .. }
             | E::FetchMonitoringHistory { .. }
-            | E::FetchAlerts { .. } => true,
+            | E::FetchAlerts { .. }
+            | E::Claim { .. } => true,
             E::SaveWatchlist(_)
             | E::SavePriceAlerts(_)
             | E::SavePaletteHistory(_)

@@ -192,6 +192,7 @@ pub fn build_console(
         prices_format: config.prices_format(),
         clipboard: config.ui.clipboard,
         undo: Duration::from_secs(config.review.undo_secs),
+        claim_on_open: config.review.claim_on_open,
     };
     let api = api_client(config, &remote)?;
     let sources = source_clients(config, &remote)?;

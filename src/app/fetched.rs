@@ -42,6 +42,7 @@ impl App {
             ApiEvent::MonitoringHistory(r) => self.status.apply_history(r, now, self.wall),
             ApiEvent::Trend { symbol, result } => self.on_trend(&symbol, result),
             ApiEvent::Alerts(Ok(l)) => self.alerts.apply_list(l.alerts, now),
+            ApiEvent::Claim { id, release, result } => self.on_claim(&id, release, result),
             ApiEvent::Alerts(Err(e)) => {
                 self.alerts.unavailable = matches!(e, crate::api::ApiError::Unavailable { .. });
                 self.alerts.load.fail(now, &e);

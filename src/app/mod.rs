@@ -7,10 +7,11 @@ mod alerts;
 mod candles;
 mod chart;
 mod charting;
+mod claims;
 mod copy;
 mod faults;
-mod fetched;
 mod feeds;
+mod fetched;
 mod filter;
 mod history;
 mod lists;
@@ -40,6 +41,7 @@ use std::time::{Duration, Instant};
 pub use alerts::{AlertRow, Alerts, AmSource, Origin, SeverityFilter, StateFilter, Toast};
 pub use candles::{Candle, Candles, window_stats};
 pub use chart::{Chart, HistoryState};
+pub use claims::{CLAIM_RENEW, Claims, Decide};
 pub use faults::Faults;
 pub use feeds::{FeedState, Feeds, Indicator, format_age};
 pub use filter::ListFilter;
@@ -142,6 +144,8 @@ pub struct Settings {
     pub clipboard: bool,
     /// How long a decision is held before it is sent (`review.undo_secs`).
     pub undo: Duration,
+    /// Opening a pending report's detail claims it (`review.claim_on_open`).
+    pub claim_on_open: bool,
 }
 
 impl Default for Settings {
@@ -161,6 +165,7 @@ impl Default for Settings {
             prices_format: crate::venues::PricesFormat::Meridian,
             clipboard: true,
             undo: Duration::from_secs(5),
+            claim_on_open: true,
         }
     }
 }
@@ -194,6 +199,8 @@ pub struct App {
     pub outbox: Vec<crate::outbox::Item>,
     /// Decisions in their undo window, oldest first.
     pub held: Vec<Held>,
+    /// The report this console claimed (§5a).
+    pub claims: Claims,
     /// Where the outbox view's table starts, kept between frames.
     pub outbox_scroll: ScrollState,
     /// Set when the server refused an action with 403: why.
@@ -245,6 +252,7 @@ impl App {
             modal: None,
             outbox: Vec::new(),
             held: Vec::new(),
+            claims: Claims::default(),
             outbox_scroll: ScrollState::default(),
             read_only: None,
             faults: Faults::default(),
@@ -294,7 +302,10 @@ impl App {
         match event {
             Event::Key(k) => self.on_key_or_paused(k, fx),
             Event::Resize(..) => true,
-            Event::Tick => true,
+            Event::Tick => {
+                self.renew_claim(fx);
+                true
+            }
             Event::Terminate(_) => {
                 self.quitting = true;
                 fx.push(Effect::Quit);
@@ -431,10 +442,10 @@ impl App {
                 self.message =
                     Some(format!("analytics: last {} days", self.metrics.analytics_days));
             }
-            Action::Approve => self.begin_approve(false),
-            Action::ApproveWithNotes => self.begin_approve(true),
-            Action::Reject => self.begin_reason(true),
-            Action::Flag if self.tab == Tab::Reports => self.begin_reason(false),
+            Action::Approve => self.decide(Decide::Approve),
+            Action::ApproveWithNotes => self.decide(Decide::ApproveNotes),
+            Action::Reject => self.decide(Decide::Reject),
+            Action::Flag if self.tab == Tab::Reports => self.decide(Decide::Flag),
             Action::Flag => self.begin_insight(InsightAction::Flag),
             Action::Rate => self.begin_insight(InsightAction::Rate),
             Action::Comment => self.begin_insight(InsightAction::Comment),

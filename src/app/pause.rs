@@ -92,6 +92,7 @@ impl App {
             modal: self.modal.clone(),
             outbox: self.outbox.clone(),
             held: self.held.clone(),
+            claims: self.claims.clone(),
             outbox_scroll: self.outbox_scroll.clone(),
             read_only: self.read_only.clone(),
             faults: self.faults.clone(),

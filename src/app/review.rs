@@ -95,6 +95,8 @@ impl ReportFilter {
 pub enum OnConfirm {
     Enqueue(Vec<Action>),
     DropItem(i64),
+    /// Go on with a decision on reports someone else is reviewing.
+    Decide(super::claims::Decide),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -372,6 +374,7 @@ impl App {
                 self.message = Some("dropped".into());
                 Some(Modal::Outbox { selected: 0 })
             }
+            OnConfirm::Decide(decide) => self.decide_anyway(decide),
         }
     }
 

@@ -46,6 +46,7 @@ pub(super) const KEYS: &[(&str, &str, Kind)] = &[
     ("user", "read_only", Kind::Bool),
     ("alerts", "ack_hours", Kind::Int),
     ("review", "undo_secs", Kind::Int),
+    ("review", "claim_on_open", Kind::Bool),
     ("notify", "alerts", Kind::Bool),
     ("notify", "jobs", Kind::Bool),
     ("notify", "prices", Kind::Bool),

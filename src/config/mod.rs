@@ -159,11 +159,14 @@ pub struct ReviewConfig {
     /// Seconds a decision waits in the outbox before it is sent, while `u`
     /// can take it back; 0 sends at once.
     pub undo_secs: u64,
+    /// Opening a pending report's detail claims it, so that other reviewers
+    /// see who is looking (protocol §5a).
+    pub claim_on_open: bool,
 }
 
 impl Default for ReviewConfig {
     fn default() -> Self {
-        ReviewConfig { undo_secs: 5 }
+        ReviewConfig { undo_secs: 5, claim_on_open: true }
     }
 }
 

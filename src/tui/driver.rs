@@ -98,6 +98,10 @@ impl Driver {
             | Effect::Undo(_)
             | Effect::OutboxRetry(_)
             | Effect::OutboxDrop(_)) => self.outbox_effect(fx),
+            Effect::Claim { id, release } => self.fetch(move |api| async move {
+                let result = if release { api.release(&id).await } else { api.claim(&id).await };
+                ApiEvent::Claim { id, release, result }
+            }),
             Effect::FetchKpis => self.fetch(|api| async move { ApiEvent::Kpis(api.kpis().await) }),
             Effect::FetchStatus => {
                 self.fetch(|api| async move { ApiEvent::Status(api.status().await) });
