@@ -138,9 +138,6 @@ fn report_undelivered(outbox: &Outbox, data_dir: &DataDir) {
     }
 }
 
-/// Why decisions are refused when the user chose read-only.
-const READ_ONLY_CHOSEN: &str = "chosen with --read-only (user.read_only)";
-
 /// The console for `config`: state, feeds, REST client and outbox, ready for
 /// [`crate::tui::Core::start`]. Shared by the terminal console and the
 /// end-to-end benchmarks, so both run the same code.
@@ -194,9 +191,9 @@ pub fn build_console(
     let am = sources.alertmanager.as_ref().map(|(c, _)| c.clone());
     app.markets.set_positions(config.markets.positions.clone());
     app.markets.private = config.markets.private;
-    if config.user.read_only {
-        app.read_only = Some(READ_ONLY_CHOSEN.into());
-    }
+    // Why decisions are refused when the user (or the profile) chose
+    // read-only.
+    app.read_only = config.read_only_reason();
     let saved = crate::price_alerts::load(&data_dir)
         .with_context(|| "cannot read the price alerts".to_owned())?;
     app.price_alerts = crate::price_alerts::PriceAlerts::from_saved(saved);
@@ -259,16 +256,7 @@ pub fn config_command(conn: &ConnArgs, action: ConfigAction) -> anyhow::Result<E
         }
         ConfigAction::Show => {
             let loaded = load_config(conn)?;
-            match &loaded.source {
-                Some(p) => println!("# from {}", p.display()),
-                None => println!("# no config file; defaults, environment and flags"),
-            }
-            let token = if loaded.token.is_some() { "set (redacted)" } else { "not set" };
-            println!("# token: {token}");
-            print!(
-                "{}",
-                toml::to_string_pretty(&loaded.config).context("cannot print the config")?
-            );
+            print!("{}", loaded.show().context("cannot print the config")?);
         }
     }
     Ok(ExitCode::SUCCESS)

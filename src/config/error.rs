@@ -14,6 +14,8 @@ use crate::keymap::KeymapError;
 pub enum Origin {
     /// A config file, with the 1-based line.
     File { path: PathBuf, line: usize },
+    /// The chosen profile's table in the config file, with the line.
+    Profile { name: String, path: PathBuf, line: usize },
     /// An environment variable (its name, never its value).
     Env(String),
     /// A command-line flag such as `--fps` (or its environment twin).
@@ -26,6 +28,9 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Origin::File { path, line } => write!(f, "{}:{line}", path.display()),
+            Origin::Profile { name, path, line } => {
+                write!(f, "{}:{line} (profile {name})", path.display())
+            }
             Origin::Env(var) => write!(f, "environment variable {var}"),
             Origin::Flag(flag) => write!(f, "{flag}"),
             Origin::Default => f.write_str("built-in default"),
@@ -49,6 +54,8 @@ pub enum ConfigError {
     Invalid { origin: Origin, key: String, message: String },
     #[error("{origin}: {error}")]
     Keymap { origin: Origin, error: Box<KeymapError> },
+    #[error("{origin}: unknown profile `{name}`; {known}")]
+    UnknownProfile { origin: Origin, name: String, known: String },
     #[error("cannot read token file {} (server.token_file): {error}", path.display())]
     TokenFile { path: PathBuf, error: std::io::Error },
     #[error("server.token_command `{command}`: {message}")]

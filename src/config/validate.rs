@@ -106,6 +106,7 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
     config.markets.symbols =
         normalise_symbols(&config.markets.symbols).map_err(|m| fail("markets.symbols", m))?;
     validate_positions(config, &fail)?;
+    super::profile::validate(config, &fail)?;
 
     Keymap::with_overrides(&config.keys).map_err(|error| {
         let origin = error
@@ -154,7 +155,7 @@ fn validate_on_call(
     Ok(())
 }
 
-fn check_url(url: &str, schemes: &[&str]) -> Result<(), String> {
+pub(super) fn check_url(url: &str, schemes: &[&str]) -> Result<(), String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("invalid URL `{url}`: {e}"))?;
     if !schemes.contains(&parsed.scheme()) {
         return Err(format!("URL `{url}` must start with {}://", schemes.join(":// or ")));
