@@ -23,7 +23,8 @@ pub(super) const PROFILE_VAR: &str = "MERIDIAN_PROFILE";
 /// Longest profile name: it is drawn in the header and names a directory.
 const MAX_NAME: usize = 32;
 
-/// Names that mean production: their badge is red unless told otherwise.
+/// Names that mean production (also as `prod-eu`...): their badge is red
+/// unless told otherwise.
 const PRODUCTION: &[&str] = &["prod", "production"];
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -124,9 +125,17 @@ pub struct ActiveProfile {
 }
 
 impl ActiveProfile {
-    /// A production profile (`prod`, `production`): red by default.
+    /// A production profile (`prod`, `production`, `production-eu`...):
+    /// red by default.
     pub fn is_production(&self) -> bool {
-        PRODUCTION.iter().any(|p| self.name.eq_ignore_ascii_case(p))
+        let name = self.name.to_ascii_lowercase();
+        PRODUCTION.iter().any(|p| name == *p || name.starts_with(&format!("{p}-")))
+    }
+
+    /// The badge's colour: as configured, else red for production, else
+    /// none (the theme's accent).
+    pub fn badge_colour(&self) -> Option<Color> {
+        self.colour.or_else(|| self.is_production().then_some(Color::Red))
     }
 }
 
@@ -193,7 +202,7 @@ impl ProfileConfig {
         set
     }
 
-    /// The badge colour as configured (checked at load).
+    /// The badge colour as set (checked at load).
     fn colour(&self) -> Option<Color> {
         self.colour.as_deref().and_then(|c| parse_colour(c).ok())
     }
@@ -213,16 +222,11 @@ fn valid_name(name: &str) -> bool {
 }
 
 impl Config {
-    /// The profile in use, with its badge colour: as configured, else red
-    /// for `prod` and `production`, else none (the theme's accent).
+    /// The profile in use, with the colour it sets for its badge.
     pub fn active_profile(&self) -> Option<ActiveProfile> {
         let name = self.profile.clone()?;
-        let set = self.profiles.get(&name).and_then(ProfileConfig::colour);
-        let mut active = ActiveProfile { name, colour: set };
-        if active.colour.is_none() && active.is_production() {
-            active.colour = Some(Color::Red);
-        }
-        Some(active)
+        let colour = self.profiles.get(&name).and_then(ProfileConfig::colour);
+        Some(ActiveProfile { name, colour })
     }
 
     /// Why decisions are refused, when `user.read_only` is on: the profile

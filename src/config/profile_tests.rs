@@ -186,17 +186,21 @@ fn colours_are_the_themes_names_in_either_spelling_and_prod_is_red() {
     let colour = |c: &Config, name: &str| {
         let mut c = c.clone();
         c.profile = Some(name.into());
-        c.active_profile().expect("active").colour
+        c.active_profile().expect("active").badge_colour()
     };
     assert_eq!(colour(&c, "prod"), Some(Color::Red));
     assert_eq!(colour(&c, "staging"), Some(Color::Yellow), "`color` and any case");
     assert_eq!(colour(&c, "lab"), None, "the theme's accent");
     let c = parse(
-        "[profiles.production]\n[profiles.prod]\n[profiles.blue-prod]\ncolour = \"lightblue\"\n",
+        "[profiles.production]\n[profiles.prod]\n[profiles.prod-eu]\n[profiles.products]\n[profiles.blue-prod]\ncolour = \"lightblue\"\n",
     )
     .expect("valid");
     assert_eq!(colour(&c, "production"), Some(Color::Red));
     assert_eq!(colour(&c, "prod"), Some(Color::Red));
+    assert_eq!(colour(&c, "prod-eu"), Some(Color::Red));
+    assert_eq!(colour(&c, "products"), None);
+    assert_eq!(colour(&c, "prod-eu"), Some(Color::Red));
+    assert_eq!(colour(&c, "products"), None);
     assert_eq!(colour(&c, "blue-prod"), Some(Color::LightBlue));
     let e = parse("[profiles.prod]\n\ncolour = \"pink\"\n").expect_err("bad colour").to_string();
     assert!(
