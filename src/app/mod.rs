@@ -135,6 +135,8 @@ pub struct Settings {
     pub prices_format: crate::venues::PricesFormat,
     /// `y` copies through the terminal (`ui.clipboard`).
     pub clipboard: bool,
+    /// The config profile in use (`--profile`), named in the header.
+    pub profile: Option<crate::config::ActiveProfile>,
 }
 
 impl Default for Settings {
@@ -153,6 +155,7 @@ impl Default for Settings {
             backend: true,
             prices_format: crate::venues::PricesFormat::Meridian,
             clipboard: true,
+            profile: None,
         }
     }
 }
