@@ -284,10 +284,11 @@ fn read_token_file(
 /// file's directory; from anywhere else, relative to the working directory.
 fn relative_to_file(sources: &Sources, key: &str, path: PathBuf) -> PathBuf {
     match sources.origin_of(key) {
-        Origin::File { path: config_path, .. } | Origin::Profile { path: config_path, .. }
-            if path.is_relative() =>
-        {
+        Origin::File { path: config_path, .. } if path.is_relative() => {
             config_path.parent().unwrap_or(Path::new("")).join(path)
+        }
+        Origin::Profile(p) if path.is_relative() => {
+            p.path.parent().unwrap_or(Path::new("")).join(path)
         }
         _ => path,
     }

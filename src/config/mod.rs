@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::keymap::KeymapOverrides;
 
-pub use error::{ConfigError, Origin};
+pub use error::{ConfigError, Origin, ProfileLine};
 pub use load::{Loaded, Overrides};
 pub use profile::{
     ActiveProfile, ProfileConfig, ProfileFeeds, ProfileServer, ProfileSource, ProfileSources,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use ratatui::style::Color;
 use serde::{Deserialize, Serialize};
 
-use super::error::KeyIndex;
+use super::error::{KeyIndex, ProfileLine};
 use super::validate::check_url;
 use super::{Config, ConfigError, Origin};
 
@@ -364,7 +364,7 @@ pub(super) fn resolve(
             Some(Origin::File { path, line }) => (path, line),
             _ => (source.map(Path::to_path_buf).unwrap_or_default(), 0),
         };
-        Origin::Profile { name: name.clone(), path, line }
+        Origin::Profile(Box::new(ProfileLine { name: name.clone(), path, line }))
     };
     Ok(set.into_iter().map(|key| (key.to_owned(), origin_of(key))).collect())
 }
@@ -374,7 +374,7 @@ pub(super) fn resolve(
 /// data directory itself (`data_dir` came from it).
 pub(super) fn own_data_dir(config: &mut Config, data_dir_from: &Origin) {
     let Some(name) = &config.profile else { return };
-    if matches!(data_dir_from, Origin::Profile { .. }) {
+    if matches!(data_dir_from, Origin::Profile(_)) {
         return;
     }
     config.data_dir = Some(config.data_dir().join("profiles").join(name));

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ratatui::style::Color;
 
-use super::super::{Config, ConfigError, Loaded, Origin, Overrides};
+use super::super::{Config, ConfigError, Loaded, Origin, Overrides, ProfileLine};
 
 const FILE: &str = r#"profile = "staging"
 
@@ -94,7 +94,11 @@ fn a_profile_sits_above_the_file_and_below_the_environment_and_flags() {
     assert_eq!(loaded.token.as_ref().map(crate::token::Token::expose), Some("prod-token"));
     assert_eq!(
         loaded.overridden.get("server.url"),
-        Some(&Origin::Profile { name: "prod".into(), path: path.clone(), line: 13 })
+        Some(&Origin::Profile(Box::new(ProfileLine {
+            name: "prod".into(),
+            path: path.clone(),
+            line: 13
+        })))
     );
 
     let vars = [("MERIDIAN_SERVER_URL", "http://env.example"), ("MERIDIAN_USER_READ_ONLY", "0")];
@@ -288,4 +292,18 @@ fn show_names_the_profile_its_chooser_and_where_each_override_came_from() {
     assert!(shown.contains("url = \"https://prod.example\""), "{shown}");
     assert!(!shown.contains("[profiles"), "the tables are already applied: {shown}");
     assert!(!shown.contains("s3cret") && shown.contains("# token: set (redacted)"), "{shown}");
+}
+
+#[test]
+fn the_commented_example_in_the_default_config_is_a_valid_profile_pair() {
+    let start = super::super::DEFAULT_TOML.find("# [profiles.prod]").expect("the example");
+    let example: String = super::super::DEFAULT_TOML[start..]
+        .lines()
+        .map(|l| l.strip_prefix("# ").unwrap_or(l.trim_start_matches('#')))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let c = parse(&example).expect("the example parses");
+    assert_eq!(c.profiles.keys().collect::<Vec<_>>(), ["prod", "staging"]);
+    assert_eq!(c.profiles["prod"].user.read_only, Some(true));
+    assert_eq!(c.profiles["staging"].server.token_file, Some(PathBuf::from("staging-token")));
 }

@@ -26,8 +26,19 @@ fn validate_positions(
     Ok(())
 }
 
-/// Validate and normalise (symbols, log level) `config` in place.
+/// Validate and normalise (symbols, log level) `config` in place, then its
+/// profiles.
 pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), ConfigError> {
+    validate_settings(config, sources)?;
+    super::profile::validate(config, &|key: &str, message: String| ConfigError::Invalid {
+        origin: sources.origin_of(key),
+        key: key.to_owned(),
+        message,
+    })
+}
+
+/// Every section's values: ranges, URLs, names, symbols, keys.
+fn validate_settings(config: &mut Config, sources: &Sources) -> Result<(), ConfigError> {
     let fail = |key: &str, message: String| ConfigError::Invalid {
         origin: sources.origin_of(key),
         key: key.to_owned(),
@@ -106,7 +117,6 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
     config.markets.symbols =
         normalise_symbols(&config.markets.symbols).map_err(|m| fail("markets.symbols", m))?;
     validate_positions(config, &fail)?;
-    super::profile::validate(config, &fail)?;
 
     Keymap::with_overrides(&config.keys).map_err(|error| {
         let origin = error
