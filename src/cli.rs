@@ -23,8 +23,8 @@ pub struct Cli {
 #[derive(Debug, Clone, Args, Default)]
 pub struct ConnArgs {
     /// Use the config file's [profiles.NAME]: its server, feeds, token and
-    /// read-only, its name in the header [env: MERIDIAN_PROFILE=] (default:
-    /// the file's `profile`)
+    /// read-only, its name in the header; default: the file's `profile`
+    /// [env: MERIDIAN_PROFILE=] (read by the config loader, below the flag)
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
     /// REST base URL; the feed URLs derive from it (http->ws, https->wss)
