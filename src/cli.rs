@@ -22,6 +22,11 @@ pub struct Cli {
 /// Where the backend is and where our files go.
 #[derive(Debug, Clone, Args, Default)]
 pub struct ConnArgs {
+    /// Use the config file's [profiles.NAME]: its server, feeds, token and
+    /// read-only, its name in the header; default: the file's `profile`
+    /// [env: MERIDIAN_PROFILE=] (read by the config loader, below the flag)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
     /// REST base URL; the feed URLs derive from it (http->ws, https->wss)
     #[arg(long, global = true, env = "MERIDIAN_SERVER", value_name = "URL")]
     pub server: Option<String>,
@@ -80,6 +85,7 @@ impl ConnArgs {
     pub(crate) fn overrides(&self) -> Overrides {
         Overrides {
             config_file: self.config.clone(),
+            profile: self.profile.clone(),
             server: self.server.clone(),
             prices_url: self.prices_url.clone(),
             prices_format: self.prices_format,

@@ -154,9 +154,6 @@ fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "meridian: {line}");
 }
 
-/// Why decisions are refused when the user chose read-only.
-const READ_ONLY_CHOSEN: &str = "chosen with --read-only (user.read_only)";
-
 /// The console for `config`: state, feeds, REST client and outbox, ready for
 /// [`crate::tui::Core::start`]. Shared by the terminal console and the
 /// end-to-end benchmarks, so both run the same code.
@@ -193,6 +190,7 @@ pub fn build_console(
         clipboard: config.ui.clipboard,
         undo: Duration::from_secs(config.review.undo_secs),
         claim_on_open: config.review.claim_on_open,
+        profile: config.active_profile(),
     };
     let api = api_client(config, &remote)?;
     let sources = source_clients(config, &remote)?;
@@ -212,9 +210,9 @@ pub fn build_console(
     let am = sources.alertmanager.as_ref().map(|(c, _)| c.clone());
     app.markets.set_positions(config.markets.positions.clone());
     app.markets.private = config.markets.private;
-    if config.user.read_only {
-        app.read_only = Some(READ_ONLY_CHOSEN.into());
-    }
+    // Why decisions are refused when the user (or the profile) chose
+    // read-only.
+    app.read_only = config.read_only_reason();
     app.palette.start_theme = Some(theme.name);
     match crate::palette_history::load(&data_dir) {
         Ok(history) => app.palette.history = history,
@@ -282,16 +280,7 @@ pub fn config_command(conn: &ConnArgs, action: ConfigAction) -> anyhow::Result<E
         }
         ConfigAction::Show => {
             let loaded = load_config(conn)?;
-            match &loaded.source {
-                Some(p) => println!("# from {}", p.display()),
-                None => println!("# no config file; defaults, environment and flags"),
-            }
-            let token = if loaded.token.is_some() { "set (redacted)" } else { "not set" };
-            println!("# token: {token}");
-            print!(
-                "{}",
-                toml::to_string_pretty(&loaded.config).context("cannot print the config")?
-            );
+            print!("{}", loaded.show().context("cannot print the config")?);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -184,7 +184,8 @@ pub(crate) fn parse_style(text: &str) -> Result<Style, StyleError> {
     Ok(style)
 }
 
-fn parse_colour(name: &str) -> Result<Color, StyleError> {
+/// One of the 16 ANSI colour names (lower case), or `reset`.
+pub(crate) fn parse_colour(name: &str) -> Result<Color, StyleError> {
     Ok(match name {
         "black" => Color::Black,
         "red" => Color::Red,

@@ -146,6 +146,8 @@ pub struct Settings {
     pub undo: Duration,
     /// Opening a pending report's detail claims it (`review.claim_on_open`).
     pub claim_on_open: bool,
+    /// The config profile in use (`--profile`), named in the header.
+    pub profile: Option<crate::config::ActiveProfile>,
 }
 
 impl Default for Settings {
@@ -166,6 +168,7 @@ impl Default for Settings {
             clipboard: true,
             undo: Duration::from_secs(5),
             claim_on_open: true,
+            profile: None,
         }
     }
 }

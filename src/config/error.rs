@@ -14,6 +14,9 @@ use crate::keymap::KeymapError;
 pub enum Origin {
     /// A config file, with the 1-based line.
     File { path: PathBuf, line: usize },
+    /// The chosen profile's table in the config file (boxed: errors carry
+    /// an Origin and stay small).
+    Profile(Box<ProfileLine>),
     /// An environment variable (its name, never its value).
     Env(String),
     /// A command-line flag such as `--fps` (or its environment twin).
@@ -26,11 +29,21 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Origin::File { path, line } => write!(f, "{}:{line}", path.display()),
+            Origin::Profile(p) => write!(f, "{}:{} (profile {})", p.path.display(), p.line, p.name),
             Origin::Env(var) => write!(f, "environment variable {var}"),
             Origin::Flag(flag) => write!(f, "{flag}"),
             Origin::Default => f.write_str("built-in default"),
         }
     }
+}
+
+/// Where in the config file a profile set a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileLine {
+    pub name: String,
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: usize,
 }
 
 /// Everything that can go wrong loading the config. Each message is one
@@ -49,6 +62,8 @@ pub enum ConfigError {
     Invalid { origin: Origin, key: String, message: String },
     #[error("{origin}: {error}")]
     Keymap { origin: Origin, error: Box<KeymapError> },
+    #[error("{origin}: unknown profile `{name}`; {known}")]
+    UnknownProfile { origin: Origin, name: String, known: String },
     #[error("cannot read token file {} (server.token_file): {error}", path.display())]
     TokenFile { path: PathBuf, error: std::io::Error },
     #[error("server.token_command `{command}`: {message}")]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use toml::de::DeTable;
 
 use super::error::{KeyIndex, line_of};
-use super::{Config, ConfigError, Origin, env, validate};
+use super::{Config, ConfigError, Origin, env, profile, validate};
 use crate::token::{self, Token};
 
 /// Values from CLI flags (already merged with their env twins by clap),
@@ -15,6 +15,9 @@ use crate::token::{self, Token};
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub config_file: Option<PathBuf>,
+    /// `--profile`: the config file's `[profiles.NAME]` to use (above
+    /// MERIDIAN_PROFILE and the file's `profile`).
+    pub profile: Option<String>,
     pub server: Option<String>,
     pub prices_url: Option<String>,
     pub prices_format: Option<crate::venues::PricesFormat>,
@@ -50,6 +53,11 @@ pub struct Loaded {
     /// Bearer tokens for Prometheus and Alertmanager.
     pub prometheus_token: Option<Token>,
     pub alertmanager_token: Option<Token>,
+    /// Who chose the profile in use (`config.profile`), if one is.
+    pub profile_chosen_by: Option<Origin>,
+    /// Every setting the profile, the environment or a flag set, with
+    /// where its value came from (the file's own settings are not listed).
+    pub overridden: BTreeMap<String, Origin>,
 }
 
 /// Where each setting came from, for error messages.
@@ -117,10 +125,16 @@ pub(super) fn load(
         }
         None => (Config::default(), None),
     };
-    let mut later: BTreeMap<String, Origin> = env::apply(&mut config, env)?
-        .into_iter()
-        .map(|(path, var)| (path, Origin::Env(var)))
-        .collect();
+    let choice =
+        profile::choose(ov.profile.as_deref(), env, &config, source.as_deref(), file.as_ref())?;
+    let profile_chosen_by = choice.as_ref().map(|(_, origin)| origin.clone());
+    let mut later: BTreeMap<String, Origin> = match choice {
+        Some(choice) => profile::resolve(&mut config, choice, source.as_deref(), file.as_ref())?,
+        None => BTreeMap::new(),
+    };
+    later.extend(
+        env::apply(&mut config, env)?.into_iter().map(|(path, var)| (path, Origin::Env(var))),
+    );
     apply_overrides(&mut config, ov, &mut later);
     let sources = Sources { file, later };
     validate::validate(&mut config, &sources)?;
@@ -147,7 +161,18 @@ pub(super) fn load(
             && !config.prices_format().is_venue());
     config.server.ca_file =
         config.server.ca_file.take().map(|f| relative_to_file(&sources, "server.ca_file", f));
-    Ok(Loaded { config, source, token, warnings, backend, prometheus_token, alertmanager_token })
+    profile::own_data_dir(&mut config, &sources.origin_of("data_dir"));
+    Ok(Loaded {
+        config,
+        source,
+        token,
+        warnings,
+        backend,
+        prometheus_token,
+        alertmanager_token,
+        profile_chosen_by,
+        overridden: sources.later,
+    })
 }
 
 fn apply_overrides(config: &mut Config, ov: &Overrides, later: &mut BTreeMap<String, Origin>) {
@@ -261,6 +286,9 @@ fn relative_to_file(sources: &Sources, key: &str, path: PathBuf) -> PathBuf {
     match sources.origin_of(key) {
         Origin::File { path: config_path, .. } if path.is_relative() => {
             config_path.parent().unwrap_or(Path::new("")).join(path)
+        }
+        Origin::Profile(p) if path.is_relative() => {
+            p.path.parent().unwrap_or(Path::new("")).join(path)
         }
         _ => path,
     }

@@ -1,21 +1,29 @@
-//! Meridian's settings: built-in defaults, then the config file, then
-//! `MERIDIAN_<SECTION>_<KEY>` environment variables, then command-line flags.
+//! Meridian's settings: built-in defaults, then the config file, then the
+//! chosen `[profiles.NAME]` table, then `MERIDIAN_<SECTION>_<KEY>`
+//! environment variables, then command-line flags.
 //! Every layer is validated together, and every error names where the bad
 //! value came from (file and line, variable, or flag) and its key.
 
 mod env;
 mod error;
 mod load;
+mod profile;
+mod show;
 mod validate;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::keymap::KeymapOverrides;
 
-pub use error::{ConfigError, Origin};
+pub use error::{ConfigError, Origin, ProfileLine};
 pub use load::{Loaded, Overrides};
+pub use profile::{
+    ActiveProfile, ProfileConfig, ProfileFeeds, ProfileServer, ProfileSource, ProfileSources,
+    ProfileUser,
+};
 
 /// The commented default config, written by `meridian config init`. Parsing
 /// it gives exactly [`Config::default()`].
@@ -24,6 +32,10 @@ pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// The profile to use when neither `--profile` nor MERIDIAN_PROFILE
+    /// chooses one; once loaded, the profile in use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     pub server: ServerConfig,
     pub feeds: FeedsConfig,
     pub ui: UiConfig,
@@ -37,6 +49,9 @@ pub struct Config {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
     pub keys: KeymapOverrides,
+    /// `[profiles.NAME]`: environments to choose from (see [`ProfileConfig`]).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub profiles: BTreeMap<String, ProfileConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

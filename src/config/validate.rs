@@ -26,8 +26,19 @@ fn validate_positions(
     Ok(())
 }
 
-/// Validate and normalise (symbols, log level) `config` in place.
+/// Validate and normalise (symbols, log level) `config` in place, then its
+/// profiles.
 pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), ConfigError> {
+    validate_settings(config, sources)?;
+    super::profile::validate(config, &|key: &str, message: String| ConfigError::Invalid {
+        origin: sources.origin_of(key),
+        key: key.to_owned(),
+        message,
+    })
+}
+
+/// Every section's values: ranges, URLs, names, symbols, keys.
+fn validate_settings(config: &mut Config, sources: &Sources) -> Result<(), ConfigError> {
     let fail = |key: &str, message: String| ConfigError::Invalid {
         origin: sources.origin_of(key),
         key: key.to_owned(),
@@ -163,7 +174,7 @@ fn validate_on_call(
     Ok(())
 }
 
-fn check_url(url: &str, schemes: &[&str]) -> Result<(), String> {
+pub(super) fn check_url(url: &str, schemes: &[&str]) -> Result<(), String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("invalid URL `{url}`: {e}"))?;
     if !schemes.contains(&parsed.scheme()) {
         return Err(format!("URL `{url}` must start with {}://", schemes.join(":// or ")));

@@ -45,9 +45,9 @@ pub(super) async fn decide(
     timeout: Duration,
     wording: &Wording,
 ) -> anyhow::Result<ExitCode> {
-    if config.user.read_only {
+    if let Some(why) = config.read_only_reason() {
         let what = action.describe();
-        anyhow::bail!("read-only (--read-only, user.read_only): {what} was not queued");
+        anyhow::bail!("read-only, {why}: {what} was not queued");
     }
     let path = config.data_dir().join("outbox.db");
     let outbox = Outbox::open(&path)

@@ -1,14 +1,16 @@
-//! The two header rows: title with DEMO marker, the round trip to the
-//! terminal when it is slow, and per-feed connection indicators; the tab
-//! bar.
+//! The two header rows: title with the profile's badge and the DEMO
+//! marker, the round trip to the terminal when it is slow, and per-feed
+//! connection indicators; the tab bar.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fmt;
 use crate::app::{App, Indicator, RTT_WARN, Tab};
+use crate::config::ActiveProfile;
 use crate::event::FeedKind;
 use crate::outbox::ItemStatus;
 use crate::theme::Theme;
@@ -19,6 +21,11 @@ pub(crate) fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) 
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(feeds_width)]).areas(area);
     let mut title = vec![Span::styled(" MERIDIAN ", theme.title)];
+    // Which environment this is, before anything else it says.
+    let profile = app.settings.profile.as_ref();
+    if let Some(p) = profile {
+        title.push(Span::styled(format!(" {} ", p.name), profile_style(p, theme)));
+    }
     if app.settings.insecure {
         // Every frame, for the whole session: nothing here is verified.
         title.push(Span::styled(" INSECURE: TLS NOT VERIFIED ", theme.danger_badge));
@@ -50,6 +57,9 @@ pub(crate) fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) 
             theme.demo_badge,
         ));
     }
+    if profile.is_some() {
+        make_room_for_profile(&mut title, left.width as usize);
+    }
     // A slow link to the terminal: what is on screen is this old at best.
     // Whole or not at all, after what the outbox holds.
     if let Some(rtt) = app.output.slow_round_trip() {
@@ -70,6 +80,48 @@ pub(crate) fn render_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) 
     }
     f.render_widget(Paragraph::new(Line::from(title)), left);
     f.render_widget(Paragraph::new(Line::from(feeds)), right);
+}
+
+/// The profile's badge: its name on its colour (production: red; else the
+/// theme's accent). Without colours (mono) it is reversed, and underlined
+/// too when it would be red, so production still stands out.
+fn profile_style(p: &ActiveProfile, theme: &Theme) -> Style {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let coloured = theme.styles().iter().any(|(_, s)| s.fg.is_some() || s.bg.is_some());
+    let colour = p.badge_colour();
+    if !coloured {
+        let style = bold.add_modifier(Modifier::REVERSED);
+        let red = matches!(colour, Some(Color::Red | Color::LightRed));
+        return if red { style.add_modifier(Modifier::UNDERLINED) } else { style };
+    }
+    let Some(bg) = colour.or(theme.accent.fg) else {
+        return bold.add_modifier(Modifier::REVERSED);
+    };
+    // Light text on the dark colours, dark text on the light ones.
+    let fg = match bg {
+        Color::Black | Color::Red | Color::Blue | Color::Magenta | Color::DarkGray => Color::White,
+        _ => Color::Black,
+    };
+    bold.fg(fg).bg(bg)
+}
+
+/// A crowded title keeps the profile's badge (title[1]) and everything
+/// after it: first the MERIDIAN wordmark gives way, then the profile's name
+/// is shortened (to no less than two characters and "…").
+fn make_room_for_profile(title: &mut Vec<Span<'static>>, width: usize) {
+    let used = |t: &[Span]| t.iter().map(Span::width).sum::<usize>();
+    if used(title) <= width {
+        return;
+    }
+    title.remove(0);
+    let over = used(title).saturating_sub(width);
+    if over == 0 {
+        return;
+    }
+    let badge = &mut title[0];
+    let name = badge.content.trim().to_owned();
+    let keep = name.chars().count().saturating_sub(over).max(3);
+    badge.content = format!(" {} ", fmt::fit(&name, keep)).into();
 }
 
 fn feed_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {

@@ -17,18 +17,23 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// The binary with a private home, no MERIDIAN_* from the caller, and
-/// `--server URL --data-dir HOME/data`.
-pub fn command(home: &Path, server: &str) -> Command {
+/// The binary with a private home and no MERIDIAN_* from the caller.
+pub fn bare(home: &Path) -> Command {
     let mut cmd = Command::new(BIN);
     for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("MERIDIAN_")) {
         cmd.env_remove(k);
     }
-    let data = home.join("data");
     cmd.env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .args(["--server", server, "--data-dir", data.to_str().unwrap()]);
+        .env("XDG_DATA_HOME", home.join(".local/share"));
+    cmd
+}
+
+/// [`bare`] with `--server URL --data-dir HOME/data`.
+pub fn command(home: &Path, server: &str) -> Command {
+    let data = home.join("data");
+    let mut cmd = bare(home);
+    cmd.args(["--server", server, "--data-dir", data.to_str().unwrap()]);
     cmd
 }
 
