@@ -5,7 +5,7 @@ use std::time::Instant;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::event::{FeedKind, Link};
+use crate::event::{ApiEvent, FeedKind, Link};
 use crate::protocol::{PriceKind, PriceUpdate};
 
 pub(crate) fn app() -> App {
