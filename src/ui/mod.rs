@@ -18,6 +18,7 @@ mod dialogs;
 pub(crate) mod fmt;
 mod footer;
 mod header;
+pub(crate) mod highlight;
 mod overlay;
 pub(crate) mod price_alerts;
 pub mod tabs;

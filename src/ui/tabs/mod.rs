@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod insights;
 pub mod markets;
 pub mod markets_detail;
+mod markets_holdings;
 pub mod metrics;
 pub mod prom;
 pub mod reports;
