@@ -4,8 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
 
+use super::filter::ReportFilter;
 use super::paging::{Paging, merge_page, reselect};
-use super::review::ReportFilter;
 use super::scroll::ScrollState;
 use crate::protocol::{FeedbackStats, Id, Insight, Report, ValidationStatus};
 

@@ -2,6 +2,7 @@
 //! returns whether anything visible changed and pushes the effects (network
 //! commands, persistence) that the driver carries out. Rendering reads it.
 
+mod alert_filters;
 mod alert_keys;
 mod alerts;
 mod candles;
@@ -39,7 +40,7 @@ pub use candles::{Candle, Candles, window_stats};
 pub use chart::{Chart, HistoryState};
 pub use faults::Faults;
 pub use feeds::{FeedState, Feeds, Indicator, format_age};
-pub use filter::ListFilter;
+pub use filter::{ListFilter, ReportFilter};
 pub use history::History;
 pub use lists::{Insights, Reports};
 pub use load::Load;
@@ -50,9 +51,7 @@ pub use paging::Paging;
 pub use pause::Paused;
 pub use price_alert_keys::PriceToast;
 pub use prom::{Prom, PromPanel};
-pub use review::{
-    Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
-};
+pub use review::{Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, TextEntry};
 pub use router::Layer;
 pub use scroll::ScrollState;
 pub use status::{Status, eta_seconds, progress};

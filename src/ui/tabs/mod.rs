@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod prom;
 pub mod reports;
 pub mod status;
+mod status_jobs;
 
 use std::time::Instant;
 
