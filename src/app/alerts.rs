@@ -9,7 +9,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-pub use super::alert_filters::{SeverityFilter, StateFilter};
+use super::ListFilter;
+pub use super::alert_filters::{SeverityFilter, StateFilter, severity_label};
 use super::load::Load;
 use super::scroll::ScrollState;
 use crate::protocol::{Alert, AlertState, Id, Severity, Timestamp};
@@ -91,6 +92,8 @@ pub struct Alerts {
     pub selected: Option<Id>,
     pub state_filter: StateFilter,
     pub severity_filter: SeverityFilter,
+    /// `/`: words the rows shown hold, besides the state and severity.
+    pub filter: ListFilter,
     /// The list fetch from our backend (§3b).
     pub load: Load,
     /// Our backend answered 404 for §3b: alerts come from the feed only.
@@ -269,8 +272,17 @@ impl Alerts {
         added
     }
 
-    /// The rows the filters admit, in inbox order.
+    /// The rows the Alerts tab shows: those every filter admits (state,
+    /// severity and the words), in inbox order.
     pub fn visible(&self, wall: Timestamp) -> Vec<&AlertRow> {
+        let mut rows = self.admitted(wall);
+        rows.retain(|r| r.matches(&self.filter));
+        rows
+    }
+
+    /// The rows the state and severity filters admit, in inbox order (the
+    /// Status tab's panel: the words typed on the Alerts tab stay there).
+    pub fn admitted(&self, wall: Timestamp) -> Vec<&AlertRow> {
         let mut rows: Vec<&AlertRow> = self
             .rows
             .iter()

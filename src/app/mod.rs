@@ -12,6 +12,7 @@ mod copy;
 mod faults;
 mod feeds;
 mod filter;
+mod filter_keys;
 mod history;
 mod lists;
 mod load;
@@ -35,7 +36,9 @@ mod trend;
 
 use std::time::{Duration, Instant};
 
-pub use alerts::{AlertRow, Alerts, AmSource, Origin, SeverityFilter, StateFilter, Toast};
+pub use alerts::{
+    AlertRow, Alerts, AmSource, Origin, SeverityFilter, StateFilter, Toast, severity_label,
+};
 pub use candles::{Candle, Candles, window_stats};
 pub use chart::{Chart, HistoryState};
 pub use faults::Faults;
@@ -54,7 +57,7 @@ pub use prom::{Prom, PromPanel};
 pub use review::{Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, TextEntry};
 pub use router::Layer;
 pub use scroll::ScrollState;
-pub use status::{Status, eta_seconds, progress};
+pub use status::{Status, eta_seconds, job_word, progress};
 pub use trend::TREND_HISTORY_STEP;
 
 use crate::event::{ApiEvent, Effect, Event, FeedEvent};
@@ -439,7 +442,7 @@ impl App {
             Action::Top => self.move_cursor(isize::MIN / 2, fx),
             Action::Bottom => self.move_cursor(isize::MAX / 2, fx),
             Action::Back if self.show_diagnostics => self.show_diagnostics = false,
-            Action::Back => return false,
+            Action::Back => return self.clear_filter(fx),
             Action::Diagnostics => self.show_diagnostics = !self.show_diagnostics,
             Action::Copy => self.copy_selected(fx),
             Action::Refresh => {
@@ -467,14 +470,7 @@ impl App {
             Action::Rate => self.begin_insight(InsightAction::Rate),
             Action::Comment => self.begin_insight(InsightAction::Comment),
             Action::Filter => self.begin_filter(),
-            Action::ToggleSelect => {
-                if let Some(id) = self.reports.selected_item().map(|r| r.id.clone())
-                    && !self.reports.marked.remove(&id)
-                {
-                    self.reports.marked.insert(id);
-                }
-                self.reports.selected = step(self.reports.selected, 1, self.reports.items.len());
-            }
+            Action::ToggleSelect => self.reports.toggle_mark(),
             _ => return false,
         }
         true

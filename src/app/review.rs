@@ -41,8 +41,9 @@ pub enum Purpose {
     SnoozeFor(Id),
     /// A price alert on this symbol, the text being its rule.
     PriceAlert(String),
-    /// The watchlist's `/` filter (empty: none).
-    WatchlistFilter,
+    /// The `/` filter of the list on this tab (empty: none); Reports' is
+    /// [`Purpose::Filter`].
+    ListFilter(Tab),
 }
 
 #[derive(Debug, Clone)]
@@ -218,10 +219,15 @@ impl App {
         });
     }
 
+    /// `/`: edit the filter of the list on the tab shown.
     pub(super) fn begin_filter(&mut self) {
+        if self.tab != Tab::Reports {
+            self.begin_list_filter(self.tab);
+            return;
+        }
         let text = self.reports.filter.to_text();
         let entry = TextEntry::new(
-            "Filter: status:pending account:ACC from:YYYY-MM-DD to:YYYY-MM-DD (empty: all)".into(),
+            "Filter: status:pending account:ACC from:/to:YYYY-MM-DD, and words".into(),
             Purpose::Filter,
             false,
             false,
@@ -248,17 +254,12 @@ impl App {
                 return self.submit_alert(purpose, text, fx);
             }
             Purpose::PriceAlert(symbol) => return self.submit_price_alert(&symbol, &text, fx),
-            Purpose::WatchlistFilter => {
-                self.markets.filter = super::ListFilter::new(&text);
-                self.markets.selected = 0;
+            Purpose::ListFilter(tab) => {
+                self.set_list_filter(tab, super::ListFilter::new(&text), fx);
                 return Ok(());
             }
             Purpose::Filter => {
-                let filter = ReportFilter::parse(&text)?;
-                self.reports.filter = filter;
-                self.reports.marked.clear();
-                self.reports.paging.load.start(self.now);
-                fx.push(Effect::FetchReports(self.reports.filter.query(REPORT_PAGE, 0)));
+                self.set_report_filter(ReportFilter::parse(&text)?, fx);
                 return Ok(());
             }
             Purpose::ApproveNotes(ids) => ids
@@ -314,12 +315,14 @@ impl App {
                 self.reports.decide_locally(id, status, notes);
             }
         }
-        if actions.iter().any(|a| a.report().is_some()) {
-            self.reports.marked.clear();
+        let decided: Vec<&Id> = actions.iter().filter_map(Action::report).collect();
+        if !decided.is_empty() {
+            // Marks the filter hid were not decided: they stay.
+            self.reports.marked.retain(|id| !decided.contains(&id));
             if single && self.tab == Tab::Reports {
-                // Approve and move on: the next row is the next to review.
-                self.reports.selected =
-                    super::step(self.reports.selected, 1, self.reports.items.len());
+                // Approve and move on: the next row shown is the next to review.
+                let shown = self.reports.shown().len();
+                self.reports.selected = super::step(self.reports.selected, 1, shown);
             }
         }
         self.message = Some(match actions.as_slice() {

@@ -8,7 +8,7 @@ use std::ops::Range;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::ListFilter;
@@ -24,6 +24,29 @@ fn ranges(text: &str, filter: &ListFilter) -> Vec<Range<usize>> {
     let mut spans = filter.spans(text);
     spans.retain(|r| text.get(r.clone()).is_some());
     spans
+}
+
+/// `text` as a line in `style`, what `filter` matched in the accent (for a
+/// table cell; the table's selection goes over it).
+pub(crate) fn line(text: &str, filter: &ListFilter, style: Style, theme: &Theme) -> Line<'static> {
+    let spans = ranges(text, filter);
+    if spans.is_empty() {
+        return Line::styled(text.to_owned(), style);
+    }
+    let hit = style.patch(theme.accent);
+    let mut out = Vec::with_capacity(spans.len() * 2 + 1);
+    let mut at = 0;
+    for r in spans {
+        if r.start > at {
+            out.push(Span::styled(text[at..r.start].to_owned(), style));
+        }
+        out.push(Span::styled(text[r.clone()].to_owned(), hit));
+        at = r.end;
+    }
+    if at < text.len() {
+        out.push(Span::styled(text[at..].to_owned(), style));
+    }
+    Line::from(out)
 }
 
 /// Over `text` already drawn left-aligned in `cell` (a list drawn straight
@@ -76,6 +99,18 @@ pub(crate) fn no_match(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_puts_the_matches_in_the_accent_and_keeps_the_rest() {
+        let theme = Theme::by_name("default").expect("built-in theme");
+        let f = ListFilter::new("fir");
+        let l = line("Blue Fir Partners", &f, theme.muted, &theme);
+        let parts: Vec<(&str, Style)> = l.spans.iter().map(|s| (&*s.content, s.style)).collect();
+        let hit = theme.muted.patch(theme.accent);
+        assert_eq!(parts, [("Blue ", theme.muted), ("Fir", hit), (" Partners", theme.muted)]);
+        let none = line("Kestrel", &f, theme.muted, &theme);
+        assert_eq!(none.spans.len(), 1);
+    }
 
     #[test]
     fn the_count_says_loaded_when_the_server_has_more() {

@@ -240,7 +240,7 @@ fn render_alerts(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
     let active: Vec<_> = app
         .alerts
-        .visible(app.wall)
+        .admitted(app.wall)
         .into_iter()
         .filter(|r| r.state(app.wall) != AlertState::Resolved)
         .collect();

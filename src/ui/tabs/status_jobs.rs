@@ -1,5 +1,6 @@
 //! The Status tab's backfill jobs: trouble first, each with its progress,
-//! counts, rate, ETA, errors and status.
+//! counts, rate, ETA, errors and status; `/` narrows them to the jobs
+//! whose id, name or status hold every word typed.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -8,20 +9,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::{load_title, no_data, panel, placeholder};
-use crate::app::{App, eta_seconds, progress};
+use crate::app::{App, ListFilter, eta_seconds, job_word, progress};
+use crate::keymap::{Action, Context};
 use crate::protocol::{BackfillJob, JobStatus};
 use crate::theme::Theme;
-use crate::ui::fmt;
+use crate::ui::{fmt, highlight};
 
 fn job_status(j: &BackfillJob, theme: &Theme) -> (Style, &'static str) {
-    match j.status {
-        JobStatus::Running => (theme.ok, "running"),
-        JobStatus::Paused => (theme.warn, "paused"),
-        JobStatus::Failed => (theme.crit, "FAILED"),
-        JobStatus::Completed => (theme.muted, "done"),
-        JobStatus::Pending => (theme.muted, "pending"),
-        JobStatus::Unknown => (theme.muted, "unknown"),
-    }
+    let style = match j.status {
+        JobStatus::Running => theme.ok,
+        JobStatus::Paused => theme.warn,
+        JobStatus::Failed => theme.crit,
+        JobStatus::Completed | JobStatus::Pending | JobStatus::Unknown => theme.muted,
+    };
+    (style, job_word(j.status))
 }
 
 fn gauge(frac: f64, width: usize) -> String {
@@ -35,7 +36,14 @@ pub(super) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let running = s.jobs.values().any(|j| j.status == JobStatus::Running);
     let stale = running && age.is_some_and(|a| a > app.settings.health_stale_after);
     let has_data = !s.jobs.is_empty();
-    let mut title = load_title(" Backfill jobs ".into(), &s.jobs_load, has_data, app.now, theme);
+    let mut jobs = s.shown_jobs();
+    let title = if s.jobs_filter.is_active() {
+        let count = highlight::count(jobs.len(), s.jobs.len(), "", false);
+        format!(" Backfill jobs · {count} · filter: {} ", s.jobs_filter.text)
+    } else {
+        " Backfill jobs ".into()
+    };
+    let mut title = load_title(title, &s.jobs_load, has_data, app.now, theme);
     if stale {
         title.push_span(Span::styled(format!("STALE {} ", fmt::age(age)), theme.warn));
     }
@@ -49,10 +57,16 @@ pub(super) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         placeholder(f, area, block, text);
         return;
     }
+    if jobs.is_empty() {
+        let back = app.keymap.first_key(Context::Status, Action::Back);
+        let line = highlight::no_match("job", &s.jobs_filter, &back, None, theme);
+        placeholder(f, area, block, line);
+        return;
+    }
     let wide = area.width >= 110;
-    let mut jobs: Vec<&BackfillJob> = s.jobs.values().collect();
     jobs.sort_by_key(|j| trouble_rank(j));
-    let rows: Vec<Row> = jobs.into_iter().map(|j| job_row(j, wide, stale, theme)).collect();
+    let rows: Vec<Row> =
+        jobs.into_iter().map(|j| job_row(j, &s.jobs_filter, wide, stale, theme)).collect();
     let table = Table::new(rows, job_widths(wide)).header(job_header(wide, theme));
     f.render_widget(table.block(block), area);
 }
@@ -75,7 +89,13 @@ fn gauge_width(wide: bool) -> usize {
 
 /// One job: progress, counts, rate, ETA, errors (the last one in words on
 /// a wide panel) and status, all greyed when the feed went quiet.
-fn job_row<'a>(j: &'a BackfillJob, wide: bool, stale: bool, theme: &Theme) -> Row<'a> {
+fn job_row<'a>(
+    j: &'a BackfillJob,
+    words: &ListFilter,
+    wide: bool,
+    stale: bool,
+    theme: &Theme,
+) -> Row<'a> {
     let (st_style, st) = job_status(j, theme);
     let st_style = if stale { theme.stale } else { st_style };
     let frac = progress(j);
@@ -86,7 +106,7 @@ fn job_row<'a>(j: &'a BackfillJob, wide: bool, stale: bool, theme: &Theme) -> Ro
     };
     let done = format!("{}/{}", fmt::compact(j.processed as f64), fmt::compact(j.total as f64));
     Row::new(vec![
-        Cell::from(j.name.clone()),
+        Cell::from(highlight::line(&j.name, words, Style::default(), theme)),
         Cell::from(format!("{} {:>5.1}%", gauge(frac, gauge_width(wide)), frac * 100.0))
             .style(st_style),
         Cell::from(Line::from(done).right_aligned()),
