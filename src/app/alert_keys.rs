@@ -108,6 +108,8 @@ impl App {
             Action::Open => {
                 self.tab = Tab::Alerts;
                 self.alerts.state_filter = super::StateFilter::Active;
+                // Words typed earlier could hide it, and the cursor with it.
+                self.alerts.filter = super::ListFilter::default();
                 self.alerts.selected = Some(id);
                 self.alerts.focus = None;
             }

@@ -9,6 +9,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
+use super::ListFilter;
+pub use super::alert_filters::{SeverityFilter, StateFilter, severity_label};
 use super::load::Load;
 use super::scroll::ScrollState;
 use crate::protocol::{Alert, AlertState, Id, Severity, Timestamp};
@@ -57,77 +59,6 @@ impl AlertRow {
     }
 }
 
-/// Which states the list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StateFilter {
-    /// Firing, acknowledged and snoozed.
-    #[default]
-    Active,
-    Firing,
-    All,
-}
-
-impl StateFilter {
-    pub fn label(self) -> &'static str {
-        match self {
-            StateFilter::Active => "active",
-            StateFilter::Firing => "firing",
-            StateFilter::All => "all",
-        }
-    }
-
-    pub(crate) fn next(self) -> Self {
-        match self {
-            StateFilter::Active => StateFilter::Firing,
-            StateFilter::Firing => StateFilter::All,
-            StateFilter::All => StateFilter::Active,
-        }
-    }
-
-    fn admits(self, state: AlertState) -> bool {
-        match self {
-            StateFilter::Active => state != AlertState::Resolved,
-            StateFilter::Firing => state == AlertState::Firing,
-            StateFilter::All => true,
-        }
-    }
-}
-
-/// Which severities the list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SeverityFilter {
-    #[default]
-    Any,
-    WarningUp,
-    Critical,
-}
-
-impl SeverityFilter {
-    pub fn label(self) -> &'static str {
-        match self {
-            SeverityFilter::Any => "any severity",
-            SeverityFilter::WarningUp => "warning+",
-            SeverityFilter::Critical => "critical",
-        }
-    }
-
-    pub(crate) fn next(self) -> Self {
-        match self {
-            SeverityFilter::Any => SeverityFilter::WarningUp,
-            SeverityFilter::WarningUp => SeverityFilter::Critical,
-            SeverityFilter::Critical => SeverityFilter::Any,
-        }
-    }
-
-    fn admits(self, s: Severity) -> bool {
-        match self {
-            SeverityFilter::Any => true,
-            SeverityFilter::WarningUp => s != Severity::Info,
-            SeverityFilter::Critical => s == Severity::Critical,
-        }
-    }
-}
-
 /// Alertmanager as the inbox's other source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AmSource {
@@ -161,6 +92,8 @@ pub struct Alerts {
     pub selected: Option<Id>,
     pub state_filter: StateFilter,
     pub severity_filter: SeverityFilter,
+    /// `/`: words the rows shown hold, besides the state and severity.
+    pub filter: ListFilter,
     /// The list fetch from our backend (§3b).
     pub load: Load,
     /// Our backend answered 404 for §3b: alerts come from the feed only.
@@ -339,8 +272,17 @@ impl Alerts {
         added
     }
 
-    /// The rows the filters admit, in inbox order.
+    /// The rows the Alerts tab shows: those every filter admits (state,
+    /// severity and the words), in inbox order.
     pub fn visible(&self, wall: Timestamp) -> Vec<&AlertRow> {
+        let mut rows = self.admitted(wall);
+        rows.retain(|r| r.matches(&self.filter));
+        rows
+    }
+
+    /// The rows the state and severity filters admit, in inbox order (the
+    /// Status tab's panel: the words typed on the Alerts tab stay there).
+    pub fn admitted(&self, wall: Timestamp) -> Vec<&AlertRow> {
         let mut rows: Vec<&AlertRow> = self
             .rows
             .iter()

@@ -1,11 +1,14 @@
 //! The Insights and Reports tabs' state: server lists with a cursor that
-//! stays on the item the user is on while items arrive live.
+//! stays on the item the user is on while items arrive live. A `/` filter
+//! narrows what is loaded to the rows shown; the cursor, paging and every
+//! action work on the rows shown.
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
 
+use super::ListFilter;
+use super::filter::ReportFilter;
 use super::paging::{Paging, merge_page, reselect};
-use super::review::ReportFilter;
 use super::scroll::ScrollState;
 use crate::protocol::{FeedbackStats, Id, Insight, Report, ValidationStatus};
 
@@ -19,6 +22,23 @@ pub struct Insights {
     pub scroll: ScrollState,
     /// Feedback statistics per insight, fetched for the detail pane.
     pub stats: HashMap<Id, FeedbackStats>,
+    /// `/`: the insights shown are those whose title or category match.
+    pub filter: ListFilter,
+}
+
+/// The offset of the next page when the cursor, on row `cursor` of the
+/// `shown` rows, is near their end (the filter may hide most of the
+/// `loaded` items: what counts is how near the end of what is shown the
+/// cursor is, and the next page starts after what is loaded).
+fn next_page(
+    paging: &mut Paging,
+    cursor: usize,
+    shown: usize,
+    loaded: usize,
+    now: Instant,
+) -> Option<u32> {
+    let hidden = loaded.saturating_sub(shown);
+    paging.next_page(cursor + hidden, loaded, now)
 }
 
 impl Insights {
@@ -26,11 +46,11 @@ impl Insights {
     /// The server says only the total, so more pages exist while the
     /// pages so far stop short of it.
     pub(crate) fn set_page(&mut self, offset: u32, items: Vec<Insight>, total: u64, now: Instant) {
-        let keep = self.selected_item().map(|i| i.id.clone());
+        let keep = self.selected_id();
         let has_more = !items.is_empty() && u64::from(offset) + (items.len() as u64) < total;
         merge_page(&mut self.items, offset, items, |i| &i.id);
         self.paging.arrived(total, has_more, now);
-        self.selected = reselect(&self.items, keep.as_ref(), self.selected, |i| &i.id);
+        self.reselect(keep);
     }
 
     /// A new insight arrives on top without moving the cursor off the item
@@ -40,11 +60,40 @@ impl Insights {
             *existing = insight;
             return;
         }
+        let keep = self.selected_id();
         self.items.insert(0, insight);
         self.paging.total += 1;
-        if self.items.len() > 1 {
-            self.selected += 1;
-        }
+        self.reselect(keep);
+    }
+
+    /// The insights the filter shows, in order.
+    pub(crate) fn shown(&self) -> Vec<&Insight> {
+        self.items.iter().filter(|i| self.filter.matches(&[&i.title, &i.category])).collect()
+    }
+
+    /// A new filter; the cursor stays on its insight if that is still
+    /// shown, else goes to the first row.
+    pub(crate) fn set_filter(&mut self, filter: ListFilter) {
+        let keep = self.selected_id();
+        self.filter = filter;
+        self.selected =
+            keep.and_then(|id| self.shown().iter().position(|i| i.id == id)).unwrap_or(0);
+    }
+
+    /// Move the cursor over the rows shown. Returns the offset of the next
+    /// page when the cursor came near the end of them and there is more.
+    pub(crate) fn move_selection(&mut self, delta: isize, now: Instant) -> Option<u32> {
+        let shown = self.shown().len();
+        self.selected = super::step(self.selected, delta, shown);
+        next_page(&mut self.paging, self.selected, shown, self.items.len(), now)
+    }
+
+    fn selected_id(&self) -> Option<Id> {
+        self.selected_item().map(|i| i.id.clone())
+    }
+
+    fn reselect(&mut self, id: Option<Id>) {
+        self.selected = reselect(&self.shown(), id.as_ref(), self.selected, |i| &i.id);
     }
 
     pub(crate) fn apply_stats(&mut self, s: &FeedbackStats) -> bool {
@@ -61,7 +110,7 @@ impl Insights {
     }
 
     pub(crate) fn selected_item(&self) -> Option<&Insight> {
-        self.items.get(self.selected)
+        self.shown().get(self.selected).copied()
     }
 
     /// Show a rating before the server confirms it.
@@ -120,14 +169,64 @@ impl Reports {
         self.reselect(keep);
     }
 
-    /// Marked reports, or the one under the cursor, that can still be decided.
+    /// The reports a decision is for, those that can still be decided of:
+    /// the marked ones the filter shows, or, when none of them is shown,
+    /// the one under the cursor. A marked report the filter hides is never
+    /// decided unseen; it stays marked (the title counts it).
     pub(crate) fn targets(&self) -> Vec<&Report> {
         let pending = |r: &&Report| r.validation_status == ValidationStatus::Pending;
-        if self.marked.is_empty() {
+        let shown = self.shown();
+        let marked: Vec<&Report> =
+            shown.iter().copied().filter(|r| self.marked.contains(&r.id)).collect();
+        if marked.is_empty() {
             self.selected_item().into_iter().filter(pending).collect()
         } else {
-            self.items.iter().filter(|r| self.marked.contains(&r.id)).filter(pending).collect()
+            marked.into_iter().filter(pending).collect()
         }
+    }
+
+    /// The reports the filter's words show (all loaded without words).
+    pub(crate) fn shown(&self) -> Vec<&Report> {
+        let words = &self.filter.words;
+        self.items
+            .iter()
+            .filter(|r| words.matches(&[r.id.as_str(), &r.account_number, &r.account_title]))
+            .collect()
+    }
+
+    /// Marked reports the filter hides.
+    pub(crate) fn marked_hidden(&self) -> usize {
+        let shown = self.shown();
+        self.marked.iter().filter(|id| !shown.iter().any(|r| r.id == **id)).count()
+    }
+
+    /// New words to find among what is loaded (the server's part of the
+    /// filter unchanged); the cursor stays on its report if still shown,
+    /// else goes to the first row.
+    pub(crate) fn set_words(&mut self, words: ListFilter) {
+        let keep = self.selected_id();
+        self.filter.words = words;
+        self.selected =
+            keep.and_then(|id| self.shown().iter().position(|r| r.id == id)).unwrap_or(0);
+    }
+
+    /// Move the cursor over the rows shown. Returns the offset of the next
+    /// page when the cursor came near the end of them and there is more.
+    pub(crate) fn move_selection(&mut self, delta: isize, now: Instant) -> Option<u32> {
+        let shown = self.shown().len();
+        self.selected = super::step(self.selected, delta, shown);
+        next_page(&mut self.paging, self.selected, shown, self.items.len(), now)
+    }
+
+    /// Mark the report under the cursor (or unmark it) and move on to the
+    /// next row shown.
+    pub(crate) fn toggle_mark(&mut self) {
+        if let Some(id) = self.selected_id()
+            && !self.marked.remove(&id)
+        {
+            self.marked.insert(id);
+        }
+        self.selected = super::step(self.selected, 1, self.shown().len());
     }
 
     /// Show a decision before the server confirms it.
@@ -161,7 +260,7 @@ impl Reports {
         }
         self.items.sort_by_key(|r| status_rank(r.validation_status));
         if moved_selected {
-            self.selected = self.selected.min(self.items.len().saturating_sub(1));
+            self.selected = self.selected.min(self.shown().len().saturating_sub(1));
         } else {
             self.reselect(keep);
         }
@@ -169,15 +268,15 @@ impl Reports {
     }
 
     fn selected_id(&self) -> Option<Id> {
-        self.items.get(self.selected).map(|r| r.id.clone())
+        self.selected_item().map(|r| r.id.clone())
     }
 
     fn reselect(&mut self, id: Option<Id>) {
-        self.selected = reselect(&self.items, id.as_ref(), self.selected, |r| &r.id);
+        self.selected = reselect(&self.shown(), id.as_ref(), self.selected, |r| &r.id);
     }
 
     pub(crate) fn selected_item(&self) -> Option<&Report> {
-        self.items.get(self.selected)
+        self.shown().get(self.selected).copied()
     }
 
     pub(crate) fn pending(&self) -> usize {

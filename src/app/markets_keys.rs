@@ -22,20 +22,9 @@ impl App {
             }
             Action::Back if m.detail => m.detail = false,
             Action::Back if m.filter.is_active() => {
-                m.filter = super::ListFilter::default();
-                m.selected = 0;
+                self.set_list_filter(super::Tab::Markets, super::ListFilter::default(), fx);
             }
-            Action::Filter => {
-                let initial = m.filter.text.clone();
-                let title = "Filter the watchlist: symbols holding every word (empty shows all)";
-                self.modal = Some(super::review::Modal::text(super::review::TextEntry::new(
-                    title.into(),
-                    super::review::Purpose::WatchlistFilter,
-                    false,
-                    false,
-                    &initial,
-                )));
-            }
+            Action::Filter => self.begin_list_filter(super::Tab::Markets),
             Action::Open => m.detail = m.selected_symbol().is_some(),
             Action::TimeFrame => self.next_time_frame(fx),
             Action::CursorLeft => return Some(self.move_chart_cursor(-1)),

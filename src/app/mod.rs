@@ -2,6 +2,7 @@
 //! returns whether anything visible changed and pushes the effects (network
 //! commands, persistence) that the driver carries out. Rendering reads it.
 
+mod alert_filters;
 mod alert_keys;
 mod alerts;
 mod candles;
@@ -13,6 +14,7 @@ mod faults;
 mod feeds;
 mod fetched;
 mod filter;
+mod filter_keys;
 mod history;
 mod lists;
 mod load;
@@ -38,13 +40,15 @@ mod undo;
 
 use std::time::{Duration, Instant};
 
-pub use alerts::{AlertRow, Alerts, AmSource, Origin, SeverityFilter, StateFilter, Toast};
+pub use alerts::{
+    AlertRow, Alerts, AmSource, Origin, SeverityFilter, StateFilter, Toast, severity_label,
+};
 pub use candles::{Candle, Candles, window_stats};
 pub use chart::{Chart, HistoryState};
 pub use claims::{CLAIM_RENEW, Claims, Decide};
 pub use faults::Faults;
 pub use feeds::{FeedState, Feeds, Indicator, format_age};
-pub use filter::ListFilter;
+pub use filter::{ListFilter, ReportFilter};
 pub use history::History;
 pub use lists::{Insights, Reports};
 pub use load::Load;
@@ -56,12 +60,10 @@ pub use palette::{Candidate, Palette, Prompt};
 pub use pause::Paused;
 pub use price_alert_keys::PriceToast;
 pub use prom::{Prom, PromPanel};
-pub use review::{
-    Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
-};
+pub use review::{Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, TextEntry};
 pub use router::Layer;
 pub use scroll::ScrollState;
-pub use status::{Status, eta_seconds, progress};
+pub use status::{Status, eta_seconds, job_word, progress};
 pub use trend::TREND_HISTORY_STEP;
 pub use undo::{Held, held_line};
 
@@ -424,7 +426,7 @@ impl App {
             Action::Top => self.move_cursor(isize::MIN / 2, fx),
             Action::Bottom => self.move_cursor(isize::MAX / 2, fx),
             Action::Back if self.show_diagnostics => self.show_diagnostics = false,
-            Action::Back => return false,
+            Action::Back => return self.clear_filter(fx),
             Action::Diagnostics => self.show_diagnostics = !self.show_diagnostics,
             Action::Copy => self.copy_selected(fx),
             Action::Refresh => {
@@ -453,14 +455,7 @@ impl App {
             Action::Rate => self.begin_insight(InsightAction::Rate),
             Action::Comment => self.begin_insight(InsightAction::Comment),
             Action::Filter => self.begin_filter(),
-            Action::ToggleSelect => {
-                if let Some(id) = self.reports.selected_item().map(|r| r.id.clone())
-                    && !self.reports.marked.remove(&id)
-                {
-                    self.reports.marked.insert(id);
-                }
-                self.reports.selected = step(self.reports.selected, 1, self.reports.items.len());
-            }
+            Action::ToggleSelect => self.reports.toggle_mark(),
             _ => return false,
         }
         true

@@ -1,7 +1,7 @@
 //! What the state does with outbox reports (delivered, conflict, refused)
 //! and with cursor moves that need data (stats, the next page).
 
-use super::{App, Tab, step};
+use super::{App, Tab};
 use crate::event::Effect;
 use crate::outbox::{Action, Answer, OutboxEvent};
 
@@ -10,19 +10,15 @@ impl App {
         match self.tab {
             Tab::Markets => self.markets.move_selection(delta),
             Tab::Insights => {
-                self.insights.selected =
-                    step(self.insights.selected, delta, self.insights.items.len());
+                let more = self.insights.move_selection(delta, self.now);
                 self.want_stats(fx);
-                let l = &mut self.insights;
-                if let Some(offset) = l.paging.next_page(l.selected, l.items.len(), self.now) {
+                if let Some(offset) = more {
                     fx.push(Effect::FetchInsights { offset });
                 }
             }
             Tab::Reports => {
-                self.reports.selected =
-                    step(self.reports.selected, delta, self.reports.items.len());
                 let r = &mut self.reports;
-                if let Some(offset) = r.paging.next_page(r.selected, r.items.len(), self.now) {
+                if let Some(offset) = r.move_selection(delta, self.now) {
                     fx.push(Effect::FetchReports(r.filter.query(super::REPORT_PAGE, offset)));
                 }
             }

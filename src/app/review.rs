@@ -2,93 +2,15 @@
 //! outbox view) and the decisions they turn into outbox actions. Decisions
 //! show at once (optimistically) and are marked pending until delivered.
 
-use chrono::NaiveDate;
 use ratatui_textarea::TextArea;
 
-use super::{App, Tab};
-use crate::api::ReportQuery;
+use super::{App, ReportFilter, Tab};
 use crate::event::Effect;
 use crate::outbox::{Action, Item, ItemStatus};
 use crate::protocol::{Id, ValidationStatus};
 
 /// Reports fetched per page.
 pub const REPORT_PAGE: u32 = 50;
-
-/// Filter for the report queue, typed as `status:pending account:ACC-1
-/// from:2024-01-01 to:2024-01-31` (any subset, any order).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ReportFilter {
-    pub status: Option<String>,
-    pub account: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-}
-
-impl ReportFilter {
-    pub(crate) fn parse(text: &str) -> Result<Self, String> {
-        let mut f = ReportFilter::default();
-        for token in text.split_whitespace() {
-            let Some((key, value)) = token.split_once(':') else {
-                return Err(format!("`{token}`: write key:value (status, account, from, to)"));
-            };
-            let value = value.trim();
-            if value.is_empty() {
-                return Err(format!("`{key}:` needs a value"));
-            }
-            match key {
-                "status" => match value {
-                    "all" => f.status = None,
-                    "pending" | "approved" | "rejected" | "flagged" => {
-                        f.status = Some(value.into())
-                    }
-                    _ => {
-                        return Err(format!(
-                            "status `{value}`: pending, approved, rejected, flagged or all"
-                        ));
-                    }
-                },
-                "account" => f.account = Some(value.into()),
-                "from" | "to" => {
-                    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                        .map_err(|_| format!("{key} `{value}`: a date as YYYY-MM-DD"))?;
-                    *(if key == "from" { &mut f.from } else { &mut f.to }) = Some(value.into());
-                }
-                _ => return Err(format!("unknown filter `{key}` (status, account, from, to)")),
-            }
-        }
-        if let (Some(a), Some(b)) = (&f.from, &f.to)
-            && a > b
-        {
-            return Err(format!("from {a} is after to {b}"));
-        }
-        Ok(f)
-    }
-
-    pub(crate) fn to_text(&self) -> String {
-        let parts = [
-            ("status", &self.status),
-            ("account", &self.account),
-            ("from", &self.from),
-            ("to", &self.to),
-        ];
-        parts
-            .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}:{v}")))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    pub(crate) fn query(&self, limit: u32, offset: u32) -> ReportQuery {
-        ReportQuery {
-            status: self.status.clone(),
-            account: self.account.clone(),
-            from: self.from.clone(),
-            to: self.to.clone(),
-            limit,
-            offset,
-        }
-    }
-}
 
 /// What a confirmed dialog does.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,8 +43,9 @@ pub enum Purpose {
     SnoozeFor(Id),
     /// A price alert on this symbol, the text being its rule.
     PriceAlert(String),
-    /// The watchlist's `/` filter (empty: none).
-    WatchlistFilter,
+    /// The `/` filter of the list on this tab (empty: none); Reports' is
+    /// [`Purpose::Filter`].
+    ListFilter(Tab),
 }
 
 #[derive(Debug, Clone)]
@@ -298,10 +221,15 @@ impl App {
         });
     }
 
+    /// `/`: edit the filter of the list on the tab shown.
     pub(super) fn begin_filter(&mut self) {
+        if self.tab != Tab::Reports {
+            self.begin_list_filter(self.tab);
+            return;
+        }
         let text = self.reports.filter.to_text();
         let entry = TextEntry::new(
-            "Filter: status:pending account:ACC from:YYYY-MM-DD to:YYYY-MM-DD (empty: all)".into(),
+            "Filter: status:pending account:ACC from:/to:YYYY-MM-DD, and words".into(),
             Purpose::Filter,
             false,
             false,
@@ -327,17 +255,12 @@ impl App {
                 return self.submit_alert(purpose, text, fx);
             }
             Purpose::PriceAlert(symbol) => return self.submit_price_alert(&symbol, &text, fx),
-            Purpose::WatchlistFilter => {
-                self.markets.filter = super::ListFilter::new(&text);
-                self.markets.selected = 0;
+            Purpose::ListFilter(tab) => {
+                self.set_list_filter(tab, super::ListFilter::new(&text), fx);
                 return Ok(());
             }
             Purpose::Filter => {
-                let filter = ReportFilter::parse(&text)?;
-                self.reports.filter = filter;
-                self.reports.marked.clear();
-                self.reports.paging.load.start(self.now);
-                fx.push(Effect::FetchReports(self.reports.filter.query(REPORT_PAGE, 0)));
+                self.set_report_filter(ReportFilter::parse(&text)?, fx);
                 return Ok(());
             }
             Purpose::ApproveNotes(ids) => ids
@@ -395,12 +318,14 @@ impl App {
                 self.reports.decide_locally(id, status, notes);
             }
         }
-        if actions.iter().any(|a| a.report().is_some()) {
-            self.reports.marked.clear();
+        let decided: Vec<&Id> = actions.iter().filter_map(Action::report).collect();
+        if !decided.is_empty() {
+            // Marks the filter hid were not decided: they stay.
+            self.reports.marked.retain(|id| !decided.contains(&id));
             if single && self.tab == Tab::Reports {
-                // Approve and move on: the next row is the next to review.
-                self.reports.selected =
-                    super::step(self.reports.selected, 1, self.reports.items.len());
+                // Approve and move on: the next row shown is the next to review.
+                let shown = self.reports.shown().len();
+                self.reports.selected = super::step(self.reports.selected, 1, shown);
             }
         }
         self.message = Some(match actions.as_slice() {
@@ -426,30 +351,4 @@ pub enum InsightAction {
     Rate,
     Comment,
     Flag,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn filters_parse_and_print_back() {
-        let f = ReportFilter::parse("status:pending  account:ACC-1 from:2024-01-01 to:2024-01-31")
-            .unwrap();
-        assert_eq!(f.status.as_deref(), Some("pending"));
-        assert_eq!(f.to_text(), "status:pending account:ACC-1 from:2024-01-01 to:2024-01-31");
-        assert_eq!(ReportFilter::parse("").unwrap(), ReportFilter::default());
-        assert_eq!(ReportFilter::parse("status:all").unwrap().status, None);
-    }
-
-    #[test]
-    fn bad_filters_say_what_is_wrong() {
-        assert!(ReportFilter::parse("status:maybe").unwrap_err().contains("pending"));
-        assert!(ReportFilter::parse("from:2024-13-01").unwrap_err().contains("YYYY-MM-DD"));
-        assert!(ReportFilter::parse("colour:red").unwrap_err().contains("unknown filter"));
-        assert!(ReportFilter::parse("account").unwrap_err().contains("key:value"));
-        assert!(
-            ReportFilter::parse("from:2024-02-01 to:2024-01-01").unwrap_err().contains("after")
-        );
-    }
 }

@@ -36,6 +36,8 @@ pub struct Status {
     pub system_at: Option<Instant>,
     pub jobs: BTreeMap<String, BackfillJob>,
     pub jobs_at: Option<Instant>,
+    /// `/`: the jobs shown are those whose id, name or status match.
+    pub jobs_filter: super::ListFilter,
     /// Processed per second, one point per step: a second while live only,
     /// [`HISTORY_MINUTES`] over the capacity once history arrived.
     pub throughput: TimeSeries,
@@ -66,6 +68,7 @@ impl Status {
             system_at: None,
             jobs: BTreeMap::new(),
             jobs_at: None,
+            jobs_filter: super::ListFilter::default(),
             throughput: TimeSeries::new(history_points, MIN_STEP),
             queue_depth: TimeSeries::new(history_points, MIN_STEP),
             error_rate: TimeSeries::new(history_points, MIN_STEP),
@@ -163,6 +166,15 @@ impl Status {
         }
     }
 
+    /// The jobs the filter shows, by id.
+    pub fn shown_jobs(&self) -> Vec<&BackfillJob> {
+        let f = &self.jobs_filter;
+        self.jobs
+            .values()
+            .filter(|j| f.matches(&[&j.job_id, &j.name, job_word(j.status)]))
+            .collect()
+    }
+
     /// Whether the system status is older than `stale_after` (or absent).
     pub(crate) fn system_stale(&self, now: Instant, stale_after: Duration) -> bool {
         self.system_at.is_none_or(|t| now.saturating_duration_since(t) > stale_after)
@@ -188,6 +200,18 @@ impl Status {
         self.jobs_at = Some(now);
         self.jobs_load.refreshed(now);
         ended
+    }
+}
+
+/// A job's status as the Status tab shows it.
+pub fn job_word(s: JobStatus) -> &'static str {
+    match s {
+        JobStatus::Running => "running",
+        JobStatus::Paused => "paused",
+        JobStatus::Failed => "FAILED",
+        JobStatus::Completed => "done",
+        JobStatus::Pending => "pending",
+        JobStatus::Unknown => "unknown",
     }
 }
 

@@ -55,7 +55,7 @@ actions! {
     Top => "top", "top", "Jump to the first row";
     Bottom => "bottom", "bottom", "Jump to the last row";
     Open => "open", "open", "Open the selected row's detail";
-    Back => "back", "back", "Close the detail, dialog or overlay";
+    Back => "back", "back", "Close the detail, dialog or overlay, or clear the filter";
     AddSymbol => "add_symbol", "add", "Add a symbol to the watch list";
     RemoveSymbol => "remove_symbol", "remove", "Remove the selected symbol";
     CycleSort => "cycle_sort", "sort", "Cycle the sort column";

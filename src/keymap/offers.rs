@@ -76,10 +76,11 @@ impl Context {
         let offer = |footer, rest| Offer { footer, rest };
         match self {
             Context::Global => offer(&[], &[EVERYWHERE, LIST, &[Open]]),
-            Context::Insights => {
-                offer(&[Quit, Help, Rate, Comment, Flag, Outbox], &[LIST, COPY, EVERYWHERE])
-            }
-            Context::Status => offer(&[Quit, Help, NextTab, Refresh], &[EVERYWHERE]),
+            Context::Insights => offer(
+                &[Quit, Help, Rate, Comment, Flag, Outbox],
+                &[LIST, &[Filter], COPY, EVERYWHERE],
+            ),
+            Context::Status => offer(&[Quit, Help, NextTab, Refresh], &[&[Filter], EVERYWHERE]),
             Context::Metrics => offer(&[Quit, Help, NextTab, Period, Refresh], &[EVERYWHERE]),
             Context::Markets => offer(
                 &[Quit, Help, AddSymbol, RemoveSymbol, SetAlert, PriceAlerts, Open, TimeFrame],
@@ -106,7 +107,7 @@ impl Context {
             ),
             Context::Alerts => offer(
                 &[Quit, Help, Ack, Snooze, StateFilter, SeverityFilter, Outbox],
-                &[LIST, COPY, EVERYWHERE],
+                &[LIST, &[Filter], COPY, EVERYWHERE],
             ),
             Context::Help => offer(&[Back, Quit], &[]),
             Context::Toast => offer(&[Ack, Snooze, Open, Dismiss, Back], &[&[Up, Down]]),

@@ -147,3 +147,18 @@ fn dialog_sections_stand_alone() {
     let e = Keymap::with_overrides(&overrides("[confirm]\ncancel = [\"y\"]\n")).unwrap_err();
     assert_eq!(e.key_paths(), ["keys.confirm.cancel", "keys.confirm.confirm"]);
 }
+
+#[test]
+fn slash_filters_every_list_and_esc_says_it_clears_the_filter() {
+    let map = Keymap::default_map();
+    let lists =
+        [Context::Insights, Context::Status, Context::Markets, Context::Reports, Context::Alerts];
+    for ctx in lists {
+        let help = map.help(ctx);
+        let filter = help.iter().find(|e| e.context == ctx && e.keys == "/");
+        assert_eq!(filter.map(|e| e.description), Some("Filter the list"), "{ctx:?}");
+    }
+    assert!(!map.help(Context::Metrics).iter().any(|e| e.keys == "/"), "Metrics has no list");
+    let esc = map.help(Context::Global).into_iter().find(|e| e.keys == "esc").expect("bound");
+    assert!(esc.description.ends_with("or clear the filter"), "{}", esc.description);
+}

@@ -18,6 +18,7 @@ mod dialogs;
 pub(crate) mod fmt;
 mod footer;
 mod header;
+pub(crate) mod highlight;
 mod overlay;
 mod palette;
 pub(crate) mod price_alerts;

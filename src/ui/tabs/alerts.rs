@@ -21,10 +21,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::{load_title, no_data, panel, placeholder};
-use crate::app::{AlertRow, App, Origin};
+use crate::app::{AlertRow, App, Origin, severity_label};
+use crate::keymap::{Action, Context};
 use crate::protocol::{AlertState, Severity, Timestamp};
 use crate::theme::Theme;
-use crate::ui::fmt;
+use crate::ui::{fmt, highlight};
 
 /// Rows of the selected alert's pane under the list.
 const DETAIL: u16 = 6;
@@ -32,11 +33,12 @@ const DETAIL: u16 = 6;
 const WIDE: u16 = 120;
 
 pub(crate) fn severity_word(s: Severity, theme: &Theme) -> (&'static str, Style) {
-    match s {
-        Severity::Critical => ("CRIT", theme.crit),
-        Severity::Warning => ("WARN", theme.warn),
-        Severity::Info | Severity::Unknown => ("info", theme.muted),
-    }
+    let style = match s {
+        Severity::Critical => theme.crit,
+        Severity::Warning => theme.warn,
+        Severity::Info | Severity::Unknown => theme.muted,
+    };
+    (severity_label(s), style)
 }
 
 pub(crate) fn state_word(s: AlertState, theme: &Theme) -> (&'static str, Style) {
@@ -99,6 +101,11 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let visible = al.visible(app.wall);
     let (title, load) = heading(app, theme);
     let block = panel(title, theme);
+    if visible.is_empty() && al.filter.is_active() && !al.admitted(app.wall).is_empty() {
+        let back = app.keymap.first_key(Context::Alerts, Action::Back);
+        placeholder(f, area, block, highlight::no_match("alert", &al.filter, &back, None, theme));
+        return;
+    }
     if visible.is_empty() {
         let empty = if al.is_empty() {
             "no alerts: all quiet"
@@ -164,8 +171,15 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 fn heading<'a>(app: &'a App, theme: &Theme) -> (Line<'static>, &'a crate::app::Load) {
     let al = &app.alerts;
     let (firing, acked, snoozed) = al.counts(app.wall);
+    // The words first when there are some: what narrows the list most.
+    let words = if al.filter.is_active() {
+        let (shown, of) = (al.visible(app.wall).len(), al.admitted(app.wall).len());
+        format!("{} · filter: {} · ", highlight::count(shown, of, "", false), al.filter.text)
+    } else {
+        String::new()
+    };
     let title = format!(
-        " Alerts · {firing} firing · {acked} acked · {snoozed} snoozed · {}, {} ",
+        " Alerts · {words}{firing} firing · {acked} acked · {snoozed} snoozed · {}, {} ",
         al.state_filter.label(),
         al.severity_filter.label()
     );
@@ -189,15 +203,16 @@ fn row<'a>(r: &AlertRow, app: &App, theme: &Theme, wide: bool) -> Row<'a> {
     let a = &r.alert;
     let (sev, sev_style) = severity_word(a.severity, theme);
     let (state, state_style) = state_word(r.state(app.wall), theme);
+    let words = &app.alerts.filter;
     let mut cells = vec![
         Cell::from(sev).style(sev_style),
         Cell::from(state).style(state_style),
         Cell::from(fmt::age(Some(r.age(app.now, app.wall)))).style(theme.muted),
-        Cell::from(a.title.clone()),
+        Cell::from(highlight::line(&a.title, words, Style::default(), theme)),
     ];
     if wide {
-        cells.push(Cell::from(a.message.clone()).style(theme.muted));
-        cells.push(Cell::from(a.source.clone()).style(theme.muted));
+        cells.push(Cell::from(highlight::line(&a.message, words, theme.muted, theme)));
+        cells.push(Cell::from(highlight::line(&a.source, words, theme.muted, theme)));
     }
     cells.push(Cell::from(who(r, app)).style(theme.muted));
     Row::new(cells)

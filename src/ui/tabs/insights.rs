@@ -8,13 +8,16 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use super::{load_title, no_data, panel, placeholder, scrolled_cursor};
 use crate::app::App;
+use crate::keymap::{Action, Context};
 use crate::protocol::{FeedbackStats, Insight};
 use crate::theme::Theme;
+use crate::ui::highlight;
 
 /// Split into list and detail: side by side when wide, stacked otherwise.
 pub(crate) fn split(area: Rect) -> (Rect, Rect) {
@@ -34,7 +37,14 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     let l = &app.insights;
-    let count = format!(" Insights · {} ", l.paging.total.max(l.items.len() as u64));
+    let shown = l.shown();
+    let total = l.paging.total.max(l.items.len() as u64);
+    let count = if l.filter.is_active() {
+        let count = highlight::count(shown.len(), l.items.len(), "", l.paging.has_more);
+        format!(" Insights · {count} · filter: {} ", l.filter.text)
+    } else {
+        format!(" Insights · {total} ")
+    };
     let has_data = !l.items.is_empty();
     let block = panel(load_title(count, &l.paging.load, has_data, app.now, theme), theme);
     if !has_data {
@@ -42,19 +52,33 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         placeholder(f, area, block, no_data(&l.paging.load, "insights", empty, theme));
         return;
     }
+    if shown.is_empty() {
+        let keys = |a| app.keymap.first_key(Context::Insights, a);
+        let more = l.paging.has_more.then(|| keys(Action::Down));
+        let line =
+            highlight::no_match("insight", &l.filter, &keys(Action::Back), more.as_deref(), theme);
+        placeholder(f, area, block, line);
+        return;
+    }
     let (list_area, detail_area) = split(area);
-    render_list(f, list_area, block, app, theme);
+    render_list(f, list_area, block, &shown, app, theme);
     if let Some(sel) = l.selected_item() {
         render_detail(f, detail_area, sel, l.stats.get(&sel.id), theme);
     }
 }
 
-/// The table of insights in `block`, ⧗ on those with a rating, comment or
-/// flag on its way.
-fn render_list(f: &mut Frame, area: Rect, block: Block<'_>, app: &App, theme: &Theme) {
+/// The table of the insights `shown` in `block`, ⧗ on those with a
+/// rating, comment or flag on its way, what the filter matched highlighted.
+fn render_list(
+    f: &mut Frame,
+    area: Rect,
+    block: Block<'_>,
+    shown: &[&Insight],
+    app: &App,
+    theme: &Theme,
+) {
     let l = &app.insights;
-    let rows: Vec<Row> = l
-        .items
+    let rows: Vec<Row> = shown
         .iter()
         .map(|i| {
             let flags =
@@ -66,8 +90,8 @@ fn render_list(f: &mut Frame, area: Rect, block: Block<'_>, app: &App, theme: &T
             };
             Row::new(vec![
                 Cell::from(mark),
-                Cell::from(i.title.clone()),
-                Cell::from(i.category.clone()).style(theme.muted),
+                Cell::from(highlight::line(&i.title, &l.filter, Style::default(), theme)),
+                Cell::from(highlight::line(&i.category, &l.filter, theme.muted, theme)),
                 Cell::from(Line::from(format!("{:.0}%", i.confidence * 100.0)).right_aligned()),
                 Cell::from(
                     Line::from(format!("{:.1}★({})", i.avg_rating, i.rating_count)).right_aligned(),
@@ -87,7 +111,7 @@ fn render_list(f: &mut Frame, area: Rect, block: Block<'_>, app: &App, theme: &T
     let header = Row::new(["", "Title", "Category", "Conf", "Rating", "Flag"]).style(theme.title);
     let table =
         Table::new(rows, widths).header(header).row_highlight_style(theme.selected).block(block);
-    let mut state = scrolled_cursor(&l.scroll, l.selected, l.items.len(), area);
+    let mut state = scrolled_cursor(&l.scroll, l.selected, shown.len(), area);
     f.render_stateful_widget(table, area, &mut state);
 }
 

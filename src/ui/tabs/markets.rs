@@ -18,19 +18,18 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use super::{panel, placeholder};
+use super::{markets_holdings, panel, placeholder};
 use crate::app::{App, Move, Quote};
 use crate::keymap::{Action, Context};
 use crate::theme::Theme;
 use crate::ui::fmt::{self, Align};
+use crate::ui::highlight;
 
 /// Below this inner width the spread column is dropped.
 const WIDE: u16 = 100;
 /// With holdings: below this width bid, ask and the absolute change make
 /// room for value and P&L; from it, the quantity shows too.
 const WIDE_HOLDINGS: u16 = 120;
-/// What a private screen shows for a holding's numbers.
-const HIDDEN: &str = "•••";
 /// The fewest rows the candles under the list get: with fewer the list
 /// stays alone (Enter opens the chart full).
 const CHART_MIN: u16 = 14;
@@ -69,19 +68,19 @@ fn columns(width: u16, holdings: bool, marked: bool) -> Vec<Column> {
 
 /// Where each column is in this frame's layout (`None`: not shown).
 #[derive(Clone, Copy)]
-struct At {
-    chg: Option<usize>,
-    chg_pct: usize,
-    bid: Option<usize>,
-    ask: Option<usize>,
-    spread: Option<usize>,
-    qty: Option<usize>,
-    value: Option<usize>,
-    pnl: Option<usize>,
-    pnl_pct: Option<usize>,
-    vol: usize,
-    age: usize,
-    trend: usize,
+pub(super) struct At {
+    pub(super) chg: Option<usize>,
+    pub(super) chg_pct: usize,
+    pub(super) bid: Option<usize>,
+    pub(super) ask: Option<usize>,
+    pub(super) spread: Option<usize>,
+    pub(super) qty: Option<usize>,
+    pub(super) value: Option<usize>,
+    pub(super) pnl: Option<usize>,
+    pub(super) pnl_pct: Option<usize>,
+    pub(super) vol: usize,
+    pub(super) age: usize,
+    pub(super) trend: usize,
 }
 
 impl At {
@@ -136,7 +135,8 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// " Watchlist · 3 of 8 symbols · filter: us · sort: symbol ".
 fn title(m: &crate::app::Markets, shown: usize) -> String {
     let count = if m.filter.is_active() {
-        format!("{shown} of {} symbols · filter: {}", m.symbols.len(), m.filter.text)
+        let count = highlight::count(shown, m.symbols.len(), "symbols", false);
+        format!("{count} · filter: {}", m.filter.text)
     } else {
         format!("{} symbols", m.symbols.len())
     };
@@ -150,8 +150,7 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let block = panel(title(m, rows.len()), theme);
     if rows.is_empty() && m.filter.is_active() {
         let back = app.keymap.first_key(Context::Markets, Action::Back);
-        let note = format!("No symbol matches “{}” ({back} clears the filter)", m.filter.text);
-        placeholder(f, area, block, Line::styled(note, theme.muted));
+        placeholder(f, area, block, highlight::no_match("symbol", &m.filter, &back, None, theme));
         return;
     }
     if m.symbols.is_empty() {
@@ -192,7 +191,7 @@ fn render_watchlist(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     if holdings && inner.height > 2 {
         let y = inner.bottom() - 1;
-        total_row(
+        markets_holdings::total_row(
             buf,
             &RowCells { area: Rect { y, height: 1, ..inner }, rects: &rects, cols: &cols },
             at,
@@ -253,13 +252,7 @@ fn decorate(
     if is_selected {
         buf.set_style(row.area, theme.selected);
     }
-    // What the filter matched, in the symbol.
-    let cell = row.cell(0);
-    let matched = if is_selected { theme.selected.patch(theme.accent) } else { theme.accent };
-    for r in app.markets.filter.spans(sym) {
-        let span = Rect { x: cell.x + r.start as u16, width: r.len() as u16, ..cell };
-        buf.set_style(span.intersection(cell), matched);
-    }
+    highlight::paint(buf, row.cell(0), sym, &app.markets.filter, is_selected, theme);
 }
 
 /// A row without a price: why none will come (the source refused the
@@ -282,25 +275,25 @@ fn unpriced_row(
 }
 
 /// The cells of one row of the watchlist.
-struct RowCells<'a> {
-    area: Rect,
-    rects: &'a [Rect],
+pub(super) struct RowCells<'a> {
+    pub(super) area: Rect,
+    pub(super) rects: &'a [Rect],
     cols: &'a [Column],
 }
 
 impl RowCells<'_> {
-    fn cell(&self, col: usize) -> Rect {
+    pub(super) fn cell(&self, col: usize) -> Rect {
         Rect { y: self.area.y, height: 1, ..self.rects[col] }
     }
 
     /// `text` in column `col`, aligned as the column is, in `style`.
-    fn text(&self, buf: &mut Buffer, col: usize, text: &str, style: Style) {
+    pub(super) fn text(&self, buf: &mut Buffer, col: usize, text: &str, style: Style) {
         fmt::draw_text(buf, self.cell(col), text, self.cols[col].2, style);
     }
 
     /// Like [`RowCells::text`], with the whole cell (padding too) in
     /// `cell_style` first.
-    fn styled_cell(&self, buf: &mut Buffer, col: usize, text: &str, cell_style: Style) {
+    pub(super) fn styled_cell(&self, buf: &mut Buffer, col: usize, text: &str, cell_style: Style) {
         buf.set_style(self.cell(col), cell_style);
         self.text(buf, col, text, Style::default());
     }
@@ -355,7 +348,7 @@ fn quote_row(
         row.text(buf, col, text, Style::default());
     }
     if let Some(p) = app.markets.position(sym) {
-        holding_cells(buf, row, at, text, p, q.last, app.markets.private, theme);
+        markets_holdings::holding_cells(buf, row, at, text, p, q.last, app.markets.private, theme);
     }
     text.clear();
     match q.volume {
@@ -406,104 +399,6 @@ fn change_cells(
             row.styled_cell(buf, at.chg_pct, "—", theme.base);
         }
     }
-}
-
-/// A holding's quantity, value, P&L and P&L % at `last` (hidden when
-/// private).
-#[allow(clippy::too_many_arguments, reason = "one row's drawing context")]
-fn holding_cells(
-    buf: &mut Buffer,
-    row: &RowCells<'_>,
-    at: At,
-    text: &mut String,
-    p: &crate::config::PositionConfig,
-    last: Option<f64>,
-    private: bool,
-    theme: &Theme,
-) {
-    let cols = [at.qty, at.value, at.pnl, at.pnl_pct];
-    if private {
-        for col in cols.into_iter().flatten() {
-            row.text(buf, col, HIDDEN, theme.muted);
-        }
-        return;
-    }
-    if let Some(col) = at.qty {
-        text.clear();
-        fmt::write_compact(text, p.quantity);
-        row.text(buf, col, text, Style::default());
-    }
-    let Some(last) = last else { return };
-    let v = crate::app::positions::value(p, last);
-    money_cells(buf, row, at, text, v.value, v.pnl, v.pnl_pct, theme);
-}
-
-/// Value, P&L and P&L % in their columns, the P&L in the colour of its sign.
-#[allow(clippy::too_many_arguments, reason = "one row's drawing context")]
-fn money_cells(
-    buf: &mut Buffer,
-    row: &RowCells<'_>,
-    at: At,
-    text: &mut String,
-    value: f64,
-    pnl: f64,
-    pnl_pct: Option<f64>,
-    theme: &Theme,
-) {
-    let style = change_style(pnl, theme);
-    if let Some(col) = at.value {
-        text.clear();
-        crate::format::write_money(text, value);
-        row.text(buf, col, text, Style::default());
-    }
-    if let Some(col) = at.pnl {
-        text.clear();
-        if pnl >= 0.0 {
-            text.push('+');
-        }
-        crate::format::write_money(text, pnl);
-        row.styled_cell(buf, col, text, style);
-    }
-    if let Some(col) = at.pnl_pct {
-        text.clear();
-        let _ = match pnl_pct {
-            Some(pct) => write!(text, "{pct:+.2}%"),
-            None => write!(text, "—"),
-        };
-        row.styled_cell(buf, col, text, style);
-    }
-}
-
-/// The holdings' total: value, P&L and P&L %; says how many holdings have
-/// no price yet or a stale one, since the sum is then not the whole truth.
-fn total_row(buf: &mut Buffer, row: &RowCells<'_>, at: At, app: &App, theme: &Theme) {
-    let m = &app.markets;
-    buf.set_style(row.area, theme.title);
-    row.text(buf, 0, "Total", Style::default());
-    if m.private {
-        for col in [at.value, at.pnl, at.pnl_pct].into_iter().flatten() {
-            row.text(buf, col, HIDDEN, theme.muted);
-        }
-        return;
-    }
-    let t = crate::app::positions::total(
-        &m.positions,
-        |s| m.quotes.get(s),
-        app.now,
-        app.settings.prices_stale_after,
-    );
-    let mut text = String::new();
-    money_cells(buf, row, at, &mut text, t.value, t.pnl, t.pnl_pct, theme);
-    let note = match (t.unpriced, t.stale) {
-        (0, 0) => return,
-        (0, n) => format!("{n} stale"),
-        (n, 0) => format!("{n} unpriced"),
-        (n, k) => format!("{n} unpriced, {k} stale"),
-    };
-    // Across the volume, age and trend columns, which a total has not.
-    let x = row.rects[at.vol].x;
-    let room = Rect { x, width: row.area.right().saturating_sub(x), ..row.area };
-    fmt::draw_text(buf, room, &note, Align::Right, theme.warn);
 }
 
 /// What a live row's age says while churn is shed: younger than the age

@@ -4,10 +4,12 @@ pub mod alerts;
 pub mod insights;
 pub mod markets;
 pub mod markets_detail;
+mod markets_holdings;
 pub mod metrics;
 pub mod prom;
 pub mod reports;
 pub mod status;
+mod status_jobs;
 
 use std::time::Instant;
 

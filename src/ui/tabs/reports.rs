@@ -16,8 +16,10 @@ use serde_json::Value;
 use super::insights::split;
 use super::{load_title, no_data, panel, placeholder, scrolled_cursor};
 use crate::app::App;
+use crate::keymap::{Action, Context};
 use crate::protocol::{Report, ValidationStatus};
 use crate::theme::Theme;
+use crate::ui::highlight;
 
 pub(crate) fn status_style(s: ValidationStatus, theme: &Theme) -> Style {
     match s {
@@ -34,19 +36,12 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     let r = &app.reports;
-    let mut title =
-        format!(" Reports · {} pending · {} of {} ", r.pending(), r.items.len(), r.paging.total);
-    let filter = r.filter.to_text();
-    if !filter.is_empty() {
-        title.push_str(&format!("· {filter} "));
-    }
-    if !r.marked.is_empty() {
-        title.push_str(&format!("· {} marked ", r.marked.len()));
-    }
+    let shown = r.shown();
     let has_data = !r.items.is_empty();
+    let title = title(app, shown.len());
     let block = panel(load_title(title, &r.paging.load, has_data, app.now, theme), theme);
     if !has_data {
-        let empty = if filter.is_empty() {
+        let empty = if r.filter.server_text().is_empty() {
             Line::styled("the queue is empty", theme.muted)
         } else {
             Line::styled("no reports match the filter (/ changes it)", theme.muted)
@@ -54,30 +49,16 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         placeholder(f, area, block, no_data(&r.paging.load, "reports", empty, theme));
         return;
     }
+    if shown.is_empty() {
+        let keys = |a| app.keymap.first_key(Context::Reports, a);
+        let more = r.paging.has_more.then(|| keys(Action::Down));
+        let back = keys(Action::Back);
+        let line = highlight::no_match("report", &r.filter.words, &back, more.as_deref(), theme);
+        placeholder(f, area, block, line);
+        return;
+    }
     let (list_area, detail_area) = split(area);
-    let rows: Vec<Row> = r
-        .items
-        .iter()
-        .map(|x| {
-            // ● marked for a bulk decision, ⧗ decision on its way.
-            let mark = match (r.marked.contains(&x.id), app.has_pending(Some(&x.id), None)) {
-                (true, _) => Span::styled("●", theme.accent),
-                (false, true) => Span::styled("⧗", theme.warn),
-                _ => Span::raw(" "),
-            };
-            Row::new(vec![
-                Cell::from(mark),
-                Cell::from(x.account_number.clone()),
-                Cell::from(x.account_title.clone()),
-                Cell::from(x.report_date.clone()),
-                Cell::from(x.validation_status.as_str())
-                    .style(status_style(x.validation_status, theme)),
-                Cell::from(
-                    Line::from(format!("{:.0}%", x.extraction_confidence * 100.0)).right_aligned(),
-                ),
-            ])
-        })
-        .collect();
+    let rows: Vec<Row> = shown.iter().map(|x| row(x, app, theme)).collect();
     let widths = [
         Constraint::Length(1),
         Constraint::Length(10),
@@ -89,11 +70,62 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let header = Row::new(["", "Account", "Title", "Date", "Status", "Conf"]).style(theme.title);
     let table =
         Table::new(rows, widths).header(header).row_highlight_style(theme.selected).block(block);
-    let mut state = scrolled_cursor(&r.scroll, r.selected, r.items.len(), list_area);
+    let mut state = scrolled_cursor(&r.scroll, r.selected, shown.len(), list_area);
     f.render_stateful_widget(table, list_area, &mut state);
     if let Some(sel) = r.selected_item() {
         render_detail(f, detail_area, sel, theme);
     }
+}
+
+/// " Reports · 12 pending · 50 of 120 · status:pending · 2 marked ". With
+/// words, what they show leads, as on every list: " Reports · 3 of 50
+/// loaded · status:pending · filter: acme · 2 marked (1 hidden) · 12
+/// pending " (a decision is only for the marked reports shown).
+fn title(app: &App, shown: usize) -> String {
+    let r = &app.reports;
+    let words = &r.filter.words;
+    let pending = format!("{} pending", r.pending());
+    let mut parts = if words.is_active() {
+        vec![highlight::count(shown, r.items.len(), "", r.paging.has_more)]
+    } else {
+        vec![pending.clone(), format!("{} of {}", r.items.len(), r.paging.total)]
+    };
+    let server = r.filter.server_text();
+    if !server.is_empty() {
+        parts.push(server);
+    }
+    if words.is_active() {
+        parts.push(format!("filter: {}", words.text));
+    }
+    if !r.marked.is_empty() {
+        parts.push(match r.marked_hidden() {
+            0 => format!("{} marked", r.marked.len()),
+            hidden => format!("{} marked ({hidden} hidden)", r.marked.len()),
+        });
+    }
+    if words.is_active() {
+        parts.push(pending);
+    }
+    format!(" Reports · {} ", parts.join(" · "))
+}
+
+/// One report's row: ● marked for a bulk decision, ⧗ decision on its way;
+/// what the filter's words matched highlighted in the account and title.
+fn row<'a>(x: &Report, app: &App, theme: &Theme) -> Row<'a> {
+    let words = &app.reports.filter.words;
+    let mark = match (app.reports.marked.contains(&x.id), app.has_pending(Some(&x.id), None)) {
+        (true, _) => Span::styled("●", theme.accent),
+        (false, true) => Span::styled("⧗", theme.warn),
+        _ => Span::raw(" "),
+    };
+    Row::new(vec![
+        Cell::from(mark),
+        Cell::from(highlight::line(&x.account_number, words, Style::default(), theme)),
+        Cell::from(highlight::line(&x.account_title, words, Style::default(), theme)),
+        Cell::from(x.report_date.clone()),
+        Cell::from(x.validation_status.as_str()).style(status_style(x.validation_status, theme)),
+        Cell::from(Line::from(format!("{:.0}%", x.extraction_confidence * 100.0)).right_aligned()),
+    ])
 }
 
 fn scalar(v: &Value) -> String {
