@@ -121,11 +121,26 @@ fn row<'a>(x: &Report, app: &App, theme: &Theme) -> Row<'a> {
     Row::new(vec![
         Cell::from(mark),
         Cell::from(highlight::line(&x.account_number, words, Style::default(), theme)),
-        Cell::from(highlight::line(&x.account_title, words, Style::default(), theme)),
+        Cell::from(title_cell(x, app, theme)),
         Cell::from(x.report_date.clone()),
         Cell::from(x.validation_status.as_str()).style(status_style(x.validation_status, theme)),
         Cell::from(Line::from(format!("{:.0}%", x.extraction_confidence * 100.0)).right_aligned()),
     ])
+}
+
+/// The account title, led by who is reviewing the report (a claim, §5a):
+/// `[ana] Northgate Endowment`, `[you] …` for this console's own.
+fn title_cell(x: &Report, app: &App, theme: &Theme) -> Line<'static> {
+    let mut line = highlight::line(&x.account_title, &app.reports.filter.words, Style::default(), theme);
+    if let Some(who) = x.claim_holder(app.wall) {
+        let (who, style) = if who == app.settings.user {
+            ("you", theme.muted)
+        } else {
+            (who, theme.warn)
+        };
+        line.spans.insert(0, Span::styled(format!("[{who}] "), style));
+    }
+    line
 }
 
 fn scalar(v: &Value) -> String {
