@@ -6,6 +6,7 @@
 mod env;
 mod error;
 mod load;
+mod review;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use crate::keymap::KeymapOverrides;
 
 pub use error::{ConfigError, Origin};
 pub use load::{Loaded, Overrides};
+pub use review::{Breach, ReviewConfig, Threshold};
 
 /// The commented default config, written by `meridian config init`. Parsing
 /// it gives exactly [`Config::default()`].
@@ -33,6 +35,7 @@ pub struct Config {
     pub alerts: AlertsConfig,
     pub notify: NotifyConfig,
     pub sources: SourcesConfig,
+    pub review: ReviewConfig,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
     pub keys: KeymapOverrides,

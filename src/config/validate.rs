@@ -106,6 +106,7 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
     config.markets.symbols =
         normalise_symbols(&config.markets.symbols).map_err(|m| fail("markets.symbols", m))?;
     validate_positions(config, &fail)?;
+    super::review::validate(&config.review).map_err(|(key, message)| fail(&key, message))?;
 
     Keymap::with_overrides(&config.keys).map_err(|error| {
         let origin = error
