@@ -175,6 +175,7 @@ pub fn build_console(
         backend: remote.backend || demo,
         prices_format: config.prices_format(),
         clipboard: config.ui.clipboard,
+        review: config.review.clone(),
     };
     let api = api_client(config, &remote)?;
     let sources = source_clients(config, &remote)?;

@@ -24,6 +24,7 @@ mod pause;
 pub mod positions;
 mod price_alert_keys;
 mod prom;
+mod report_detail;
 mod review;
 mod router;
 mod scroll;
@@ -50,6 +51,7 @@ pub use paging::Paging;
 pub use pause::Paused;
 pub use price_alert_keys::PriceToast;
 pub use prom::{Prom, PromPanel};
+pub use report_detail::ReportDetail;
 pub use review::{
     Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, ReportFilter, TextEntry,
 };
@@ -135,6 +137,9 @@ pub struct Settings {
     pub prices_format: crate::venues::PricesFormat,
     /// `y` copies through the terminal (`ui.clipboard`).
     pub clipboard: bool,
+    /// How a report's figures are judged in its detail
+    /// (`[review.thresholds]`).
+    pub review: crate::config::ReviewConfig,
 }
 
 impl Default for Settings {
@@ -153,6 +158,7 @@ impl Default for Settings {
             backend: true,
             prices_format: crate::venues::PricesFormat::Meridian,
             clipboard: true,
+            review: crate::config::ReviewConfig::default(),
         }
     }
 }
@@ -175,6 +181,8 @@ pub struct App {
     pub metrics: Metrics,
     pub insights: Insights,
     pub reports: Reports,
+    /// The report open full screen on Reports, if any.
+    pub report_detail: Option<ReportDetail>,
     pub alerts: Alerts,
     /// Prometheus, when configured.
     pub prom: Option<Prom>,
@@ -227,6 +235,7 @@ impl App {
             metrics: Metrics::new(points),
             insights: Insights::default(),
             reports: Reports::default(),
+            report_detail: None,
             alerts: Alerts::default(),
             prom: None,
             message: None,
@@ -433,6 +442,7 @@ impl App {
             Action::Tab5 => self.tab = Tab::Reports,
             Action::Tab6 => self.tab = Tab::Alerts,
             Action::Redraw => fx.push(Effect::FullRedraw),
+            Action::Open if self.tab == Tab::Reports => self.open_report_detail(),
             Action::Up => self.move_cursor(-1, fx),
             Action::Down => self.move_cursor(1, fx),
             Action::PageUp => self.move_cursor(-PAGE, fx),

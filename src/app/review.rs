@@ -218,8 +218,7 @@ impl App {
             return;
         }
         let targets: Vec<(Id, String)> = self
-            .reports
-            .targets()
+            .decision_targets()
             .iter()
             .map(|r| (r.id.clone(), format!("{} {}", r.account_number, r.account_title)))
             .collect();
@@ -257,7 +256,7 @@ impl App {
         if self.refuse_if_read_only() {
             return;
         }
-        let ids: Vec<Id> = self.reports.targets().iter().map(|r| r.id.clone()).collect();
+        let ids: Vec<Id> = self.decision_targets().iter().map(|r| r.id.clone()).collect();
         if ids.is_empty() {
             self.message = Some("nothing pending to decide here".into());
             return;
@@ -392,7 +391,9 @@ impl App {
                 self.reports.decide_locally(id, status, notes);
             }
         }
-        if actions.iter().any(|a| a.report().is_some()) {
+        // From the detail a decision is about the open report alone: the
+        // marks and the list's cursor stay for when the list is back.
+        if actions.iter().any(|a| a.report().is_some()) && !self.report_detail_open() {
             self.reports.marked.clear();
             if single && self.tab == Tab::Reports {
                 // Approve and move on: the next row is the next to review.

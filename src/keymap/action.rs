@@ -97,6 +97,8 @@ actions! {
     TogglePrivate => "toggle_private", "private", "Hide or show holdings' quantities, values and P&L";
     RemoveAlert => "remove_alert", "remove", "Remove the selected price alert";
     Copy => "copy", "copy", "Copy the selected row (id, symbol and price, title) to the clipboard";
+    NextReport => "next_report", "next", "Show the next report in the list";
+    PrevReport => "prev_report", "prev", "Show the previous report in the list";
 }
 
 /// Where a binding applies: a screen (tab), everywhere (Global), or one of
@@ -113,6 +115,9 @@ pub enum Context {
     Markets,
     Reports,
     Alerts,
+    /// A report's full-screen detail, opened from Reports: its keys fall
+    /// back to Global's like a tab's.
+    ReportDetail,
     Help,
     Toast,
     Confirm,
@@ -133,6 +138,7 @@ impl Context {
         Context::Markets,
         Context::Reports,
         Context::Alerts,
+        Context::ReportDetail,
         Context::Help,
         Context::Toast,
         Context::Confirm,
@@ -143,7 +149,8 @@ impl Context {
         Context::PriceAlerts,
     ];
 
-    /// The tabs' contexts, which fall back to Global.
+    /// The tabs' contexts (and the report detail, which replaces a tab's
+    /// body), which fall back to Global.
     pub(crate) const SCREENS: &[Context] = &[
         Context::Insights,
         Context::Status,
@@ -151,6 +158,7 @@ impl Context {
         Context::Markets,
         Context::Reports,
         Context::Alerts,
+        Context::ReportDetail,
     ];
 
     /// A tab's context: its keys fall back to Global's.
@@ -168,6 +176,7 @@ impl Context {
             Context::Markets => "markets",
             Context::Reports => "reports",
             Context::Alerts => "alerts",
+            Context::ReportDetail => "report_detail",
             Context::Help => "help",
             Context::Toast => "toast",
             Context::Confirm => "confirm",

@@ -6,6 +6,7 @@ pub mod markets;
 pub mod markets_detail;
 pub mod metrics;
 pub mod prom;
+pub mod report_detail;
 pub mod reports;
 pub mod status;
 

@@ -1,0 +1,183 @@
+//! A report full screen (Enter on Reports): which report is open, by id,
+//! and how far down it is scrolled. While it is open it owns the keyboard
+//! ([`super::Layer::ReportDetail`]): the moves scroll it, `]` and `[` show
+//! the next and previous report of the list, the decision keys and `y` act
+//! on it alone (never on the reports marked in the list), and Esc goes back
+//! to the list with the cursor on the report that was open.
+//!
+//! After a decision the detail stays on the same report, now showing the
+//! new status (and that it is on its way): the reviewer sees what they did
+//! before moving on, and never finds the figures of another account under
+//! their eyes without asking for them (`]` does that).
+//!
+//! [`App::open_report_detail`] and [`App::close_report_detail`] are the only
+//! places a detail opens or closes; moving to another report closes one and
+//! opens the other through them.
+
+use std::cell::Cell;
+
+use super::{App, Effect, Tab};
+use crate::keymap::Action;
+use crate::protocol::{Id, Report, ValidationStatus};
+
+/// The open report and its scroll position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportDetail {
+    /// The report shown, by id: the same report while the list around it
+    /// changes (live updates, new pages, decisions), or none at all.
+    pub id: Id,
+    /// The first line shown.
+    pub scroll: usize,
+    /// What the last frame had room for: the largest useful offset and
+    /// the lines on screen. Drawing writes it (and nothing else), so the
+    /// keys stop at the end and page by what is visible.
+    view: Cell<Option<(usize, usize)>>,
+}
+
+impl ReportDetail {
+    fn new(id: Id) -> Self {
+        ReportDetail { id, scroll: 0, view: Cell::new(None) }
+    }
+
+    /// The first line to draw for `lines` lines of content, `height` on
+    /// screen; remembered for the keys.
+    pub(crate) fn shown(&self, lines: usize, height: usize) -> usize {
+        let max = lines.saturating_sub(height);
+        self.view.set(Some((max, height)));
+        self.scroll.min(max)
+    }
+
+    /// Scroll by `delta` lines (clamped to what the last frame could show).
+    fn scroll_by(&mut self, delta: isize) {
+        let max = self.view.get().map_or(usize::MAX / 2, |(max, _)| max);
+        let from = self.scroll.min(max);
+        self.scroll = from.saturating_add_signed(delta).min(max);
+    }
+
+    /// A page: the lines on screen less one, so a line carries over.
+    fn page(&self) -> isize {
+        self.view.get().map_or(10, |(_, h)| h.saturating_sub(1).max(1)) as isize
+    }
+}
+
+impl App {
+    /// Open the report under the list's cursor full screen. The one place
+    /// a detail opens.
+    pub(crate) fn open_report_detail(&mut self) {
+        if let Some(r) = self.reports.selected_item() {
+            self.report_detail = Some(ReportDetail::new(r.id.clone()));
+        }
+    }
+
+    /// Close the detail, the list's cursor on the report that was open
+    /// (where it is now) if the list still holds it. The one place a
+    /// detail closes.
+    pub(crate) fn close_report_detail(&mut self) {
+        let Some(d) = self.report_detail.take() else { return };
+        if let Some(i) = self.reports.items.iter().position(|r| r.id == d.id) {
+            self.reports.selected = i;
+        }
+    }
+
+    /// The keymap section of the screen under any overlay: the tab's, or
+    /// the report detail's while it is open (for the `?` overlay).
+    pub(crate) fn screen_context(&self) -> crate::keymap::Context {
+        if self.report_detail_open() {
+            crate::keymap::Context::ReportDetail
+        } else {
+            self.tab.context()
+        }
+    }
+
+    /// Whether the Reports tab shows a report full screen.
+    pub(crate) fn report_detail_open(&self) -> bool {
+        self.tab == Tab::Reports && self.report_detail.is_some()
+    }
+
+    /// The open report as the list holds it now; None when no detail is
+    /// open or the list no longer holds it (the detail then says so).
+    pub(crate) fn detail_report(&self) -> Option<&Report> {
+        let id = &self.report_detail.as_ref()?.id;
+        self.reports.items.iter().find(|r| r.id == *id)
+    }
+
+    /// What a decision on Reports is about: the open report in the detail
+    /// (if it can still be decided), else the marked reports or the one
+    /// under the cursor.
+    pub(super) fn decision_targets(&self) -> Vec<&Report> {
+        if !self.report_detail_open() {
+            return self.reports.targets();
+        }
+        let pending = |r: &&Report| r.validation_status == ValidationStatus::Pending;
+        self.detail_report().into_iter().filter(pending).collect()
+    }
+
+    /// The report `y` copies: the open one, else the one under the cursor.
+    pub(super) fn copied_report(&self) -> Option<&Report> {
+        if self.report_detail_open() { self.detail_report() } else { self.reports.selected_item() }
+    }
+
+    /// A key in the detail. Returns true when the screen must be redrawn.
+    pub(super) fn on_report_detail(&mut self, action: Action, fx: &mut Vec<Effect>) -> bool {
+        let Some(d) = self.report_detail.as_mut() else { return false };
+        let page = d.page();
+        match action {
+            Action::Back if self.show_diagnostics => return self.on_action(action, fx),
+            Action::Back => self.close_report_detail(),
+            Action::Up => d.scroll_by(-1),
+            Action::Down => d.scroll_by(1),
+            Action::PageUp => d.scroll_by(-page),
+            Action::PageDown => d.scroll_by(page),
+            Action::Top => d.scroll = 0,
+            Action::Bottom => d.scroll_by(isize::MAX / 2),
+            Action::NextReport => self.step_report_detail(1, fx),
+            Action::PrevReport => self.step_report_detail(-1, fx),
+            Action::Approve | Action::ApproveWithNotes | Action::Reject | Action::Flag => {
+                match self.detail_report().map(|r| r.validation_status) {
+                    Some(ValidationStatus::Pending) => return self.on_action(action, fx),
+                    Some(status) => {
+                        self.message =
+                            Some(format!("this report is {}: nothing to decide", status.as_str()));
+                    }
+                    None => self.message = Some("this report is no longer in the list".into()),
+                }
+            }
+            _ => return self.on_action(action, fx),
+        }
+        true
+    }
+
+    /// Show the report `delta` rows away in the list (fetching the next
+    /// page at the end, as the list's own cursor does).
+    fn step_report_detail(&mut self, delta: isize, fx: &mut Vec<Effect>) {
+        self.close_report_detail();
+        let before = self.reports.selected;
+        self.move_cursor(delta, fx);
+        if self.reports.selected == before {
+            let end = if delta > 0 { "last" } else { "first" };
+            self.message = Some(format!("this is the {end} report in the list"));
+        }
+        self.open_report_detail();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrolling_stops_where_the_last_frame_ended() {
+        let mut d = ReportDetail::new(Id::from(1));
+        d.scroll_by(3);
+        assert_eq!(d.scroll, 3, "before any frame the keys move freely");
+        assert_eq!(d.shown(30, 20), 3);
+        d.scroll_by(100);
+        assert_eq!(d.scroll, 10, "no further than the last line at the bottom");
+        d.scroll_by(-1);
+        assert_eq!(d.scroll, 9, "and one up moves at once");
+        assert_eq!(d.page(), 19);
+        assert_eq!(d.shown(12, 20), 0, "the window grew: everything fits");
+        d.scroll_by(-1);
+        assert_eq!(d.scroll, 0);
+    }
+}
