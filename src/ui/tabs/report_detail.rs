@@ -60,6 +60,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         placeholder(f, area, block, Line::styled(text, theme.warn));
         return;
     };
+    let area = beside_toasts(area, app);
     let mut block = panel(title(rep, app, theme), theme);
     let inner = block.inner(area);
     let lines = document(rep, app, usize::from(inner.width), theme);
@@ -72,6 +73,16 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     f.render_widget(block, area);
     f.render_widget(Paragraph::new(lines[top..].to_vec()), inner);
+}
+
+/// `area` less the rows the toasts take, so that none covers the report
+/// (when enough is left to read it).
+fn beside_toasts(area: Rect, app: &App) -> Rect {
+    let (top, bottom) = crate::ui::toasts::margins(app);
+    if area.height < top + bottom + 8 {
+        return area;
+    }
+    Rect { y: area.y + top, height: area.height - top - bottom, ..area }
 }
 
 /// Beside or under the Reports list, the report under the cursor: on a
@@ -98,7 +109,7 @@ pub(crate) fn render_preview(f: &mut Frame, area: Rect, app: &App, rep: &Report,
 /// columns, else the last row.
 pub(crate) fn list_and_preview(area: Rect) -> (Rect, Rect) {
     if area.width >= 120 {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+        let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
             .areas(area);
         (a, b)
     } else {
