@@ -250,3 +250,18 @@ fn a_critical_toast_sits_below_the_detail_not_over_it() {
     assert!(toast > bottom, "{screen:#?}");
     insta::assert_snapshot!("report_detail_toast_80x24", draw(&app, 80, 24));
 }
+
+#[test]
+fn help_in_the_detail_lists_the_detail_keys() {
+    let mut app = detail_open();
+    press(&mut app, KeyCode::Char('?'));
+    let screen = draw(&app, 120, 40);
+    for wanted in
+        ["Report detail", "Approve the selected report(s)", "Show the next report in the list"]
+    {
+        assert!(screen.contains(wanted), "{wanted:?} missing:\n{screen}");
+    }
+    assert!(!screen.contains("Select or unselect the current row"), "no marking here:\n{screen}");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.layer(), Layer::ReportDetail, "Esc closes the help, not the detail");
+}

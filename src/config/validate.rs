@@ -106,7 +106,6 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
     config.markets.symbols =
         normalise_symbols(&config.markets.symbols).map_err(|m| fail("markets.symbols", m))?;
     validate_positions(config, &fail)?;
-    super::review::validate(&config.review).map_err(|(key, message)| fail(&key, message))?;
 
     Keymap::with_overrides(&config.keys).map_err(|error| {
         let origin = error
@@ -119,8 +118,8 @@ pub(super) fn validate(config: &mut Config, sources: &Sources) -> Result<(), Con
     Ok(())
 }
 
-/// `[sources.*]` (http(s) URLs, poll intervals, panels with a query) and
-/// `[alerts]`.
+/// `[sources.*]` (http(s) URLs, poll intervals, panels with a query),
+/// `[alerts]` and `[review]` (thresholds with a name and numbers).
 fn validate_on_call(
     config: &Config,
     fail: &dyn Fn(&str, String) -> ConfigError,
@@ -152,7 +151,7 @@ fn validate_on_call(
         let message = format!("must be 1 to 720 hours, got {}", config.alerts.ack_hours);
         return Err(fail("alerts.ack_hours", message));
     }
-    Ok(())
+    super::review::validate(&config.review).map_err(|(key, message)| fail(&key, message))
 }
 
 fn check_url(url: &str, schemes: &[&str]) -> Result<(), String> {
