@@ -265,3 +265,26 @@ fn help_in_the_detail_lists_the_detail_keys() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.layer(), Layer::ReportDetail, "Esc closes the help, not the detail");
 }
+
+#[test]
+fn after_a_decision_the_next_report_is_the_one_that_followed_it_in_the_queue() {
+    for confirmed in [false, true] {
+        let mut app = detail_open();
+        press(&mut app, KeyCode::Char('a'));
+        press(&mut app, KeyCode::Char('y'));
+        if confirmed {
+            // The server's word re-sorts the queue: report 100 joins the
+            // approved ones further down.
+            let mut decided = margin_report();
+            decided.validation_status = ValidationStatus::Approved;
+            decided.approved_by = Some("console".into());
+            let update = HealthMessage::ReportUpdated(Box::new(decided));
+            app.update(Event::Feed(FeedEvent::Health(vec![update])), &mut Vec::new());
+            assert_ne!(app.reports.items[0].id, Id::from(100));
+        }
+        press(&mut app, KeyCode::Char(']'));
+        let open = &app.report_detail.as_ref().expect("open").id;
+        assert_eq!(*open, Id::from(101), "confirmed: {confirmed}");
+        assert_eq!(status_of(&app, 101), ValidationStatus::Pending);
+    }
+}

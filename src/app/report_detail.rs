@@ -28,6 +28,11 @@ pub struct ReportDetail {
     pub id: Id,
     /// The first line shown.
     pub scroll: usize,
+    /// The list's row the report was on when it opened, and its status
+    /// then: once decided the queue re-sorts it away, and the report that
+    /// takes this row is the one that came after it.
+    row: usize,
+    status: ValidationStatus,
     /// What the last frame had room for: the largest useful offset and
     /// the lines on screen. Drawing writes it (and nothing else), so the
     /// keys stop at the end and page by what is visible.
@@ -35,8 +40,9 @@ pub struct ReportDetail {
 }
 
 impl ReportDetail {
-    fn new(id: Id) -> Self {
-        ReportDetail { id, scroll: 0, view: Cell::new(None) }
+    fn new(r: &Report, row: usize) -> Self {
+        let (id, status) = (r.id.clone(), r.validation_status);
+        ReportDetail { id, scroll: 0, row, status, view: Cell::new(None) }
     }
 
     /// The first line to draw for `lines` lines of content, `height` on
@@ -65,7 +71,7 @@ impl App {
     /// a detail opens.
     pub(crate) fn open_report_detail(&mut self) {
         if let Some(r) = self.reports.selected_item() {
-            self.report_detail = Some(ReportDetail::new(r.id.clone()));
+            self.report_detail = Some(ReportDetail::new(r, self.reports.selected));
         }
     }
 
@@ -147,15 +153,34 @@ impl App {
         true
     }
 
-    /// Show the report `delta` rows away in the list (fetching the next
-    /// page at the end, as the list's own cursor does).
+    /// Show the report after (`delta` 1) or before (-1) the open one in
+    /// the list as the reviewer met it: its neighbour where it is now; once
+    /// it was decided (and the queue re-sorted it away) or left the list,
+    /// the report now on the row it had, which came after it. Near the end
+    /// the next page is fetched, as the list's own cursor does.
     fn step_report_detail(&mut self, delta: isize, fx: &mut Vec<Effect>) {
+        let Some(d) = self.report_detail.as_ref() else { return };
+        let row = d.row;
+        let here = self.reports.items.iter().position(|r| r.id == d.id);
+        // Moved away: decided here or elsewhere and re-sorted, or gone.
+        let moved = here != Some(row)
+            && !self.detail_report().is_some_and(|r| r.validation_status == d.status);
         self.close_report_detail();
-        let before = self.reports.selected;
-        self.move_cursor(delta, fx);
-        if self.reports.selected == before {
-            let end = if delta > 0 { "last" } else { "first" };
-            self.message = Some(format!("this is the {end} report in the list"));
+        let Some(last) = self.reports.items.len().checked_sub(1) else { return };
+        if !moved {
+            let before = self.reports.selected;
+            self.move_cursor(delta, fx);
+            if self.reports.selected == before {
+                self.message = Some(match (delta > 0, self.reports.paging.has_more) {
+                    (true, true) => "loading the next reports…".into(),
+                    (true, false) => "this is the last report in the list".into(),
+                    (false, _) => "this is the first report in the list".into(),
+                });
+            }
+        } else {
+            let to = if delta > 0 { row } else { row.saturating_sub(1) };
+            self.reports.selected = to.min(last);
+            self.move_cursor(0, fx);
         }
         self.open_report_detail();
     }
@@ -167,7 +192,8 @@ mod tests {
 
     #[test]
     fn scrolling_stops_where_the_last_frame_ended() {
-        let mut d = ReportDetail::new(Id::from(1));
+        let report: Report = serde_json::from_value(serde_json::json!({"id": 1})).unwrap();
+        let mut d = ReportDetail::new(&report, 0);
         d.scroll_by(3);
         assert_eq!(d.scroll, 3, "before any frame the keys move freely");
         assert_eq!(d.shown(30, 20), 3);
