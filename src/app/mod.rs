@@ -137,8 +137,7 @@ pub struct Settings {
     pub prices_format: crate::venues::PricesFormat,
     /// `y` copies through the terminal (`ui.clipboard`).
     pub clipboard: bool,
-    /// How a report's figures are judged in its detail
-    /// (`[review.thresholds]`).
+    /// Levels a report's figures are judged by (`[review.thresholds]`).
     pub review: crate::config::ReviewConfig,
 }
 
