@@ -115,7 +115,7 @@ pub enum ApiEvent {
     Claim {
         id: Id,
         release: bool,
-        result: Result<crate::protocol::Report, ApiError>,
+        result: Result<Box<crate::protocol::Report>, ApiError>,
     },
 }
 

@@ -86,6 +86,33 @@ pub(crate) fn write_money(out: &mut String, v: f64) {
     }
 }
 
+/// A fraction as a percentage with `decimals` decimals: 0.391 -> "39.1%"
+/// (one decimal), 1.25 -> "125.0%", -0.004 -> "-0.4%". Written with
+/// [`write_grouped`], so separators, no negative zero, "—" for a server's
+/// NaN (without a "%"), scientific past 10^15.
+pub(crate) fn percent(v: f64, decimals: usize) -> String {
+    let mut out = String::new();
+    write_percent(&mut out, v, decimals);
+    out
+}
+
+/// [`percent`], appended to `out`.
+pub(crate) fn write_percent(out: &mut String, v: f64, decimals: usize) {
+    if !v.is_finite() {
+        out.push('—');
+        return;
+    }
+    write_grouped(out, v * 100.0, decimals);
+    out.push('%');
+}
+
+/// A figure read in a table where it may be a count or an amount: a whole
+/// number without decimals ("1,180"), anything else with two
+/// ("97.20"), separators either way.
+pub(crate) fn figure(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { grouped(v, 0) } else { grouped(v, 2) }
+}
+
 /// Seconds as "42s", "3m05s", "1h02m".
 pub(crate) fn duration(secs: f64) -> String {
     if !secs.is_finite() || secs < 0.0 {
@@ -226,6 +253,32 @@ mod tests {
         assert_eq!(grouped(-1_000.0, 0), "-1,000");
         assert_eq!(grouped(100.0, 0), "100");
         assert_eq!(grouped(1e18, 2), "1.00e18", "absurdly large stays one short figure");
+    }
+
+    #[test]
+    fn fractions_read_as_percentages() {
+        assert_eq!(percent(0.391, 1), "39.1%");
+        assert_eq!(percent(0.9, 0), "90%");
+        assert_eq!(percent(1.25, 1), "125.0%", "over 100% is said as it is");
+        assert_eq!(percent(0.99996, 2), "100.00%", "rounding carries");
+        assert_eq!(percent(123.456, 1), "12,345.6%", "separators");
+        assert_eq!(percent(-0.0123, 1), "-1.2%");
+        assert_eq!(percent(-0.00001, 1), "0.0%", "no negative zero");
+        assert_eq!(percent(1e-9, 1), "0.0%", "tiny");
+        assert_eq!(percent(f64::NAN, 1), "—", "a server's NaN has no unit either");
+        assert_eq!(percent(f64::INFINITY, 1), "—");
+        assert_eq!(percent(1e14, 0), "1.00e16%", "absurd stays short");
+    }
+
+    #[test]
+    fn figures_keep_decimals_only_when_they_have_some() {
+        assert_eq!(figure(1180.0), "1,180");
+        assert_eq!(figure(-2_500_000.0), "-2,500,000");
+        assert_eq!(figure(97.2), "97.20");
+        assert_eq!(figure(0.004), "0.00");
+        assert_eq!(figure(-0.0), "0");
+        assert_eq!(figure(f64::NAN), "—");
+        assert_eq!(figure(3e20), "3.00e20");
     }
 
     #[test]

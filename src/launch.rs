@@ -188,9 +188,8 @@ pub fn build_console(
         backend: remote.backend || demo,
         prices_format: config.prices_format(),
         clipboard: config.ui.clipboard,
-        undo: Duration::from_secs(config.review.undo_secs),
-        claim_on_open: config.review.claim_on_open,
         profile: config.active_profile(),
+        review: config.review.clone(),
     };
     let api = api_client(config, &remote)?;
     let sources = source_clients(config, &remote)?;

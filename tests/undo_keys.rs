@@ -143,7 +143,7 @@ fn a_rating_is_held_like_a_decision() {
 #[test]
 fn with_no_window_decisions_go_at_once_and_u_says_why_it_cannot_help() {
     let mut app = reports_tab();
-    app.settings.undo = Duration::ZERO;
+    app.settings.review.undo_secs = 0;
     let fx = approve_first(&mut app);
     assert_eq!(batch(&fx).hold, Duration::ZERO);
     assert!(app.undoable().is_none());

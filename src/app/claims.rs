@@ -39,7 +39,7 @@ impl App {
             .items
             .iter()
             .any(|r| r.id == *id && r.validation_status == ValidationStatus::Pending);
-        if !pending || !self.settings.claim_on_open || self.claims.unavailable {
+        if !pending || !self.settings.review.claim_on_open || self.claims.unavailable {
             return;
         }
         if !self.settings.backend || self.read_only.is_some() {
@@ -73,10 +73,15 @@ impl App {
     }
 
     /// The server's answer to a claim or a release.
-    pub(super) fn on_claim(&mut self, id: &Id, release: bool, result: Result<Report, ApiError>) {
+    pub(super) fn on_claim(
+        &mut self,
+        id: &Id,
+        release: bool,
+        result: Result<Box<Report>, ApiError>,
+    ) {
         match result {
             Ok(r) => {
-                self.reports.apply_update(r);
+                self.reports.apply_update(*r);
             }
             Err(ApiError::Conflict { current, message, .. }) => {
                 let mine = self.claims.mine.as_ref().is_some_and(|(m, _)| m == id);
@@ -114,7 +119,7 @@ impl App {
         if self.read_only.is_some() {
             return false; // the decision itself says why not
         }
-        let ids: Vec<Id> = self.reports.targets().iter().map(|r| r.id.clone()).collect();
+        let ids: Vec<Id> = self.decision_targets().iter().map(|r| r.id.clone()).collect();
         let others = self.held_by_others(&ids);
         if others.is_empty() {
             return false;
@@ -139,7 +144,7 @@ impl App {
     /// A decision key on Reports: ask first if someone else holds a target.
     pub(super) fn decide(&mut self, decide: Decide) {
         if !self.ask_before_deciding(decide) {
-            self.decide_anyway(decide).map(|m| self.modal = Some(m));
+            self.modal = self.decide_anyway(decide);
         }
     }
 

@@ -25,7 +25,7 @@ impl App {
     fn selected_identity(&self) -> Option<String> {
         match self.tab {
             Tab::Reports => {
-                let r = self.reports.selected_item()?;
+                let r = self.copied_report()?;
                 Some(format!("{} {}", r.id, r.account_number).trim().to_owned())
             }
             Tab::Markets => {

@@ -29,6 +29,7 @@ mod pause;
 pub mod positions;
 mod price_alert_keys;
 mod prom;
+mod report_detail;
 mod review;
 mod router;
 mod scroll;
@@ -60,6 +61,7 @@ pub use palette::{Candidate, Palette, Prompt};
 pub use pause::Paused;
 pub use price_alert_keys::PriceToast;
 pub use prom::{Prom, PromPanel};
+pub use report_detail::ReportDetail;
 pub use review::{Confirm, InsightAction, Modal, OnConfirm, Purpose, REPORT_PAGE, TextEntry};
 pub use router::Layer;
 pub use scroll::ScrollState;
@@ -144,12 +146,10 @@ pub struct Settings {
     pub prices_format: crate::venues::PricesFormat,
     /// `y` copies through the terminal (`ui.clipboard`).
     pub clipboard: bool,
-    /// How long a decision is held before it is sent (`review.undo_secs`).
-    pub undo: Duration,
-    /// Opening a pending report's detail claims it (`review.claim_on_open`).
-    pub claim_on_open: bool,
     /// The config profile in use (`--profile`), named in the header.
     pub profile: Option<crate::config::ActiveProfile>,
+    /// Levels a report's figures are judged by (`[review.thresholds]`).
+    pub review: crate::config::ReviewConfig,
 }
 
 impl Default for Settings {
@@ -168,9 +168,8 @@ impl Default for Settings {
             backend: true,
             prices_format: crate::venues::PricesFormat::Meridian,
             clipboard: true,
-            undo: Duration::from_secs(5),
-            claim_on_open: true,
             profile: None,
+            review: crate::config::ReviewConfig::default(),
         }
     }
 }
@@ -193,6 +192,8 @@ pub struct App {
     pub metrics: Metrics,
     pub insights: Insights,
     pub reports: Reports,
+    /// The report open full screen on Reports, if any.
+    pub report_detail: Option<ReportDetail>,
     pub alerts: Alerts,
     /// Prometheus, when configured.
     pub prom: Option<Prom>,
@@ -251,6 +252,7 @@ impl App {
             metrics: Metrics::new(points),
             insights: Insights::default(),
             reports: Reports::default(),
+            report_detail: None,
             alerts: Alerts::default(),
             prom: None,
             message: None,
@@ -419,6 +421,7 @@ impl App {
             Action::Tab5 => self.tab = Tab::Reports,
             Action::Tab6 => self.tab = Tab::Alerts,
             Action::Redraw => fx.push(Effect::FullRedraw),
+            Action::Open if self.tab == Tab::Reports => self.open_report_detail(fx),
             Action::Up => self.move_cursor(-1, fx),
             Action::Down => self.move_cursor(1, fx),
             Action::PageUp => self.move_cursor(-PAGE, fx),

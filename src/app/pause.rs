@@ -39,6 +39,8 @@ const MOVES: &[Action] = &[
     Action::Tab6,
     Action::Open,
     Action::Back,
+    Action::NextReport,
+    Action::PrevReport,
     Action::CursorLeft,
     Action::CursorRight,
     Action::Help,
@@ -86,6 +88,7 @@ impl App {
             metrics: self.metrics.clone(),
             insights: self.insights.clone(),
             reports: self.reports.clone(),
+            report_detail: self.report_detail.clone(),
             alerts: self.alerts.clone(),
             prom: self.prom.clone(),
             message: self.message.clone(),
@@ -107,7 +110,8 @@ impl App {
     /// A key, paused or not (see the module's comment).
     pub(super) fn on_key_or_paused(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         let Some((layer, action)) = self.key_action(&key) else { return false };
-        let on_tab = matches!(layer, super::Layer::Tab(_) | super::Layer::Help);
+        let on_tab =
+            matches!(layer, super::Layer::Tab(_) | super::Layer::ReportDetail | super::Layer::Help);
         if action == Some(Action::Pause) && on_tab {
             self.toggle_pause();
             return true;

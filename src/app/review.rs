@@ -143,8 +143,7 @@ impl App {
             return;
         }
         let targets: Vec<(Id, String)> = self
-            .reports
-            .targets()
+            .decision_targets()
             .iter()
             .map(|r| (r.id.clone(), format!("{} {}", r.account_number, r.account_title)))
             .collect();
@@ -182,7 +181,7 @@ impl App {
         if self.refuse_if_read_only() {
             return;
         }
-        let ids: Vec<Id> = self.reports.targets().iter().map(|r| r.id.clone()).collect();
+        let ids: Vec<Id> = self.decision_targets().iter().map(|r| r.id.clone()).collect();
         if ids.is_empty() {
             self.message = Some("nothing pending to decide here".into());
             return;
@@ -319,7 +318,9 @@ impl App {
             }
         }
         let decided: Vec<&Id> = actions.iter().filter_map(Action::report).collect();
-        if !decided.is_empty() {
+        // From the detail a decision is about the open report alone: the
+        // marks and the list's cursor stay for when the list is back.
+        if !decided.is_empty() && !self.report_detail_open() {
             // Marks the filter hid were not decided: they stay.
             self.reports.marked.retain(|id| !decided.contains(&id));
             if single && self.tab == Tab::Reports {

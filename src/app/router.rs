@@ -8,6 +8,8 @@
 //!             │                                                   │
 //!             ├ Tab(t)        [t] then [global] ──> on_tab_action │
 //!             ├ Palette       [palette]          ──> on_palette   │
+//!             ├ ReportDetail  [report_detail] then [global]       │
+//!             │                                  ──> on_report_detail
 //!             ├ Help          [help]             ──> on_help      │
 //!             ├ Toast         [toast]            ──> on_toast     │
 //!             ├ SymbolPrompt  [text]             ──> on_prompt    ├ else: the
@@ -31,6 +33,9 @@ use crate::outbox::ItemStatus;
 pub enum Layer {
     /// No overlay: the tab's keys, then the global ones.
     Tab(Tab),
+    /// A report full screen (Enter on Reports): its keys, then the
+    /// global ones, as on a tab.
+    ReportDetail,
     /// The `?` overlay.
     Help,
     /// The critical-alert toasts, focused with `n`.
@@ -58,6 +63,7 @@ impl Layer {
     pub(crate) fn context(self) -> Context {
         match self {
             Layer::Tab(tab) => tab.context(),
+            Layer::ReportDetail => Context::ReportDetail,
             Layer::Help => Context::Help,
             Layer::Toast => Context::Toast,
             Layer::SymbolPrompt | Layer::Text => Context::Text,
@@ -101,6 +107,7 @@ impl App {
             Some(Modal::PriceAlerts { .. }) => Layer::PriceAlerts,
             None if self.show_help => Layer::Help,
             None if self.alerts.focus.is_some() => Layer::Toast,
+            None if self.report_detail_open() => Layer::ReportDetail,
             None => Layer::Tab(self.tab),
         }
     }
@@ -124,6 +131,7 @@ impl App {
         match layer {
             Layer::Tab(_) => action.is_some_and(|a| self.on_tab_action(a, fx)),
             Layer::Palette => self.on_palette(action, key, fx),
+            Layer::ReportDetail => action.is_some_and(|a| self.on_report_detail(a, fx)),
             Layer::Help => action.is_some_and(|a| self.on_help(a, fx)),
             Layer::Toast => action.is_some_and(|a| self.on_toast(a)),
             Layer::SymbolPrompt => self.on_prompt(action, key, fx),

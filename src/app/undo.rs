@@ -48,6 +48,11 @@ impl Held {
 }
 
 impl App {
+    /// How long a decision is held before it is sent (`review.undo_secs`).
+    pub fn undo_window(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.settings.review.undo_secs)
+    }
+
     /// The decision `u` would take back now: the newest still held.
     pub fn undoable(&self) -> Option<&Held> {
         self.held.iter().rev().find(|h| h.until > self.now && !h.asked)
@@ -55,7 +60,7 @@ impl App {
 
     /// Hand decisions to the outbox, held for the undo window.
     pub(super) fn queue(&mut self, actions: Vec<Action>, cursor_on: Option<Id>) -> Effect {
-        let hold = self.settings.undo;
+        let hold = self.undo_window();
         let keys: Vec<String> = actions.iter().map(|_| crate::outbox::new_key()).collect();
         self.held.retain(|h| h.until > self.now || h.asked);
         if !hold.is_zero() {
@@ -73,6 +78,7 @@ impl App {
     /// `u`: take back the newest decision still held.
     pub(super) fn undo(&mut self, fx: &mut Vec<Effect>) {
         let now = self.now;
+        let window = self.undo_window();
         self.held.retain(|h| h.until > now || h.asked);
         match self.held.iter_mut().rev().find(|h| !h.asked) {
             Some(held) => {
@@ -80,7 +86,7 @@ impl App {
                 self.message = Some(format!("taking back {}…", held.label()));
                 fx.push(Effect::Undo(held.keys.clone()));
             }
-            None if self.settings.undo.is_zero() => {
+            None if window.is_zero() => {
                 self.message = Some(
                     "nothing to undo: decisions are sent at once (review.undo_secs = 0)".into(),
                 )

@@ -8,6 +8,7 @@ mod env;
 mod error;
 mod load;
 mod profile;
+mod review;
 mod show;
 mod validate;
 
@@ -24,6 +25,7 @@ pub use profile::{
     ActiveProfile, ProfileConfig, ProfileFeeds, ProfileServer, ProfileSource, ProfileSources,
     ProfileUser,
 };
+pub use review::{Breach, ReviewConfig, Threshold};
 
 /// The commented default config, written by `meridian config init`. Parsing
 /// it gives exactly [`Config::default()`].
@@ -43,9 +45,9 @@ pub struct Config {
     pub log: LogConfig,
     pub user: UserConfig,
     pub alerts: AlertsConfig,
-    pub review: ReviewConfig,
     pub notify: NotifyConfig,
     pub sources: SourcesConfig,
+    pub review: ReviewConfig,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
     pub keys: KeymapOverrides,
@@ -165,24 +167,6 @@ pub struct UserConfig {
 pub struct AlertsConfig {
     /// How long acknowledging an Alertmanager alert silences it, in hours.
     pub ack_hours: u32,
-}
-
-/// How decisions are made in the console.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ReviewConfig {
-    /// Seconds a decision waits in the outbox before it is sent, while `u`
-    /// can take it back; 0 sends at once.
-    pub undo_secs: u64,
-    /// Opening a pending report's detail claims it, so that other reviewers
-    /// see who is looking (protocol §5a).
-    pub claim_on_open: bool,
-}
-
-impl Default for ReviewConfig {
-    fn default() -> Self {
-        ReviewConfig { undo_secs: 5, claim_on_open: true }
-    }
 }
 
 /// Desktop notifications written to the terminal (OSC 9 and OSC 777), by

@@ -139,3 +139,30 @@ fn flow_control_is_auto_or_off_and_a_bad_value_names_its_line() {
     assert!(e.starts_with("config.toml:3: ui.flow_control: unknown variant `on`"), "{e}");
     assert!(e.contains("`auto`") && e.contains("`off`"), "{e}");
 }
+
+#[test]
+fn review_thresholds_replace_the_defaults_and_bad_ones_name_their_line() {
+    let c = parse("[review.thresholds]\nbuying_power = { warn = 100000, crit = 50000 }\n")
+        .expect("valid: integers are numbers too");
+    assert_eq!(c.review.thresholds.len(), 1, "the table replaces the defaults");
+    assert!(c.review.threshold("buying_power").is_some_and(Threshold::lower_is_worse));
+    assert_eq!(
+        err(
+            "[review.thresholds]\nleverage = { warn = 3.0, crit = 4.0 }\nvar_95 = { warn = nan, crit = 1.0 }\n"
+        ),
+        "config.toml:3: review.thresholds.var_95: warn and crit must be numbers, got NaN and 1"
+    );
+    let unknown = err("[review.thresholds]\nleverage = { warn = 3.0, crt = 4.0 }\n");
+    assert!(unknown.starts_with("config.toml:2: unknown key `crt`"), "{unknown}");
+    assert!(unknown.contains("expected one of: warn, crit"), "{unknown}");
+    let missing = err("[review.thresholds]\nleverage = { warn = 3.0 }\n");
+    assert!(
+        missing.starts_with("config.toml:2: review.thresholds.leverage: missing field `crit`"),
+        "{missing}"
+    );
+    let section = err("[review]\nthreshold = {}\n");
+    assert_eq!(
+        section,
+        "config.toml:2: unknown key `threshold` in [review] (expected one of: thresholds)"
+    );
+}

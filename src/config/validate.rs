@@ -129,12 +129,8 @@ fn validate_settings(config: &mut Config, sources: &Sources) -> Result<(), Confi
     Ok(())
 }
 
-/// The longest undo window: beyond it a decision would sit unsent for long
-/// enough to surprise whoever made it.
-const MAX_UNDO_SECS: u64 = 60;
-
 /// `[sources.*]` (http(s) URLs, poll intervals, panels with a query),
-/// `[alerts]` and `[review]`.
+/// `[alerts]` and `[review]` (thresholds with a name and numbers).
 fn validate_on_call(
     config: &Config,
     fail: &dyn Fn(&str, String) -> ConfigError,
@@ -166,12 +162,7 @@ fn validate_on_call(
         let message = format!("must be 1 to 720 hours, got {}", config.alerts.ack_hours);
         return Err(fail("alerts.ack_hours", message));
     }
-    if config.review.undo_secs > MAX_UNDO_SECS {
-        let message =
-            format!("must be 0 to {MAX_UNDO_SECS} seconds, got {}", config.review.undo_secs);
-        return Err(fail("review.undo_secs", message));
-    }
-    Ok(())
+    super::review::validate(&config.review).map_err(|(key, message)| fail(&key, message))
 }
 
 pub(super) fn check_url(url: &str, schemes: &[&str]) -> Result<(), String> {

@@ -105,6 +105,8 @@ actions! {
     CompletePrev => "complete_prev", "previous", "The previous candidate";
     HistoryPrev => "history_prev", "older", "Recall the command before (history)";
     HistoryNext => "history_next", "newer", "Recall the command after (history)";
+    NextReport => "next_report", "next", "Show the next report in the list";
+    PrevReport => "prev_report", "prev", "Show the previous report in the list";
 }
 
 /// Where a binding applies: a screen (tab), everywhere (Global), or one of
@@ -121,6 +123,9 @@ pub enum Context {
     Markets,
     Reports,
     Alerts,
+    /// A report's full-screen detail, opened from Reports: its keys fall
+    /// back to Global's like a tab's.
+    ReportDetail,
     Help,
     Toast,
     Confirm,
@@ -143,6 +148,7 @@ impl Context {
         Context::Markets,
         Context::Reports,
         Context::Alerts,
+        Context::ReportDetail,
         Context::Help,
         Context::Toast,
         Context::Confirm,
@@ -154,7 +160,8 @@ impl Context {
         Context::Palette,
     ];
 
-    /// The tabs' contexts, which fall back to Global.
+    /// The tabs' contexts (and the report detail, which replaces a tab's
+    /// body), which fall back to Global.
     pub(crate) const SCREENS: &[Context] = &[
         Context::Insights,
         Context::Status,
@@ -162,6 +169,7 @@ impl Context {
         Context::Markets,
         Context::Reports,
         Context::Alerts,
+        Context::ReportDetail,
     ];
 
     /// A tab's context: its keys fall back to Global's.
@@ -179,6 +187,7 @@ impl Context {
             Context::Markets => "markets",
             Context::Reports => "reports",
             Context::Alerts => "alerts",
+            Context::ReportDetail => "report_detail",
             Context::Help => "help",
             Context::Toast => "toast",
             Context::Confirm => "confirm",

@@ -101,6 +101,7 @@ impl Context {
                     Flag,
                     ToggleSelect,
                     Filter,
+                    Open,
                     Outbox,
                 ],
                 &[LIST, COPY, EVERYWHERE],
@@ -108,6 +109,12 @@ impl Context {
             Context::Alerts => offer(
                 &[Quit, Help, Ack, Snooze, StateFilter, SeverityFilter, Outbox],
                 &[LIST, &[Filter], COPY, EVERYWHERE],
+            ),
+            // One report, full screen: the decisions act on it, the
+            // moves scroll it, Esc goes back to the list.
+            Context::ReportDetail => offer(
+                &[Back, Approve, ApproveWithNotes, Reject, Flag, NextReport, PageDown],
+                &[&[PrevReport], LIST, COPY, EVERYWHERE],
             ),
             Context::Help => offer(&[Back, Quit], &[]),
             Context::Toast => offer(&[Ack, Snooze, Open, Dismiss, Back], &[&[Up, Down]]),
@@ -164,5 +171,9 @@ mod tests {
         assert!(!Context::Metrics.offers(Top));
         assert!(Context::Markets.offers(Open));
         assert!(!Context::Reports.offers(AddSymbol));
+        assert!(Context::Reports.offers(Open));
+        assert!(Context::ReportDetail.offers(Approve) && Context::ReportDetail.offers(Down));
+        assert!(!Context::ReportDetail.offers(ToggleSelect), "one report: nothing to mark");
+        assert!(!Context::ReportDetail.offers(Filter));
     }
 }

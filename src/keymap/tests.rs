@@ -125,7 +125,7 @@ fn an_action_bound_where_it_does_nothing_is_refused_with_where_it_works() {
     let e = Keymap::with_overrides(&overrides("[markets]\napprove = [\"v\"]\n")).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "keys.markets.approve: approve does nothing in markets (it works in: reports)"
+        "keys.markets.approve: approve does nothing in markets (it works in: reports, report_detail)"
     );
     assert_eq!(e.key_paths(), ["keys.markets.approve"]);
     let e = Keymap::with_overrides(&overrides("[confirm]\nretry = [\"r\"]\n")).unwrap_err();

@@ -100,6 +100,7 @@ impl Driver {
             | Effect::OutboxDrop(_)) => self.outbox_effect(fx),
             Effect::Claim { id, release } => self.fetch(move |api| async move {
                 let result = if release { api.release(&id).await } else { api.claim(&id).await };
+                let result = result.map(Box::new);
                 ApiEvent::Claim { id, release, result }
             }),
             Effect::FetchKpis => self.fetch(|api| async move { ApiEvent::Kpis(api.kpis().await) }),

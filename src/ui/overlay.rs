@@ -15,7 +15,6 @@ use crate::theme::Theme;
 /// only actions that do something here are listed.
 pub(crate) fn render_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let closes = app.keymap.keys_text(Context::Help, Action::Back);
-    let ctx = app.tab.context();
     let entries = help_entries(app);
     let key_w = entries.iter().map(|e| e.keys.chars().count()).max().unwrap_or(4).min(14);
     let desc_w = entries.iter().map(|e| e.description.chars().count()).max().unwrap_or(10);
@@ -26,7 +25,11 @@ pub(crate) fn render_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             if last_ctx.is_some() {
                 lines.push(Line::raw(""));
             }
-            let heading = if e.context == ctx { app.tab.title() } else { "Everywhere" };
+            let heading = match e.context {
+                Context::Global => "Everywhere",
+                Context::ReportDetail => "Report detail",
+                _ => app.tab.title(),
+            };
             lines.push(Line::styled(heading, theme.title));
             last_ctx = Some(e.context);
         }
@@ -56,7 +59,7 @@ pub(crate) fn render_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// Help entries that apply here, with the five tab keys folded into one.
 fn help_entries(app: &App) -> Vec<HelpEntry> {
     use crate::keymap::Action::{Tab1, Tab2, Tab3, Tab4, Tab5, Tab6};
-    let ctx = app.tab.context();
+    let ctx = app.screen_context();
     let mut out: Vec<HelpEntry> = Vec::new();
     for e in app.keymap.help(ctx).into_iter().filter(|e| ctx.offers(e.action)) {
         let is_tab = matches!(e.action, Tab1 | Tab2 | Tab3 | Tab4 | Tab5 | Tab6);

@@ -110,6 +110,14 @@ pub(crate) fn render_prices(f: &mut Frame, body: Rect, app: &App, theme: &Theme)
     f.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
+/// Rows the toasts take at the top (price alerts) and at the bottom
+/// (critical alerts) of a body without a selected row: what a screen that
+/// must not be covered (a report's detail) leaves free for them.
+pub(crate) fn margins(app: &App) -> (u16, u16) {
+    let rows = |n: usize| if n == 0 { 0 } else { FRAME + n as u16 };
+    (rows(app.live_price_toasts().count()), rows(app.alerts.live_toasts(app.now, app.wall).len()))
+}
+
 /// The highest top row for a stack `height` rows tall inside `body` that
 /// covers none of the `busy` rows.
 fn place_high(body: Rect, busy: &[u16], height: u16) -> Option<u16> {

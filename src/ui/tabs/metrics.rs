@@ -173,14 +173,9 @@ fn kpi_span(kpis: &[Kpi], width: usize) -> Option<String> {
     })
 }
 
+/// A KPI or signal value: separators, decimals only when it has some.
 fn num(v: f64) -> String {
-    if v.abs() >= 1e4 {
-        fmt::compact(v)
-    } else if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.2}")
-    }
+    crate::format::figure(v)
 }
 
 fn render_signals(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -308,7 +303,9 @@ fn analytics_title(app: &App, theme: &Theme) -> Line<'static> {
 fn analytics_summary(a: &ReportAnalytics, theme: &Theme) -> Vec<Line<'static>> {
     let s = &a.summary;
     let p = &a.performance;
-    let pct = |v: f64| format!("{:.0}%", if v <= 1.0 { v * 100.0 } else { v });
+    // A fraction, or (above 1) a backend that already sent a percentage.
+    let pct = |v: f64| crate::format::percent(if v <= 1.0 { v } else { v / 100.0 }, 0);
+    let count = |n: u64| crate::format::grouped(n as f64, 0);
     let line = |k: &str, v: String| {
         Line::from(vec![Span::styled(format!("{k:<12}"), theme.muted), Span::raw(v)])
     };
@@ -317,8 +314,11 @@ fn analytics_summary(a: &ReportAnalytics, theme: &Theme) -> Vec<Line<'static>> {
         if s < 10.0 { format!("{s:.1}s") } else { fmt::duration(s) }
     };
     vec![
-        line("reports", format!("{} · {} accounts", s.total_reports, s.unique_accounts)),
-        line("pending", format!("{} · approval {}", s.pending_count, pct(s.approval_rate))),
+        line(
+            "reports",
+            format!("{} · {} accounts", count(s.total_reports), count(s.unique_accounts)),
+        ),
+        line("pending", format!("{} · approval {}", count(s.pending_count), pct(s.approval_rate))),
         line(
             "scores",
             format!("confidence {} · quality {}", pct(s.avg_confidence), pct(s.avg_quality_score)),

@@ -7,6 +7,7 @@ pub mod markets_detail;
 mod markets_holdings;
 pub mod metrics;
 pub mod prom;
+pub mod report_detail;
 pub mod reports;
 pub mod status;
 mod status_jobs;

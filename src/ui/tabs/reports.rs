@@ -1,19 +1,20 @@
-//! Reports: the approval queue (pending first) and the selected report.
+//! Reports: the approval queue (pending first) and the selected report
+//! (a pane from 120 columns, else one line under the list; Enter opens it
+//! full screen, see [`super::report_detail`]).
 //!
 //! ```text
-//! ┌ Reports · 12 pending of 50 ────────┐┌ Report 17 ──────────────┐
-//! │ Account   Title      Date   Status ││ account, dates, scores  │
-//! └────────────────────────────────────┘│ positions · totals · risk│
+//! ┌ Reports · 12 pending of 50 ────────┐┌ Report 17 · enter opens ─┐
+//! │ Account   Title      Date   Status ││ account, dates, status   │
+//! └────────────────────────────────────┘│ totals · risk · positions│
 //! ```
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
-use serde_json::Value;
+use ratatui::widgets::{Cell, Row, Table};
 
-use super::insights::split;
+use super::report_detail::{list_and_preview, render_preview};
 use super::{load_title, no_data, panel, placeholder, scrolled_cursor};
 use crate::app::App;
 use crate::keymap::{Action, Context};
@@ -33,6 +34,10 @@ pub(crate) fn status_style(s: ValidationStatus, theme: &Theme) -> Style {
 
 pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if super::no_backend(f, area, app, "Reports", theme) {
+        return;
+    }
+    if app.report_detail.is_some() {
+        super::report_detail::render(f, area, app, theme);
         return;
     }
     let r = &app.reports;
@@ -57,7 +62,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         placeholder(f, area, block, line);
         return;
     }
-    let (list_area, detail_area) = split(area);
+    let (list_area, preview_area) = list_and_preview(area);
     let rows: Vec<Row> = shown.iter().map(|x| row(x, app, theme)).collect();
     let widths = [
         Constraint::Length(1),
@@ -73,7 +78,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut state = scrolled_cursor(&r.scroll, r.selected, shown.len(), list_area);
     f.render_stateful_widget(table, list_area, &mut state);
     if let Some(sel) = r.selected_item() {
-        render_detail(f, detail_area, sel, theme);
+        render_preview(f, preview_area, app, sel, theme);
     }
 }
 
@@ -124,116 +129,19 @@ fn row<'a>(x: &Report, app: &App, theme: &Theme) -> Row<'a> {
         Cell::from(title_cell(x, app, theme)),
         Cell::from(x.report_date.clone()),
         Cell::from(x.validation_status.as_str()).style(status_style(x.validation_status, theme)),
-        Cell::from(Line::from(format!("{:.0}%", x.extraction_confidence * 100.0)).right_aligned()),
+        Cell::from(Line::from(crate::format::percent(x.extraction_confidence, 0)).right_aligned()),
     ])
 }
 
 /// The account title, led by who is reviewing the report (a claim, §5a):
 /// `[ana] Northgate Endowment`, `[you] …` for this console's own.
 fn title_cell(x: &Report, app: &App, theme: &Theme) -> Line<'static> {
-    let mut line = highlight::line(&x.account_title, &app.reports.filter.words, Style::default(), theme);
+    let mut line =
+        highlight::line(&x.account_title, &app.reports.filter.words, Style::default(), theme);
     if let Some(who) = x.claim_holder(app.wall) {
-        let (who, style) = if who == app.settings.user {
-            ("you", theme.muted)
-        } else {
-            (who, theme.warn)
-        };
+        let (who, style) =
+            if who == app.settings.user { ("you", theme.muted) } else { (who, theme.warn) };
         line.spans.insert(0, Span::styled(format!("[{who}] "), style));
     }
     line
-}
-
-fn scalar(v: &Value) -> String {
-    match v {
-        // Whole counts keep no decimals; amounts read as money.
-        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => crate::format::grouped(i as f64, 0),
-            (None, Some(x)) => crate::format::grouped(x, 2),
-            (None, None) => n.to_string(),
-        },
-        Value::String(s) => crate::sanitize::clean(s),
-        Value::Null => "—".into(),
-        other => crate::sanitize::clean(&other.to_string()),
-    }
-}
-
-fn render_detail(f: &mut Frame, area: Rect, rep: &Report, theme: &Theme) {
-    let kv = |k: &str, v: String| {
-        Line::from(vec![Span::styled(format!("{k:<13}"), theme.muted), Span::raw(v)])
-    };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(format!("{} {} ", rep.account_number, rep.account_title), theme.title),
-            Span::styled(
-                rep.validation_status.as_str(),
-                status_style(rep.validation_status, theme),
-            ),
-        ]),
-        kv("dates", format!("report {} · trade {}", rep.report_date, rep.trade_date)),
-        kv(
-            "confidence",
-            format!(
-                "{:.0}% · quality {:.0}%",
-                rep.extraction_confidence * 100.0,
-                rep.data_quality_score * 100.0
-            ),
-        ),
-    ];
-    if let Some(by) = &rep.approved_by {
-        lines.push(kv("decided by", by.clone()));
-    }
-    if let Some(n) = &rep.notes {
-        lines.push(kv("notes", n.clone()));
-    }
-    let pairs = |m: &serde_json::Map<String, Value>| {
-        m.iter()
-            .map(|(k, v)| format!("{}={}", crate::sanitize::clean(k), scalar(v)))
-            .collect::<Vec<_>>()
-            .join("  ")
-    };
-    lines.push(kv("totals", pairs(&rep.account_totals)));
-    lines.push(kv("risk", pairs(&rep.risk_metrics)));
-    lines.push(Line::styled(format!("positions ({})", rep.positions.len()), theme.title));
-    let block = panel(format!(" Report {} ", rep.id), theme);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let text_h = (lines.len() as u16).min(inner.height);
-    let [text_area, table_area] =
-        Layout::vertical([Constraint::Length(text_h), Constraint::Min(0)]).areas(inner);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text_area);
-    render_positions(f, table_area, &rep.positions, theme);
-}
-
-/// Positions as a table: the usual columns first, then any others the
-/// backend sends.
-fn render_positions(f: &mut Frame, area: Rect, positions: &[Value], theme: &Theme) {
-    const PREFERRED: [&str; 5] =
-        ["symbol", "quantity", "price", "market_value", "margin_requirement"];
-    let mut columns: Vec<String> = PREFERRED.iter().map(|c| (*c).to_owned()).collect();
-    for p in positions {
-        if let Value::Object(m) = p {
-            for k in m.keys() {
-                if !columns.contains(k) {
-                    columns.push(k.clone());
-                }
-            }
-        }
-    }
-    columns.retain(|c| positions.iter().any(|p| p.get(c).is_some()));
-    if columns.is_empty() || area.height == 0 {
-        return;
-    }
-    let rows: Vec<Row> = positions
-        .iter()
-        .map(|p| {
-            Row::new(columns.iter().enumerate().map(|(i, c)| {
-                let v = p.get(c).map(scalar).unwrap_or_default();
-                if i == 0 { Cell::from(v) } else { Cell::from(Line::from(v).right_aligned()) }
-            }))
-        })
-        .collect();
-    let header = Row::new(columns.iter().map(|c| crate::sanitize::clean(c).replace('_', " ")))
-        .style(theme.muted);
-    let widths = vec![Constraint::Fill(1); columns.len()];
-    f.render_widget(Table::new(rows, widths).header(header), area);
 }
