@@ -96,3 +96,55 @@ fn a_claim_refused_shows_the_holder_and_a_backend_without_claims_is_said_once() 
     assert!(app.claims.unavailable);
     assert!(app.message.as_deref().is_some_and(|m| m.contains("no claims")));
 }
+
+fn claims(fx: &[meridian::event::Effect]) -> Vec<(String, bool)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            meridian::event::Effect::Claim { id, release } => Some((id.to_string(), *release)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn opening_a_pending_report_claims_it_and_leaving_releases_it() {
+    let mut app = reports_tab();
+    let id = app.reports.items[0].id.to_string();
+    let fx = press(&mut app, KeyCode::Enter);
+    assert_eq!(claims(&fx), vec![(id.clone(), false)]);
+    let fx = press(&mut app, KeyCode::Esc);
+    assert_eq!(claims(&fx), vec![(id, true)]);
+    let fx = press(&mut app, KeyCode::Esc);
+    assert!(claims(&fx).is_empty(), "nothing held, nothing to give back");
+}
+
+#[test]
+fn no_claim_when_switched_off_read_only_held_by_another_or_unsupported() {
+    let cases: [(&str, fn(&mut App)); 4] = [
+        ("review.claim_on_open = false", |a| a.settings.review.claim_on_open = false),
+        ("read-only", |a| a.read_only = Some("chosen".into())),
+        ("bob holds it", |a| {
+            claim(a, 0, "bob");
+        }),
+        ("a 1.0 backend", |a| a.claims.unavailable = true),
+    ];
+    for (why, set) in cases {
+        let mut app = reports_tab();
+        set(&mut app);
+        let fx = press(&mut app, KeyCode::Enter);
+        assert!(claims(&fx).is_empty(), "{why}");
+        assert!(app.report_detail.is_some(), "{why}: the detail opens all the same");
+        assert!(claims(&press(&mut app, KeyCode::Esc)).is_empty(), "{why}");
+    }
+}
+
+#[test]
+fn a_claim_open_for_ten_minutes_is_renewed() {
+    let mut app = reports_tab();
+    press(&mut app, KeyCode::Enter);
+    let mut fx = Vec::new();
+    app.now += meridian::app::CLAIM_RENEW;
+    app.update(Event::Tick, &mut fx);
+    assert_eq!(claims(&fx).len(), 1);
+    assert!(!claims(&fx)[0].1, "a claim, not a release");
+}

@@ -118,7 +118,8 @@ pub(crate) fn list_and_preview(area: Rect) -> (Rect, Rect) {
     }
 }
 
-/// " Report 17 · ACC-10231 Halvorsen Capital · pending ⧗ sending "
+/// " Report 17 · ACC-10231 Halvorsen Capital · pending ⧗ sending · ana is
+/// reviewing it "
 fn title(rep: &Report, app: &App, theme: &Theme) -> Line<'static> {
     let mut spans = vec![
         Span::raw(format!(" Report {} · {} {} · ", rep.id, rep.account_number, rep.account_title)),
@@ -127,6 +128,14 @@ fn title(rep: &Report, app: &App, theme: &Theme) -> Line<'static> {
     ];
     if app.has_pending(Some(&rep.id), None) {
         spans.push(Span::styled("⧗ sending ", theme.warn));
+    }
+    // Who is reviewing it (a claim, §5a): someone else in the warning colour.
+    match rep.claim_holder(app.wall) {
+        Some(who) if who == app.settings.user => {
+            spans.push(Span::styled("· claimed by you ", theme.muted));
+        }
+        Some(who) => spans.push(Span::styled(format!("· {who} is reviewing it "), theme.warn)),
+        None => {}
     }
     Line::from(spans)
 }
