@@ -120,7 +120,8 @@ fn opening_a_pending_report_claims_it_and_leaving_releases_it() {
 
 #[test]
 fn no_claim_when_switched_off_read_only_held_by_another_or_unsupported() {
-    let cases: [(&str, fn(&mut App)); 4] = [
+    type Case = (&'static str, fn(&mut App));
+    let cases: [Case; 4] = [
         ("review.claim_on_open = false", |a| a.settings.review.claim_on_open = false),
         ("read-only", |a| a.read_only = Some("chosen".into())),
         ("bob holds it", |a| {
