@@ -163,6 +163,6 @@ fn review_thresholds_replace_the_defaults_and_bad_ones_name_their_line() {
     let section = err("[review]\nthreshold = {}\n");
     assert_eq!(
         section,
-        "config.toml:2: unknown key `threshold` in [review] (expected one of: thresholds)"
+        "config.toml:2: unknown key `threshold` in [review] (expected one of: undo_secs, claim_on_open, thresholds)"
     );
 }

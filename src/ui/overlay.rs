@@ -56,7 +56,7 @@ pub(crate) fn render_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-/// Help entries that apply here, with the five tab keys folded into one.
+/// Help entries that apply here, with the six tab keys folded into one.
 fn help_entries(app: &App) -> Vec<HelpEntry> {
     use crate::keymap::Action::{Tab1, Tab2, Tab3, Tab4, Tab5, Tab6};
     let ctx = app.screen_context();
@@ -64,7 +64,7 @@ fn help_entries(app: &App) -> Vec<HelpEntry> {
     for e in app.keymap.help(ctx).into_iter().filter(|e| ctx.offers(e.action)) {
         let is_tab = matches!(e.action, Tab1 | Tab2 | Tab3 | Tab4 | Tab5 | Tab6);
         match out.last_mut() {
-            Some(prev) if is_tab && matches!(prev.action, Tab1 | Tab2 | Tab3 | Tab4) => {
+            Some(prev) if is_tab && matches!(prev.action, Tab1 | Tab2 | Tab3 | Tab4 | Tab5) => {
                 prev.keys = format!("{} {}", prev.keys, e.keys);
                 prev.action = e.action;
                 prev.description = "Go to that tab";
