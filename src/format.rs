@@ -9,7 +9,8 @@ use thousands::Separable as _;
 
 use crate::protocol::{BackfillJob, JobStatus};
 
-/// A price with two decimals, or four below 1.
+/// A price with two decimals and thousands separators ("67,432.10"), or
+/// four decimals below 1 ("0.4213"); none is "—".
 pub(crate) fn price(v: Option<f64>) -> String {
     let mut s = String::new();
     write_price(&mut s, v);
@@ -18,11 +19,13 @@ pub(crate) fn price(v: Option<f64>) -> String {
 
 /// [`price`], appended to `out`.
 pub(crate) fn write_price(out: &mut String, v: Option<f64>) {
-    let _ = match v {
-        Some(p) if p.abs() < 1.0 => write!(out, "{p:.4}"),
-        Some(p) => write!(out, "{p:.2}"),
-        None => write!(out, "—"),
-    };
+    match v {
+        Some(p) if p.abs() < 1.0 => {
+            let _ = write!(out, "{p:.4}");
+        }
+        Some(p) => write_grouped(out, p, 2),
+        None => out.push('—'),
+    }
 }
 
 /// 1234 -> "1234", 12_345 -> "12.3K", 5_600_000 -> "5.6M".

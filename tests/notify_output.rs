@@ -179,7 +179,7 @@ async fn a_price_alert_from_a_venue_feed_is_written_as_osc_9_and_osc_777() {
     .unwrap();
     assert_eq!(console.app.tab, meridian::app::Tab::Markets, "a trader's console opens on Markets");
     let (stop, run, raw) = run_on_raw(console);
-    let osc9: &[u8] = b"\x1b]9;Meridian: BTC-USD: BTC-USD crossed above 67000.00 at 67012.45\x07";
+    let osc9: &[u8] = b"\x1b]9;Meridian: BTC-USD: BTC-USD crossed above 67,000.00 at 67,012.45\x07";
     wait_for_bytes(&raw, osc9, "the price alert's notification").await;
     stop.send(Event::Terminate(143)).await.unwrap();
     assert_eq!(run.await.unwrap().unwrap(), 143);

@@ -58,7 +58,7 @@ fn a_venue_alone_makes_a_trader_console_with_price_alerts() {
     let t = Tmux::start(80, 24);
     console(&t, &replay, dir.path());
 
-    let screen = t.wait_for(|s| s.contains("67009.87"), WAIT, "BTC-USD's price from the venue");
+    let screen = t.wait_for(|s| s.contains("67,009.87"), WAIT, "BTC-USD's price from the venue");
     assert!(screen.contains("4 Markets") && screen.contains("coinbase"), "{screen}");
     assert!(screen.contains("no backend"), "{screen}");
     assert!(screen.contains("+859.86"), "the change from Coinbase's 24h open\n{screen}");
@@ -104,11 +104,11 @@ fn a_venue_alone_makes_a_trader_console_with_price_alerts() {
     t.wait_for(|s| s.contains("EXIT=0"), WAIT, "a clean exit");
     t.send_line("clear");
     console(&t, &replay, dir.path());
-    t.wait_for(|s| s.contains("67009.87"), WAIT, "prices after a restart");
+    t.wait_for(|s| s.contains("67,009.87"), WAIT, "prices after a restart");
     t.send_keys("T");
     let list = t.wait_for(|s| s.contains("Price alerts"), WAIT, "the alerts list");
     assert!(
-        list.contains("above 67015") && list.contains("fired"),
+        list.contains("above 67,015.00") && list.contains("fired"),
         "kept across the restart\n{list}"
     );
     t.send_keys("Escape");

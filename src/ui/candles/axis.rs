@@ -90,7 +90,12 @@ impl PriceAxis<'_> {
     ) {
         let y = self.rect.y + row;
         text.clear();
+        // Separators where they fit; a tight axis drops them, then digits.
         write_price(text, Some(p));
+        if text.len() >= usize::from(AXIS_W) {
+            text.clear();
+            let _ = write!(text, "{p:.2}");
+        }
         if text.len() >= usize::from(AXIS_W) {
             text.clear();
             write_compact(text, p);
