@@ -41,7 +41,7 @@ fn a_decision_taken_back_never_reaches_the_server() {
     assert!(held.contains("⧗1 pending"), "held counts as not yet delivered:\n{held}");
     t.send_keys("u");
     let back = t.wait_for(
-        |s| s.contains(&format!("took back approving report {report}")),
+        |s| s.contains(&format!("undone, never sent: approving report {report}")),
         Duration::from_secs(5),
         "the undo to be confirmed",
     );

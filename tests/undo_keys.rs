@@ -86,7 +86,7 @@ fn u_takes_back_the_decision_and_the_report_is_pending_again_under_the_cursor() 
     let fx = answer(&mut app, asked.clone(), asked);
     assert_eq!(status_of(&app, "100"), ValidationStatus::Pending);
     assert_eq!(app.reports.items[app.reports.selected].id.as_str(), "100", "back on it");
-    assert_eq!(app.message.as_deref(), Some("took back approving report 100 (nothing was sent)"));
+    assert_eq!(app.message.as_deref(), Some("undone, never sent: approving report 100"));
     assert!(fx.iter().any(|e| matches!(e, Effect::FetchReports(_))), "the truth is reloaded");
     assert!(enqueued(&fx).is_empty());
 }
@@ -98,10 +98,7 @@ fn too_late_is_said_and_the_decision_stands() {
     let asked = undo(&mut app);
     answer(&mut app, asked, Vec::new());
     assert_eq!(status_of(&app, "100"), ValidationStatus::Approved);
-    assert_eq!(
-        app.message.as_deref(),
-        Some("too late: approving report 100 was already on its way")
-    );
+    assert_eq!(app.message.as_deref(), Some("too late: approving report 100 was already sent"));
 }
 
 #[test]
@@ -127,7 +124,7 @@ fn a_bulk_decision_is_taken_back_whole() {
     let asked = undo(&mut app);
     answer(&mut app, asked.clone(), asked);
     assert_eq!(status_of(&app, "100"), ValidationStatus::Pending);
-    assert_eq!(app.message.as_deref(), Some("took back approving 2 reports (nothing was sent)"));
+    assert_eq!(app.message.as_deref(), Some("undone, never sent: approving 2 reports"));
 }
 
 #[test]

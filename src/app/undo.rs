@@ -124,9 +124,9 @@ impl App {
             self.reports.selected = i;
         }
         self.message = Some(match (back, held.keys.len()) {
-            (0, _) => format!("too late: {} was already on its way", held.label()),
-            (b, n) if b == n => format!("took back {} (nothing was sent)", held.label()),
-            (b, n) => format!("took back {b} of {n}; the rest was already on its way"),
+            (0, _) => format!("too late: {} was already sent", held.label()),
+            (b, n) if b == n => format!("undone, never sent: {}", held.label()),
+            (b, n) => format!("undone {b} of {n}; the rest was already sent"),
         });
         true
     }

@@ -13,9 +13,9 @@ use crate::theme::Theme;
 
 /// Widest the popup gets; narrower screens shrink it to `area.width - 4`.
 const MAX_WIDTH: u16 = 76;
-const SYMBOL_W: u16 = 10;
-const CONDITION_W: u16 = 14;
-const RULE_W: u16 = 10;
+const SYMBOL_W: u16 = 9;
+const CONDITION_W: u16 = 16;
+const RULE_W: u16 = 9;
 const PRICE_W: u16 = 10;
 
 const EMPTY: &str = "No price alerts. On Markets, t sets one on the selected symbol.";
