@@ -12,6 +12,7 @@ pub mod feeds;
 pub(crate) mod format;
 pub mod headless;
 mod http;
+pub(crate) mod json_file;
 pub mod keymap;
 pub mod launch;
 pub mod notify;

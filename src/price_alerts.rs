@@ -333,14 +333,9 @@ fn sanitize(mut a: PriceAlert) -> Option<PriceAlert> {
     ok.then_some(a)
 }
 
-/// Save atomically: write a temporary file, then rename it over the old one.
+/// Save atomically (the old file or the new one survives a crash).
 pub fn save(data_dir: &Path, alerts: &[PriceAlert]) -> io::Result<()> {
-    std::fs::create_dir_all(data_dir)?;
-    let p = path(data_dir);
-    let tmp = p.with_extension("json.tmp");
-    let body = serde_json::to_vec_pretty(&File { alerts: alerts.to_vec() })?;
-    std::fs::write(&tmp, body)?;
-    std::fs::rename(&tmp, &p)
+    crate::json_file::save_atomic(&path(data_dir), &File { alerts: alerts.to_vec() })
 }
 
 #[cfg(test)]

@@ -33,14 +33,9 @@ pub(crate) fn load(data_dir: &Path, format: PricesFormat) -> io::Result<Option<V
     }
 }
 
-/// Save atomically: write a temporary file, then rename it over the old one.
+/// Save atomically (the old file or the new one survives a crash).
 pub(crate) fn save(data_dir: &Path, format: PricesFormat, symbols: &[String]) -> io::Result<()> {
-    std::fs::create_dir_all(data_dir)?;
-    let p = path(data_dir, format);
-    let tmp = p.with_extension("json.tmp");
-    let body = serde_json::to_vec_pretty(&File { symbols: symbols.to_vec() })?;
-    std::fs::write(&tmp, body)?;
-    std::fs::rename(&tmp, &p)
+    crate::json_file::save_atomic(&path(data_dir, format), &File { symbols: symbols.to_vec() })
 }
 
 #[cfg(test)]

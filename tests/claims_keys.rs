@@ -4,19 +4,15 @@
 
 mod common;
 
+use common::fixture::reports_tab;
+
 use common::keys::{enqueued, press};
 use crossterm::event::KeyCode;
 use meridian::api::ApiError;
-use meridian::app::{App, Modal, Tab};
+use meridian::app::{App, Modal};
 use meridian::event::{ApiEvent, Event};
 use meridian::outbox::Action;
 use meridian::protocol::{Id, Timestamp};
-
-fn reports_tab() -> App {
-    let mut app = common::fixture::populated();
-    app.tab = Tab::Reports;
-    app
-}
 
 /// Report `i` in the list, claimed by `who` just now.
 fn claim(app: &mut App, i: usize, who: &str) -> Id {

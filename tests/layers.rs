@@ -13,7 +13,7 @@ const UPPER: [&str; 4] = ["app", "launch", "tui", "ui"];
 
 /// Everything else in the crate. Clap's argument types (`cli` naming
 /// `headless` and `server` types, and back) are the one cycle allowed.
-const LOWER: [&str; 25] = [
+const LOWER: [&str; 26] = [
     "api",
     "cli",
     "clipboard",
@@ -23,6 +23,7 @@ const LOWER: [&str; 25] = [
     "format",
     "headless",
     "http",
+    "json_file",
     "keymap",
     "notify",
     "outbox",

@@ -4,23 +4,15 @@
 
 mod common;
 
+use common::fixture::{reports_tab, status_of};
+
 use common::keys::{enqueued, press, press_mod, typed};
 
 use crossterm::event::{KeyCode, KeyModifiers};
-use meridian::app::{App, Modal, Tab};
+use meridian::app::{Modal, Tab};
 use meridian::event::{ApiEvent, Effect, Event};
 use meridian::outbox::{Action, Answer, Item, ItemStatus, OutboxEvent};
 use meridian::protocol::{Id, Timestamp, ValidationStatus};
-
-fn reports_tab() -> App {
-    let mut app = common::fixture::populated();
-    app.tab = Tab::Reports;
-    app
-}
-
-fn status_of(app: &App, id: &str) -> ValidationStatus {
-    app.reports.items.iter().find(|r| r.id.as_str() == id).expect("report loaded").validation_status
-}
 
 #[test]
 fn approve_asks_then_queues_and_shows_the_decision_at_once() {

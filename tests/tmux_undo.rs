@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 mod common;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use common::backend::Backend;
@@ -23,6 +24,28 @@ fn backend(db: &std::path::Path) -> (Backend, String) {
     (backend, report)
 }
 
+/// A reviewer who just approved the first report, held for [`HOLD`]: the
+/// console still running in `t`, the countdown on screen.
+struct Held {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    data: PathBuf,
+    backend: Backend,
+    report: String,
+    t: Tmux,
+}
+
+fn approved_and_held() -> Held {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, data) = (dir.path().join("server.db"), dir.path().join("data"));
+    let (backend, report) = backend(&db);
+    let t = Tmux::start(100, 30);
+    console(&t, HOLD, &backend.url(), &data);
+    approve_first_report(&t);
+    t.wait_for(|s| s.contains("u undo"), Duration::from_secs(5), "the countdown");
+    Held { _dir: dir, db, data, backend, report, t }
+}
+
 #[test]
 fn a_decision_taken_back_never_reaches_the_server() {
     let dir = tempfile::tempdir().unwrap();
@@ -33,12 +56,16 @@ fn a_decision_taken_back_never_reaches_the_server() {
     // A short window, so that the test also sees it pass with nothing sent.
     console(&t, "MERIDIAN_REVIEW_UNDO_SECS=3", &backend.url(), &data);
     approve_first_report(&t);
-    let held = t.wait_for(
-        |s| s.contains(&format!("approving report {report} in")) && s.contains("u undo"),
+    // The countdown, and the header counting it as not yet delivered.
+    t.wait_for(
+        |s| {
+            s.contains(&format!("approving report {report} in"))
+                && s.contains("u undo")
+                && s.contains("⧗1 pending")
+        },
         Duration::from_secs(5),
         "the countdown in the footer",
     );
-    assert!(held.contains("⧗1 pending"), "held counts as not yet delivered:\n{held}");
     t.send_keys("u");
     let back = t.wait_for(
         |s| s.contains(&format!("undone, never sent: approving report {report}")),
@@ -60,14 +87,7 @@ fn a_decision_taken_back_never_reaches_the_server() {
 
 #[test]
 fn a_kill_during_the_wait_loses_nothing_and_the_restart_sends_it_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("server.db");
-    let data = dir.path().join("data");
-    let (mut backend, report) = backend(&db);
-    let t = Tmux::start(100, 30);
-    console(&t, HOLD, &backend.url(), &data);
-    approve_first_report(&t);
-    t.wait_for(|s| s.contains("u undo"), Duration::from_secs(5), "the countdown");
+    let Held { _dir, db, data, mut backend, report, t } = approved_and_held();
     t.signal("KILL");
     drop(t);
     assert!(!approved(&db, &report), "held: not sent before the kill");
@@ -84,14 +104,7 @@ fn a_kill_during_the_wait_loses_nothing_and_the_restart_sends_it_once() {
 
 #[test]
 fn quitting_during_the_wait_sends_it_once_and_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("server.db");
-    let data = dir.path().join("data");
-    let (mut backend, report) = backend(&db);
-    let t = Tmux::start(100, 30);
-    console(&t, HOLD, &backend.url(), &data);
-    approve_first_report(&t);
-    t.wait_for(|s| s.contains("u undo"), Duration::from_secs(5), "the countdown");
+    let Held { _dir, db, data, mut backend, report, t } = approved_and_held();
     t.send_keys("q");
     let end = common::review::wait_exit(&t, 15);
     assert!(end.contains("EXIT=0"), "{end}");

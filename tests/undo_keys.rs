@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::fixture::{reports_tab, status_of};
+
 use std::time::Duration;
 
 use common::keys::{enqueued, press};
@@ -13,16 +15,6 @@ use meridian::app::{App, Tab, held_line};
 use meridian::event::{Effect, Event};
 use meridian::outbox::{Action, Batch};
 use meridian::protocol::{Id, ValidationStatus};
-
-fn reports_tab() -> App {
-    let mut app = common::fixture::populated();
-    app.tab = Tab::Reports;
-    app
-}
-
-fn status_of(app: &App, id: &str) -> ValidationStatus {
-    app.reports.items.iter().find(|r| r.id.as_str() == id).expect("report loaded").validation_status
-}
 
 fn batch(fx: &[Effect]) -> &Batch {
     fx.iter()

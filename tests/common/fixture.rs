@@ -332,3 +332,15 @@ pub fn charted(history: Result<meridian::protocol::CandleSeries, meridian::api::
     app.update(Event::Api(ApiEvent::Candles { symbol, interval, result: history }), &mut fx);
     app
 }
+
+/// The populated console on its Reports tab.
+pub fn reports_tab() -> App {
+    let mut app = populated();
+    app.tab = meridian::app::Tab::Reports;
+    app
+}
+
+/// Report `id`'s status as the list shows it.
+pub fn status_of(app: &App, id: &str) -> ValidationStatus {
+    app.reports.items.iter().find(|r| r.id.as_str() == id).expect("report loaded").validation_status
+}
