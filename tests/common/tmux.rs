@@ -115,6 +115,22 @@ impl Tmux {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 
+    /// What tmux puts in `TMUX` for the programs it runs (the harness's
+    /// clean environment drops it): "socket,server pid,session".
+    pub fn tmux_env(&self) -> String {
+        let fmt = "#{socket_path},#{pid},#{session_id}";
+        let out = run(&["-L", &self.socket, "display-message", "-p", "-t", "t", fmt]);
+        String::from_utf8_lossy(&out.stdout).trim_end().replace('$', "")
+    }
+
+    /// Copy every byte the pane's program writes (escape sequences and
+    /// all, before tmux interprets them) to `file`.
+    pub fn pipe_pane(&self, file: &Path) {
+        let cmd = format!("cat >> '{}'", file.display());
+        let out = run(&["-L", &self.socket, "pipe-pane", "-o", "-t", "t", &cmd]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
     /// The pane's title, as an OSC 0 or 2 from the program would set it.
     pub fn pane_title(&self) -> String {
         let out = run(&["-L", &self.socket, "display-message", "-p", "-t", "t", "#{pane_title}"]);
