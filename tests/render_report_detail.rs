@@ -233,17 +233,8 @@ fn the_list_says_what_matters_about_the_report_under_the_cursor() {
 
 #[test]
 fn a_critical_toast_sits_below_the_detail_not_over_it() {
-    use meridian::protocol::{Alert, Severity};
     let mut app = detail_open();
-    let alert = Alert {
-        id: "a9".into(),
-        severity: Severity::Critical,
-        title: "Price feed lagging".into(),
-        message: "ticks 4s behind exchange".into(),
-        source: "price-ingest".into(),
-        ..Alert::default()
-    };
-    app.update(Event::Feed(FeedEvent::Health(vec![HealthMessage::Alert(alert)])), &mut Vec::new());
+    common::fixture::critical_alert_arrives(&mut app);
     let screen = rows(&app, 80, 24);
     let bottom = screen.iter().position(|l| l.starts_with('└')).expect("the detail's bottom");
     let toast = screen.iter().position(|l| l.contains("CRITICAL")).expect("the toast");

@@ -42,19 +42,9 @@ fn markets_and_status_at_200x50() {
 
 #[test]
 fn a_new_critical_alert_shows_a_toast() {
-    use meridian::event::{Event, FeedEvent};
-    use meridian::protocol::{Alert, HealthMessage, Severity};
     let mut app = common::fixture::populated();
     app.tab = Tab::Markets;
-    let alert = Alert {
-        id: "a9".into(),
-        severity: Severity::Critical,
-        title: "Price feed lagging".into(),
-        message: "ticks 4s behind exchange".into(),
-        source: "price-ingest".into(),
-        ..Alert::default()
-    };
-    app.update(Event::Feed(FeedEvent::Health(vec![HealthMessage::Alert(alert)])), &mut Vec::new());
+    common::fixture::critical_alert_arrives(&mut app);
     let screen = draw(&app, 80, 24);
     assert!(screen.contains("CRITICAL") && screen.contains("Price feed lagging"), "{screen}");
     insta::assert_snapshot!("toast_markets_80x24", screen);

@@ -344,3 +344,16 @@ pub fn reports_tab() -> App {
 pub fn status_of(app: &App, id: &str) -> ValidationStatus {
     app.reports.items.iter().find(|r| r.id.as_str() == id).expect("report loaded").validation_status
 }
+
+/// A new critical alert arrives on the health feed: its toast goes up.
+pub fn critical_alert_arrives(app: &mut App) {
+    let alert = Alert {
+        id: "a9".into(),
+        severity: Severity::Critical,
+        title: "Price feed lagging".into(),
+        message: "ticks 4s behind exchange".into(),
+        source: "price-ingest".into(),
+        ..Alert::default()
+    };
+    app.update(Event::Feed(FeedEvent::Health(vec![HealthMessage::Alert(alert)])), &mut Vec::new());
+}
