@@ -354,3 +354,14 @@ fn with_nothing_run_yet_up_moves_in_the_list_and_ctrl_p_says_so() {
     press_mod(&mut app, KeyCode::Char('p'), KeyModifiers::CONTROL);
     assert!(screen(&app).contains("no command run yet: nothing to recall"), "{}", screen(&app));
 }
+
+#[test]
+fn over_a_report_detail_the_palette_runs_the_details_commands() {
+    let mut app = on(Tab::Reports);
+    press(&mut app, KeyCode::Enter);
+    let first = app.report_detail.as_ref().expect("the detail").id.clone();
+    run(&mut app, "next-report");
+    let now = app.report_detail.as_ref().expect("still a detail").id.clone();
+    assert_ne!(now, first, "] from the palette shows the next report");
+    assert_eq!(app.reports.items[app.reports.selected].id, now, "the list follows");
+}

@@ -68,7 +68,9 @@ pub struct Silence {
 impl Action {
     /// The POST path, relative to the server base.
     pub(crate) fn path(&self) -> String {
-        let report = |id: &Id, verb: &str| format!("{}/{}/{verb}", paths::REPORTS, segment(id));
+        let report = |id: &Id, verb: &str| {
+            format!("{}/{}/{verb}", paths::REPORTS, paths::segment(id.as_str()))
+        };
         match self {
             Action::Approve { report: id, .. } => report(id, "approve"),
             Action::Reject { report: id, .. } => report(id, "reject"),
@@ -77,10 +79,10 @@ impl Action {
             Action::Comment { .. } => paths::FEEDBACK_COMMENT.to_owned(),
             Action::FlagInsight { .. } => paths::FEEDBACK_FLAG.to_owned(),
             Action::AckAlert { alert, .. } => {
-                format!("{}/{}/ack", paths::ALERTS, segment(alert))
+                format!("{}/{}/ack", paths::ALERTS, paths::segment(alert.as_str()))
             }
             Action::SnoozeAlert { alert, .. } => {
-                format!("{}/{}/snooze", paths::ALERTS, segment(alert))
+                format!("{}/{}/snooze", paths::ALERTS, paths::segment(alert.as_str()))
             }
         }
     }
@@ -196,20 +198,6 @@ impl Action {
             _ => None,
         }
     }
-}
-
-/// An id as one path segment: unreserved characters kept, the rest
-/// percent-encoded, so an id can never reach another endpoint.
-fn segment(id: &Id) -> String {
-    let mut out = String::with_capacity(id.as_str().len());
-    for b in id.as_str().bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

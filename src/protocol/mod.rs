@@ -52,24 +52,28 @@ pub mod paths {
     pub(crate) const REPORT_RELEASE_ROUTE: &str = "/api/v1/reports/{id}/release";
 
     /// `/api/v1/reports/{id}` followed by `tail` (empty, or `/claim`...),
-    /// with the id as one percent-encoded segment so that it can never
-    /// reach another endpoint. `None` for an id that cannot be a segment
-    /// (empty, `.` or `..`, which URLs resolve away).
+    /// the id as one [`segment`]. `None` for an id that cannot be a
+    /// segment (empty, `.` or `..`, which URLs resolve away).
     pub(crate) fn report(id: &super::Id, tail: &str) -> Option<String> {
         let id = id.as_str();
         if matches!(id, "" | "." | "..") {
             return None;
         }
-        let mut path = format!("{REPORTS}/");
+        Some(format!("{REPORTS}/{}{tail}", segment(id)))
+    }
+
+    /// An id as one path segment: unreserved characters kept, the rest
+    /// percent-encoded, so an id can never reach another endpoint.
+    pub(crate) fn segment(id: &str) -> String {
+        let mut out = String::with_capacity(id.len());
         for b in id.bytes() {
             if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                path.push(char::from(b));
+                out.push(char::from(b));
             } else {
-                path.push_str(&format!("%{b:02X}"));
+                out.push_str(&format!("%{b:02X}"));
             }
         }
-        path.push_str(tail);
-        Some(path)
+        out
     }
 }
 

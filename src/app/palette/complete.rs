@@ -84,7 +84,7 @@ impl App {
 
     fn command_candidates(&self, text: &str) -> Vec<Candidate> {
         let query = words(text).join(" ");
-        let ctx = self.tab.context();
+        let ctx = self.screen_context();
         let mut found: Vec<(bool, u8, usize, Candidate)> = Vec::new();
         for c in commands::commands() {
             let Some(score) = score(&query, &words(&c.name).join(" ")) else { continue };

@@ -33,6 +33,16 @@ impl App {
         true
     }
 
+    /// An action on the screen under the palette, as its key there would
+    /// do it: the report detail's while one is open, else the tab's.
+    fn on_screen_action(&mut self, action: Action, fx: &mut Vec<Effect>) -> bool {
+        if self.report_detail_open() {
+            self.on_report_detail(action, fx)
+        } else {
+            self.on_tab_action(action, fx)
+        }
+    }
+
     /// Run `action` with `arg` (empty: none) as the palette's command.
     pub(super) fn run_command(
         &mut self,
@@ -41,11 +51,11 @@ impl App {
         fx: &mut Vec<Effect>,
     ) -> Result<(), String> {
         let name = display_name(action);
-        if !self.tab.context().offers(action) {
+        if !self.screen_context().offers(action) {
             return Err(self.not_here(action));
         }
         if arg.is_empty() {
-            if !self.on_tab_action(action, fx) && self.message.is_none() {
+            if !self.on_screen_action(action, fx) && self.message.is_none() {
                 self.message = Some(format!("{name}: nothing to do here"));
             }
             return Ok(());
